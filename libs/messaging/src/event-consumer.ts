@@ -1,0 +1,243 @@
+import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  type EventCatalog,
+  type EventDefinition,
+  type EventEnvelope,
+  EventHeaders,
+  dlqTopicOf,
+  envelopeSchema,
+} from '@credit/contracts';
+import { type Metrics, runWithContext } from '@credit/platform';
+
+/** Applies one event type. Effects go through `manager`, inside the transaction that records the event id. */
+export interface EventHandler<TPayload = unknown> {
+  /** Stable name, the inbox key: replays in other consumer groups are still deduplicated by it. */
+  readonly name: string;
+  readonly definition: EventDefinition;
+  handle(event: EventEnvelope<TPayload>, manager: EntityManager): Promise<void>;
+}
+
+export interface EventConsumerOptions {
+  readonly groupId: string;
+  /** Attempts after the first failure before the message goes to the dead-letter topic. */
+  readonly maxRetries: number;
+  /** Backoff before retry n is retryBackoffMs × 2^(n−1). */
+  readonly retryBackoffMs: number;
+}
+
+/** Test seams for fault-injection tests; production passes none. */
+export interface EventConsumerFaults {
+  /** Called after the handler's transaction committed and before the offset is resolved. */
+  afterCommitBeforeAck?: (event: EventEnvelope) => Promise<void> | void;
+}
+
+export type DeadLetterKind = 'malformed' | 'validation' | 'processing';
+
+export type ConsumeOutcome = 'processed' | 'duplicate' | 'ignored' | 'dead-lettered';
+
+class Rejection extends Error {
+  constructor(
+    readonly kind: DeadLetterKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Consumes with eachBatch: partitions in parallel (bounded by the runner), messages of one
+ * partition in order. Each event is applied in one DB transaction together with its inbox row, so a
+ * redelivery is recognised and skipped. Failures are retried a bounded number of times, then sent to
+ * the topic's `.dlq` with the error; the offset then moves on, so a poison message never blocks its
+ * partition.
+ */
+export class EventConsumer {
+  private readonly handlers = new Map<string, EventHandler>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalog: EventCatalog,
+    private readonly dlqProducer: Producer,
+    private readonly logger: Logger,
+    private readonly options: EventConsumerOptions,
+    handlers: readonly EventHandler[],
+    private readonly metrics?: Metrics,
+    private readonly faults: EventConsumerFaults = {},
+  ) {
+    for (const handler of handlers) {
+      const key = `${handler.definition.type}@v${handler.definition.version}`;
+      if (this.handlers.has(key))
+        throw new Error(`two handlers for ${key} in group ${options.groupId}`);
+      this.handlers.set(key, handler);
+    }
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  topics(): string[] {
+    return [...new Set([...this.handlers.values()].map((h) => h.definition.topic))];
+  }
+
+  async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) break;
+      const outcome = await this.consume(batch.topic, batch.partition, message, heartbeat);
+      this.metrics?.eventsConsumed.inc({ topic: batch.topic, outcome });
+      payload.resolveOffset(message.offset);
+      await payload.commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  /** Runs one consumer until it is disconnected. */
+  async run(consumer: Consumer, partitionsConsumedConcurrently: number): Promise<void> {
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  private async consume(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<ConsumeOutcome> {
+    let envelope: EventEnvelope;
+    let handler: EventHandler | undefined;
+    try {
+      envelope = this.decode(message);
+      handler = this.handlers.get(`${envelope.type}@v${envelope.version}`);
+    } catch (error) {
+      const rejection = error as Rejection;
+      await this.deadLetter(topic, partition, message, rejection.kind, rejection.message, 0);
+      return 'dead-lettered';
+    }
+    if (!handler) return 'ignored';
+
+    const context = { correlationId: envelope.correlationId, causationId: envelope.eventId };
+    return runWithContext(context, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const applied = await this.apply(handler, envelope, topic, partition, message.offset);
+          await this.faults.afterCommitBeforeAck?.(envelope);
+          return applied ? 'processed' : 'duplicate';
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          if (attempt > this.options.maxRetries) {
+            this.logger.error(
+              { err: error, eventId: envelope.eventId, type: envelope.type, attempts: attempt },
+              `event ${envelope.eventId} failed ${attempt} times; sending it to ${dlqTopicOf(topic)}`,
+            );
+            await this.deadLetter(topic, partition, message, 'processing', reason, attempt);
+            return 'dead-lettered';
+          }
+          const delayMs = this.options.retryBackoffMs * 2 ** (attempt - 1);
+          this.logger.warn(
+            { eventId: envelope.eventId, type: envelope.type, attempt, retryInMs: delayMs },
+            `handler ${handler.name} failed: ${reason}; retrying`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          await heartbeat();
+        }
+      }
+    });
+  }
+
+  /** Records the event id and applies the handler in one transaction. False: already applied. */
+  private async apply(
+    handler: EventHandler,
+    envelope: EventEnvelope,
+    topic: string,
+    partition: number,
+    offset: string,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.query<unknown[]>(
+        `INSERT INTO inbox (handler, event_id, event_type, topic, partition, "offset")
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (handler, event_id) DO NOTHING
+         RETURNING event_id`,
+        [handler.name, envelope.eventId, envelope.type, topic, partition, offset],
+      );
+      if (inserted.length === 0) return false;
+      await handler.handle(envelope, manager);
+      return true;
+    });
+  }
+
+  private decode(message: KafkaMessage): EventEnvelope {
+    if (!message.value) throw new Rejection('malformed', 'the record has no value');
+    let json: unknown;
+    try {
+      json = JSON.parse(message.value.toString('utf8'));
+    } catch (error) {
+      throw new Rejection('malformed', `the value is not JSON: ${(error as Error).message}`);
+    }
+    const parsed = envelopeSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new Rejection('validation', `envelope invalid: ${describeIssues(parsed.error.issues)}`);
+    }
+    const envelope = parsed.data as EventEnvelope;
+    const definition = this.catalog.find(envelope.type, envelope.version);
+    if (!definition) {
+      throw new Rejection(
+        'validation',
+        `no schema for event type "${envelope.type}" version ${envelope.version}`,
+      );
+    }
+    const payload = definition.schema.safeParse(envelope.payload);
+    if (!payload.success) {
+      throw new Rejection(
+        'validation',
+        `payload of ${envelope.type} v${envelope.version} invalid: ${describeIssues(payload.error.issues)}`,
+      );
+    }
+    return { ...envelope, payload: payload.data };
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    kind: DeadLetterKind,
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
+    const headers: IHeaders = {
+      ...(message.headers ?? {}),
+      [EventHeaders.dlqError]: reason.slice(0, 4000),
+      [EventHeaders.dlqErrorKind]: kind,
+      [EventHeaders.dlqOriginalTopic]: topic,
+      [EventHeaders.dlqOriginalPartition]: String(partition),
+      [EventHeaders.dlqOriginalOffset]: message.offset,
+      [EventHeaders.dlqAttempts]: String(attempts),
+      [EventHeaders.dlqFailedAt]: new Date().toISOString(),
+      [EventHeaders.dlqConsumerGroup]: this.options.groupId,
+    };
+    // If this send fails the batch fails, the offset is not resolved and the message is retried.
+    await this.dlqProducer.send({
+      topic: dlqTopicOf(topic),
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
+    this.logger.warn(
+      { topic, partition, offset: message.offset, kind },
+      `message dead-lettered to ${dlqTopicOf(topic)}: ${reason}`,
+    );
+  }
+}
+
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { z } from 'zod';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { EventCatalog, defineEvent } from '@credit/contracts';
+import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migration';
+import { ensureTopics } from '../src/topic-admin';
+
+/** Where the integration tier finds PostgreSQL and Kafka (set by tools/scripts/test.sh). */
+export const testEnv = {
+  postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
+  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+};
+
+export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export function kafkaClient(clientId = 'messaging-test'): Kafka {
+  return new Kafka({ clientId, brokers: testEnv.brokers, logLevel: logLevel.NOTHING });
+}
+
+/** Drops and creates a database for one test file. */
+export async function freshDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: `${testEnv.postgresUrl}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return `${testEnv.postgresUrl}/${name}`;
+}
+
+/** A table of observable effects: no unique constraint, so a double application would show. */
+export class CreateTestEffects1764000000001 implements MigrationInterface {
+  name = 'CreateTestEffects1764000000001';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE test_effects (id serial PRIMARY KEY, event_id uuid NOT NULL, n integer NOT NULL)`,
+    );
+    await queryRunner.query(`CREATE TABLE test_state (id serial PRIMARY KEY, note text NOT NULL)`);
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE test_state`);
+    await queryRunner.query(`DROP TABLE test_effects`);
+  }
+}
+
+export async function openDataSource(url: string): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: [CreateMessagingTables1764000000000, CreateTestEffects1764000000001],
+    migrationsTableName: 'test_migrations',
+    synchronize: false,
+    extra: { max: 5 },
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return dataSource;
+}
+
+export function testEventDefinition(topic: string) {
+  return defineEvent({
+    type: 'test.happened',
+    version: 1,
+    topic,
+    schema: z.object({ n: z.number().int() }),
+  });
+}
+
+export function testCatalog(topic: string): EventCatalog {
+  return new EventCatalog([testEventDefinition(topic)]);
+}
+
+/** A unique topic (and its DLQ) for one test, created explicitly as production does. */
+export async function freshTopic(kafka: Kafka, prefix: string, partitions = 3): Promise<string> {
+  const name = `test.${prefix}.${randomUUID().slice(0, 8)}`;
+  const config = { 'retention.ms': '-1' };
+  await ensureTopics(kafka, [
+    { name, partitions, config },
+    { name: `${name}.dlq`, partitions: 1, config },
+  ]);
+  return name;
+}
+
+export async function waitFor<T>(
+  description: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface ReadRecord {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  offset: string;
+}
+
+/** Reads every record of a topic from the beginning with a throwaway group. */
+export async function readAll(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+  timeoutMs = 30_000,
+): Promise<ReadRecord[]> {
+  const consumer = kafka.consumer({
+    groupId: `reader-${randomUUID()}`,
+    sessionTimeout: 6_000,
+    heartbeatInterval: 500,
+  });
+  const records: ReadRecord[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(message.headers ?? {})) {
+        const first = Array.isArray(value) ? value[0] : value;
+        if (first !== undefined) headers[name] = first.toString();
+      }
+      records.push({
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? null,
+        headers,
+        offset: message.offset,
+      });
+      return Promise.resolve();
+    },
+  });
+  try {
+    await waitFor(
+      `${expected} records on ${topic}`,
+      () => Promise.resolve(records.length >= expected ? true : undefined),
+      timeoutMs,
+    );
+    // Give a straggler (an unexpected extra copy) a moment to show up.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}

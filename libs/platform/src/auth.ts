@@ -1,0 +1,106 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+
+/** Roles in increasing power: an operator may do what a customer may, an admin what an operator may. */
+export const RoleRank = { customer: 1, operator: 2, admin: 3 } as const;
+export type Role = keyof typeof RoleRank;
+
+export interface ApiKeys {
+  readonly customer: string;
+  readonly operator: string;
+  readonly admin: string;
+}
+
+const ROLE_METADATA = 'credit:required-role';
+const PUBLIC_METADATA = 'credit:public';
+
+/** The least role a route needs. Routes without it need any valid key. */
+export const RequireRole = (role: Role) => SetMetadata(ROLE_METADATA, role);
+/** Health, metrics and the OpenAPI document: no key needed. */
+export const Public = () => SetMetadata(PUBLIC_METADATA, true);
+
+export interface AuthenticatedRequest extends Request {
+  principal?: { role: Role };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Resolves a bearer key to a role, comparing in constant time. */
+export class ApiKeyDirectory {
+  private readonly entries: { role: Role; digest: Buffer }[];
+
+  constructor(keys: ApiKeys) {
+    const distinct = new Set([keys.customer, keys.operator, keys.admin]);
+    if (distinct.size !== 3) {
+      throw new Error('CUSTOMER_API_KEY, OPERATOR_API_KEY and ADMIN_API_KEY must all differ');
+    }
+    this.entries = (Object.keys(RoleRank) as Role[]).map((role) => ({
+      role,
+      digest: digest(keys[role]),
+    }));
+  }
+
+  roleOf(presentedKey: string): Role | undefined {
+    const presented = digest(presentedKey);
+    let found: Role | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, presented)) found = entry.role;
+    }
+    return found;
+  }
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match?.[1];
+}
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly directory: ApiKeyDirectory,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request.headers.authorization);
+    if (!token) {
+      throw new UnauthorizedException({
+        code: 'AUTH.MISSING_KEY',
+        message: 'Authorization: Bearer <api key> is required',
+      });
+    }
+    const role = this.directory.roleOf(token);
+    if (!role) {
+      throw new UnauthorizedException({
+        code: 'AUTH.INVALID_KEY',
+        message: 'the API key is not valid',
+      });
+    }
+    const required = this.reflector.getAllAndOverride<Role | undefined>(ROLE_METADATA, targets);
+    if (required && RoleRank[role] < RoleRank[required]) {
+      throw new ForbiddenException({
+        code: 'AUTH.FORBIDDEN',
+        message: `this operation needs the ${required} role; the key has the ${role} role`,
+      });
+    }
+    request.principal = { role };
+    return true;
+  }
+}

@@ -1,0 +1,93 @@
+import { type DynamicModule, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { ConfigError, type ServiceConfig, loadConfig } from './config';
+import { runWithContext, newCorrelationId } from './correlation';
+import { HttpErrorFilter, validationException } from './errors';
+import { PinoNestLogger, createLogger } from './logging';
+import type { Logger } from 'pino';
+
+/** Exit status for a configuration error (sysexits EX_CONFIG). */
+export const ExitCodeConfig = 78;
+
+export interface ServiceDefinition<TConfig extends ServiceConfig> {
+  readonly service: string;
+  readonly title: string;
+  readonly description: string;
+  readonly envSchema: z.ZodType<TConfig>;
+  readonly module: (config: TConfig, logger: Logger) => DynamicModule;
+}
+
+/**
+ * Boots a service: validates configuration (exits naming the variable), then HTTP with auth,
+ * validation, error mapping, correlation ids, OpenAPI at /docs and graceful shutdown.
+ */
+export async function runService<TConfig extends ServiceConfig>(
+  definition: ServiceDefinition<TConfig>,
+): Promise<void> {
+  let config: TConfig;
+  try {
+    config = loadConfig(definition.envSchema as unknown as z.ZodObject<z.ZodRawShape>) as TConfig;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`credit-${definition.service}: ${error.message}\n`);
+      process.exit(ExitCodeConfig);
+    }
+    throw error;
+  }
+
+  const logger = createLogger(definition.service, config.LOG_LEVEL);
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection: stopping');
+    process.exit(1);
+  });
+
+  const app = await NestFactory.create(definition.module(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    bufferLogs: false,
+  });
+  app.use(
+    (
+      request: { headers: Record<string, unknown> },
+      response: { setHeader(n: string, v: string): void },
+      next: () => void,
+    ) => {
+      const header = request.headers['x-correlation-id'];
+      const correlationId =
+        typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : newCorrelationId();
+      response.setHeader('x-correlation-id', correlationId);
+      runWithContext({ correlationId, causationId: null }, next);
+    },
+  );
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationException,
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(definition.title)
+      .setDescription(definition.description)
+      .setVersion('1')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'API key: customer, operator or admin',
+      })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.enableShutdownHooks();
+  await app.listen(config.HTTP_PORT);
+  logger.info(
+    { port: config.HTTP_PORT },
+    `${definition.service} listening on http://127.0.0.1:${config.HTTP_PORT}`,
+  );
+}

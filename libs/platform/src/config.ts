@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/** A configuration problem found at boot. The message names every offending variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+  constructor(readonly problems: readonly { variable: string; problem: string }[]) {
+    super(
+      `invalid configuration: ${problems.map((p) => `${p.variable}: ${p.problem}`).join('; ')}`,
+    );
+  }
+}
+
+/**
+ * Validates the environment once, at boot, against a schema whose keys are variable names.
+ * Unknown variables are ignored; missing or malformed ones are all reported together.
+ */
+export function loadConfig<TShape extends z.ZodRawShape>(
+  schema: z.ZodObject<TShape>,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<TShape>> {
+  const values: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const raw = env[key];
+    values[key] = raw === '' ? undefined : raw;
+  }
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: issue.path.map(String).join('.') || '(environment)',
+        problem:
+          issue.code === 'invalid_type' && issue.input === undefined
+            ? 'is required'
+            : issue.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+/** Environment variable helpers: every value arrives as a string. */
+export const env = {
+  string: () => z.string().min(1),
+  url: (protocols: readonly string[]) =>
+    z
+      .string()
+      .min(1)
+      .refine(
+        (value) => {
+          try {
+            return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+          } catch {
+            return false;
+          }
+        },
+        `must be a URL with protocol ${protocols.join(' or ')}`,
+      ),
+  int: (min: number, max: number) =>
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max)),
+  port: () =>
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(65535)),
+  boolean: () =>
+    z
+      .enum(['true', 'false'], { message: 'must be "true" or "false"' })
+      .transform((v) => v === 'true'),
+  list: () =>
+    z
+      .string()
+      .min(1)
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+      )
+      .pipe(z.array(z.string()).min(1)),
+};
+
+/** Variables every service reads. Each service extends this with its own. */
+export const serviceEnvShape = {
+  HTTP_PORT: env.port(),
+  DATABASE_URL: env.url(['postgres', 'postgresql']),
+  DATABASE_POOL_MAX: env.int(1, 200).default(10),
+  KAFKA_BROKERS: env.list(),
+  KAFKA_CONNECT_BACKOFF_INITIAL_MS: env.int(10, 60_000).default(500),
+  KAFKA_CONNECT_BACKOFF_MAX_MS: env.int(100, 300_000).default(15_000),
+  KAFKA_SESSION_TIMEOUT_MS: env.int(6_000, 300_000).default(30_000),
+  CONSUMER_MAX_RETRIES: env.int(0, 20).default(3),
+  CONSUMER_RETRY_BACKOFF_MS: env.int(0, 60_000).default(200),
+  CONSUMER_PARTITIONS_CONCURRENCY_MAX: env.int(1, 64).default(3),
+  OUTBOX_POLL_INTERVAL_MS: env.int(5, 60_000).default(100),
+  OUTBOX_BATCH_SIZE_MAX: env.int(1, 5_000).default(200),
+  CUSTOMER_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const serviceEnvSchema = z.object(serviceEnvShape);
+export type ServiceConfig = z.infer<typeof serviceEnvSchema>;

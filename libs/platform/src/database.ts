@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+
+/** Attempts to reach PostgreSQL at boot before giving up. */
+export const DatabaseConnectAttemptsMax = 30;
+const DatabaseConnectBackoffMaxMs = 5_000;
+
+export interface DatabaseOptions {
+  readonly url: string;
+  readonly poolMax: number;
+  /** Each service keeps its own migrations table, e.g. `ledger_migrations`. */
+  readonly migrationsTableName: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly migrations: MixedList<Function | string>;
+  readonly applicationName: string;
+}
+
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    applicationName: options.applicationName,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: options.migrationsTableName,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: {
+      max: options.poolMax,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: 30_000,
+    },
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Connects with bounded retries (one log line per attempt), then applies pending migrations. */
+export async function initializeDatabase(
+  dataSource: DataSource,
+  logger: Logger,
+): Promise<DataSource> {
+  let delayMs = 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.initialize();
+      break;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (attempt >= DatabaseConnectAttemptsMax) {
+        throw new Error(`PostgreSQL unreachable after ${attempt} attempts: ${reason}`);
+      }
+      logger.warn(
+        { attempt, retryInMs: delayMs },
+        `PostgreSQL not reachable (attempt ${attempt}): ${reason}; retrying in ${delayMs} ms`,
+      );
+      await sleep(delayMs);
+      delayMs = Math.min(delayMs * 2, DatabaseConnectBackoffMaxMs);
+    }
+  }
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  if (applied.length > 0) {
+    logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} migrations`);
+  }
+  return dataSource;
+}
+
+export async function databaseIsUp(
+  dataSource: DataSource,
+): Promise<{ up: boolean; detail?: string }> {
+  if (!dataSource.isInitialized) return { up: false, detail: 'not connected' };
+  try {
+    await dataSource.query('SELECT 1');
+    return { up: true };
+  } catch (error) {
+    return { up: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}

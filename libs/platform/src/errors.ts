@@ -1,0 +1,123 @@
+import {
+  type ArgumentsHost,
+  BadRequestException,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  type ValidationError,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+
+/**
+ * An expected failure of a use case, with a stable code such as `LEDGER.INSUFFICIENT_FUNDS`.
+ * The HTTP status is decided here, in one place, from the code's kind.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: DomainErrorKind = 'rejected',
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'rejected';
+
+const statusOfKind: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  rejected: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+/** A broken invariant: state we cannot explain. The process stops rather than carry on. */
+export class InvariantViolation extends Error {
+  constructor(message: string) {
+    super(`invariant violated: ${message}`);
+    this.name = 'InvariantViolation';
+  }
+}
+
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new InvariantViolation(message);
+}
+
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+/** Flattens class-validator errors into one entry per field path, every problem listed. */
+export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own: FieldProblem[] = error.constraints
+      ? [{ field, problems: Object.values(error.constraints) }]
+      : [];
+    return [...own, ...fieldProblems(error.children ?? [], field)];
+  });
+}
+
+export function validationException(errors: ValidationError[]): BadRequestException {
+  const fields = fieldProblems(errors);
+  return new BadRequestException({
+    code: 'VALIDATION.FAILED',
+    message: `invalid request: ${fields.map((f) => `${f.field} ${f.problems.join(', ')}`).join('; ')}`,
+    fields,
+  });
+}
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** Maps every error to one JSON shape: `{ error: { code, message, ... } }`. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.describe(exception);
+    if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+    response.status(status).json({ error: body });
+    if (exception instanceof InvariantViolation) {
+      this.logger.fatal({ err: exception }, 'stopping: corrupt state must not be carried on');
+      setImmediate(() => process.exit(70));
+    }
+  }
+
+  private describe(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof DomainError) {
+      return {
+        status: statusOfKind[exception.kind],
+        body: { code: exception.code, message: exception.message, ...(exception.details ?? {}) },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      if (typeof raw === 'object' && raw !== null && 'code' in raw) {
+        return { status, body: raw as ErrorBody };
+      }
+      const message =
+        typeof raw === 'string'
+          ? raw
+          : typeof raw === 'object' && raw !== null && 'message' in raw
+            ? String(raw.message)
+            : exception.message;
+      return { status, body: { code: `HTTP.${status}`, message } };
+    }
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { code: 'INTERNAL', message: 'internal error' },
+    };
+  }
+}
