@@ -2,7 +2,11 @@
 module.exports = {
   ...require('./jest.preset'),
   displayName: 'integration',
-  testMatch: ['<rootDir>/apps/**/test/**/*.int-spec.ts', '<rootDir>/libs/**/test/**/*.int-spec.ts'],
+  testMatch: [
+    '<rootDir>/apps/**/test/**/*.int-spec.ts',
+    '<rootDir>/libs/**/test/**/*.int-spec.ts',
+    '<rootDir>/tests/integration/**/*.int-spec.ts',
+  ],
   testTimeout: 120000,
   maxWorkers: 1,
 };

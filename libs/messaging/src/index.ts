@@ -6,3 +6,4 @@ export * from './outbox-relay';
 export * from './outbox-writer';
 export * from './records';
 export * from './topic-admin';
+export * from './messaging-status.controller';

@@ -134,10 +134,11 @@ export class KafkaRuntime {
         );
         return;
       } catch (error) {
-        this.lastError = `Kafka unreachable: ${error instanceof Error ? error.message : String(error)}`;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.lastError = `Kafka unreachable: ${reason}`;
         this.logger.warn(
           { attempt, retryInMs: delayMs, brokers: this.options.brokers },
-          `Kafka not reachable at ${this.options.brokers.join(',')} (attempt ${attempt}): ${this.lastError}; retrying in ${delayMs} ms`,
+          `Kafka not reachable at ${this.options.brokers.join(',')} (attempt ${attempt}): ${reason}; retrying in ${delayMs} ms`,
         );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         delayMs = Math.min(delayMs * 2, this.options.connectBackoffMaxMs);
@@ -146,6 +147,21 @@ export class KafkaRuntime {
   }
 
   private async connectOnce(): Promise<void> {
+    // A probe without internal retries: while Kafka is down an attempt fails at once, so the
+    // backoff between attempts is ours and each attempt logs exactly one line.
+    // (kafkajs connects with the client's retry policy, so the probe has a client of its own.)
+    const probe = new Kafka({
+      clientId: `${this.options.clientId}-probe`,
+      brokers: [...this.options.brokers],
+      connectionTimeout: 3_000,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    try {
+      await probe.connect();
+    } finally {
+      await probe.disconnect().catch(() => undefined);
+    }
     await this.producer.connect();
     for (const eventConsumer of this.eventConsumers) {
       if (this.consumers.has(eventConsumer)) continue;

@@ -20,6 +20,7 @@ import {
 } from '@credit/platform';
 import { EventConsumer, type EventHandler } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
+import { MessagingStatusController } from './messaging-status.controller';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
 
@@ -52,6 +53,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
     const handlerTypes = options.consumers.flatMap((group) => group.handlers);
     return {
       module: MessagingModule,
+      controllers: [MessagingStatusController],
       providers: [
         ...handlerTypes,
         { provide: EventCatalog, useValue: options.catalog },

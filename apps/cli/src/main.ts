@@ -1,0 +1,34 @@
+import { cliContext, type CliContext } from './context';
+import { health } from './commands/health';
+import { topicsEnsure, topicsList } from './commands/topics';
+
+type Command = (context: CliContext, args: string[]) => Promise<number>;
+
+const commands: Record<string, { run: Command; help: string }> = {
+  'topics ensure': { run: topicsEnsure, help: 'create every domain topic and its .dlq companion' },
+  'topics list': { run: topicsList, help: 'list the platform topics as the broker reports them' },
+  health: { run: health, help: 'readiness of the five services' },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, { help }]) => `  ${name.padEnd(16)} ${help}`);
+  return `usage: npm run cli -- <command>\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  for (const width of [2, 1]) {
+    const name = argv.slice(0, width).join(' ');
+    const command = commands[name];
+    if (argv.length >= width && command) return command.run(cliContext(), argv.slice(width));
+  }
+  process.stderr.write(argv.length ? `unknown command: ${argv.join(' ')}\n\n${usage()}` : usage());
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

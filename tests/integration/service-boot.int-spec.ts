@@ -1,0 +1,125 @@
+import net from 'node:net';
+import { Client } from 'pg';
+import { apiKeys, serviceList, spawnService, waitUntil } from '../support/services';
+
+const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+function baseEnv(port: number, database: string): Record<string, string> {
+  return {
+    HTTP_PORT: String(port),
+    DATABASE_URL: `${postgresUrl}/${database}`,
+    KAFKA_BROKERS: brokers,
+    CUSTOMER_API_KEY: apiKeys.customer,
+    OPERATOR_API_KEY: apiKeys.operator,
+    ADMIN_API_KEY: apiKeys.admin,
+    KAFKA_CONNECT_BACKOFF_INITIAL_MS: '200',
+    KAFKA_CONNECT_BACKOFF_MAX_MS: '1000',
+    LOG_LEVEL: 'info',
+  };
+}
+
+async function recreateDatabase(name: string): Promise<void> {
+  const client = new Client({ connectionString: `${postgresUrl}/postgres` });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function healthOf(port: number): Promise<{
+  status: number;
+  body: { checks?: Record<string, { up: boolean; detail?: string }> };
+}> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    return {
+      status: response.status,
+      body: (await response.json()) as { checks?: Record<string, { up: boolean }> },
+    };
+  } catch {
+    return { status: 0, body: {} };
+  }
+}
+
+describe('service boot', () => {
+  it.each(serviceList)('%s exits non-zero naming a missing required variable', async (service) => {
+    const env = baseEnv(1, 'unused');
+    delete (env as Partial<typeof env>).DATABASE_URL;
+    const run = spawnService(service, { ...env, HTTP_PORT: 'not-a-port' });
+    const exit = await run.exited;
+    expect(exit.code).toBe(78);
+    expect(run.output()).toContain('DATABASE_URL: is required');
+    expect(run.output()).toContain('HTTP_PORT: must be a port number');
+  });
+
+  it('rejects API keys that are shared between roles', async () => {
+    const run = spawnService('ledger', {
+      ...baseEnv(1, 'unused'),
+      OPERATOR_API_KEY: apiKeys.admin,
+    });
+    const exit = await run.exited;
+    expect(exit.code).not.toBe(0);
+    expect(run.output()).toContain('must all differ');
+  });
+
+  it('keeps retrying while Kafka is unreachable, says not ready, then becomes ready when Kafka appears', async () => {
+    await recreateDatabase('credit_test_boot');
+    const [host, realPort] = brokers.split(',')[0]!.split(':') as [string, string];
+    const proxyPort = await freePort();
+    const httpPort = await freePort();
+    const run = spawnService('ledger', {
+      ...baseEnv(httpPort, 'credit_test_boot'),
+      KAFKA_BROKERS: `127.0.0.1:${proxyPort}`,
+    });
+    let proxy: net.Server | undefined;
+    try {
+      await waitUntil('a second connection attempt', async () =>
+        Promise.resolve(/attempt 2\)/.test(run.output())),
+      );
+      const notReady = await healthOf(httpPort);
+      expect(notReady.status).toBe(503);
+      expect(notReady.body.checks?.database?.up).toBe(true);
+      expect(notReady.body.checks?.kafka?.up).toBe(false);
+      expect(notReady.body.checks?.kafka?.detail).toMatch(/Kafka unreachable/);
+      expect(run.output()).toMatch(
+        /Kafka not reachable at 127\.0\.0\.1:\d+ \(attempt 1\): .*retrying in 200 ms/,
+      );
+
+      // Kafka "comes up" at the configured address: a TCP forwarder to the real broker.
+      proxy = net.createServer((socket) => {
+        const upstream = net.connect(Number(realPort), host);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      await new Promise<void>((resolve) => proxy!.listen(proxyPort, '127.0.0.1', resolve));
+      await waitUntil(
+        'ready after Kafka appeared',
+        async () => (await healthOf(httpPort)).status === 200,
+        60_000,
+      );
+      await waitUntil('the connected log line', () =>
+        Promise.resolve(run.output().includes('connected to Kafka')),
+      );
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    }
+  });
+});

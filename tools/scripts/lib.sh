@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Shared helpers for start.sh and test.sh. Sourced, not run.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SERVICES=(application scoring disbursement repayment ledger)
+declare -A SERVICE_PORT=([application]=3001 [scoring]=3002 [disbursement]=3003 [repayment]=3004 [ledger]=3005)
+# Kept below 5 s per service: `npm start` must be ready within two minutes on 2 cores.
+HEALTH_TIMEOUT_S="${HEALTH_TIMEOUT_S:-120}"
+
+say() { printf '\033[1m[credit]\033[0m %s\n' "$*"; }
+fail() { printf '[credit] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Installs node modules when they are missing or older than the lock file.
+ensure_node_modules() {
+  cd "$REPO_ROOT"
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    say "installing node modules (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# Reads .env.example, then .env, without overriding what the environment already sets.
+load_env() {
+  local file line key
+  for file in "$REPO_ROOT/.env.example" "$REPO_ROOT/.env"; do
+    [[ -f "$file" ]] || continue
+    while IFS= read -r line || [[ -n "$line" ]]; do
+      [[ "$line" =~ ^[[:space:]]*# || ! "$line" =~ ^[A-Z0-9_]+= ]] && continue
+      key="${line%%=*}"
+      [[ -n "${!key+set}" ]] || export "$key=${line#*=}"
+    done < "$file"
+  done
+}
+
+psql_admin() { psql "${POSTGRES_URL}/postgres" -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+# Creates each named database if it does not exist.
+ensure_databases() {
+  command -v psql >/dev/null || fail "psql not found: PostgreSQL 15 client tools are needed"
+  psql_admin -c 'SELECT 1' >/dev/null || fail "PostgreSQL is not reachable at ${POSTGRES_URL}"
+  local db
+  for db in "$@"; do
+    if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '${db}'")" ]]; then
+      psql_admin -c "CREATE DATABASE ${db}" >/dev/null
+      say "created database ${db}"
+    fi
+  done
+}
+
+# Drops and creates each named database (tests start from nothing).
+recreate_databases() {
+  local db
+  for db in "$@"; do
+    psql_admin -c "DROP DATABASE IF EXISTS ${db} WITH (FORCE)" >/dev/null
+    psql_admin -c "CREATE DATABASE ${db}" >/dev/null
+  done
+}
+
+# start_service NAME PORT DATABASE LOGFILE: runs one service in the background; prints its pid.
+start_service() {
+  local name="$1" port="$2" database="$3" logfile="$4"
+  (
+    cd "$REPO_ROOT"
+    HTTP_PORT="$port" DATABASE_URL="${POSTGRES_URL}/${database}" \
+      exec node -r ./tools/runtime/register.js "apps/${name}/src/main.ts"
+  ) >>"$logfile" 2>&1 &
+  echo $!
+}
+
+# wait_healthy NAME PORT PID: waits until /health answers 200, the process dies, or time runs out.
+wait_healthy() {
+  local name="$1" port="$2" pid="$3" deadline=$((SECONDS + HEALTH_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      say "${name} exited before it was ready"
+      return 1
+    fi
+    if [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port}/health")" == 200 ]]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  say "${name} was not ready within ${HEALTH_TIMEOUT_S}s"
+  return 1
+}
+
+# stop_pids PID...: SIGTERM, a bounded wait, then SIGKILL.
+stop_pids() {
+  local pid deadline=$((SECONDS + 15))
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# npm start: installs what is missing, starts Kafka and the five services, seeds demo data,
+# prints where everything is, and stops it all on Ctrl-C.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+ensure_node_modules
+load_env
+LOG_DIR="${LOG_DIR:-$REPO_ROOT/tmp/logs}"
+mkdir -p "$LOG_DIR"
+
+started_kafka=0
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  say "stopping services"
+  ((${#pids[@]})) && stop_pids "${pids[@]}"
+  if ((started_kafka)); then
+    say "stopping Kafka"
+    bash tools/scripts/kafka.sh stop || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! bash tools/scripts/kafka.sh status >/dev/null 2>&1; then
+  bash tools/scripts/kafka.sh start
+  started_kafka=1
+fi
+npm run -s cli -- topics ensure
+
+databases=()
+for svc in "${SERVICES[@]}"; do databases+=("credit_${svc}"); done
+ensure_databases "${databases[@]}"
+
+for svc in "${SERVICES[@]}"; do
+  : >"$LOG_DIR/${svc}.log"
+  pids+=("$(start_service "$svc" "${SERVICE_PORT[$svc]}" "credit_${svc}" "$LOG_DIR/${svc}.log")")
+done
+say "waiting for the services to be ready (logs in ${LOG_DIR})"
+for i in "${!SERVICES[@]}"; do
+  svc="${SERVICES[$i]}"
+  wait_healthy "$svc" "${SERVICE_PORT[$svc]}" "${pids[$i]}" || {
+    tail -n 30 "$LOG_DIR/${svc}.log" >&2
+    exit 1
+  }
+done
+
+if [[ -f tools/scripts/seed.sh ]]; then bash tools/scripts/seed.sh; fi
+
+cat <<INFO
+
+  Credit platform is running.
+
+  service        API                              OpenAPI
+  application    http://127.0.0.1:3001            http://127.0.0.1:3001/docs
+  scoring        http://127.0.0.1:3002            http://127.0.0.1:3002/docs
+  disbursement   http://127.0.0.1:3003            http://127.0.0.1:3003/docs
+  repayment      http://127.0.0.1:3004            http://127.0.0.1:3004/docs
+  ledger         http://127.0.0.1:3005            http://127.0.0.1:3005/docs
+  Kafka          ${KAFKA_BROKERS}
+  PostgreSQL     ${POSTGRES_URL} (databases credit_<service>)
+
+  Development API keys (Authorization: Bearer <key>):
+    customer  ${CUSTOMER_API_KEY}
+    operator  ${OPERATOR_API_KEY}
+    admin     ${ADMIN_API_KEY}
+
+  Every service: GET /health (readiness), GET /metrics (Prometheus), /docs (OpenAPI).
+  Logs: ${LOG_DIR}/<service>.log    Operator CLI: npm run cli -- health
+  Press Ctrl-C to stop everything.
+
+INFO
+
+# Stay in the foreground until Ctrl-C or until a service dies.
+while :; do
+  for i in "${!SERVICES[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      say "${SERVICES[$i]} stopped unexpectedly; last lines of its log:"
+      tail -n 30 "$LOG_DIR/${SERVICES[$i]}.log" >&2
+      exit 1
+    fi
+  done
+  sleep 2
+done

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# npm test: installs what is missing, checks format, lint and types, then runs the unit,
+# integration and e2e tiers against a real Kafka broker and PostgreSQL that it starts for them,
+# and stops what it started. Exits non-zero on any failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+ensure_node_modules
+load_env
+
+# The tests get their own broker, ports and databases, so they never touch a running `npm start`.
+export KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
+export KAFKA_CONTROLLER_PORT="${TEST_KAFKA_CONTROLLER_PORT:-19093}"
+export KAFKA_DATA_DIR="${TEST_KAFKA_DATA_DIR:-${HOME:-/root}/.cache/credit-platform/kafka-test-data}"
+export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
+export TEST_POSTGRES_URL="${POSTGRES_URL}"
+export LOG_LEVEL="${TEST_SERVICE_LOG_LEVEL:-info}"
+E2E_PORT_OFFSET=100
+RESULTS_DIR="$REPO_ROOT/tmp/test-results"
+LOG_DIR="$REPO_ROOT/tmp/test-logs"
+rm -rf "$RESULTS_DIR" "$LOG_DIR"
+mkdir -p "$RESULTS_DIR" "$LOG_DIR"
+
+pids=()
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  ((${#pids[@]})) && stop_pids "${pids[@]}"
+  bash tools/scripts/kafka.sh stop >/dev/null 2>&1 || true
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+summary() {
+  node -e '
+    const fs = require("fs"); let passed = 0, failed = 0;
+    for (const f of fs.readdirSync(process.argv[1])) {
+      const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    }
+    console.log(`${passed} passed, ${failed} failed`);' "$RESULTS_DIR"
+}
+
+say "static checks: format, lint (zero warnings), strict types"
+npx prettier --check . --log-level warn
+NX_DAEMON=false npx nx show projects >/dev/null # the module-boundary lint rule reads the project graph
+npx eslint . --max-warnings 0
+npx tsc -p tsconfig.json --noEmit
+
+say "unit tier"
+npx jest -c jest.unit.config.js --json --outputFile="$RESULTS_DIR/unit.json"
+
+say "starting a clean Kafka broker for the tests on ${KAFKA_BROKERS}"
+bash tools/scripts/kafka.sh reset >/dev/null
+bash tools/scripts/kafka.sh start
+npm run -s cli -- topics ensure >/dev/null
+
+say "integration tier (real PostgreSQL and Kafka)"
+npx jest -c jest.integration.config.js --runInBand --json --outputFile="$RESULTS_DIR/integration.json"
+
+say "e2e tier: the five services, through their public APIs"
+e2e_dbs=()
+for svc in "${SERVICES[@]}"; do e2e_dbs+=("credit_e2e_${svc}"); done
+recreate_databases "${e2e_dbs[@]}"
+for svc in "${SERVICES[@]}"; do
+  port=$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))
+  export "E2E_${svc^^}_URL=http://127.0.0.1:${port}"
+  pids+=("$(start_service "$svc" "$port" "credit_e2e_${svc}" "$LOG_DIR/${svc}.log")")
+done
+for i in "${!SERVICES[@]}"; do
+  svc="${SERVICES[$i]}"
+  wait_healthy "$svc" "$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))" "${pids[$i]}" || {
+    tail -n 40 "$LOG_DIR/${svc}.log" >&2
+    exit 1
+  }
+done
+npx jest -c jest.e2e.config.js --runInBand --json --outputFile="$RESULTS_DIR/e2e.json"
+
+summary
