@@ -93,3 +93,21 @@ stop_pids() {
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
+
+# start_all_services PORT_OFFSET DB_PREFIX LOG_DIR: starts the five services (appending their pids
+# to the caller's `pids` array) and waits until each is ready; on failure shows the log and exits.
+start_all_services() {
+  local offset="$1" prefix="$2" logdir="$3" svc i
+  for svc in "${SERVICES[@]}"; do
+    : >"$logdir/${svc}.log"
+    pids+=("$(start_service "$svc" "$((SERVICE_PORT[$svc] + offset))" "${prefix}${svc}" "$logdir/${svc}.log")")
+  done
+  say "waiting for the services to be ready (logs in ${logdir})"
+  for i in "${!SERVICES[@]}"; do
+    svc="${SERVICES[$i]}"
+    wait_healthy "$svc" "$((SERVICE_PORT[$svc] + offset))" "${pids[$i]}" || {
+      tail -n 40 "$logdir/${svc}.log" >&2
+      exit 1
+    }
+  done
+}

@@ -34,18 +34,7 @@ databases=()
 for svc in "${SERVICES[@]}"; do databases+=("credit_${svc}"); done
 ensure_databases "${databases[@]}"
 
-for svc in "${SERVICES[@]}"; do
-  : >"$LOG_DIR/${svc}.log"
-  pids+=("$(start_service "$svc" "${SERVICE_PORT[$svc]}" "credit_${svc}" "$LOG_DIR/${svc}.log")")
-done
-say "waiting for the services to be ready (logs in ${LOG_DIR})"
-for i in "${!SERVICES[@]}"; do
-  svc="${SERVICES[$i]}"
-  wait_healthy "$svc" "${SERVICE_PORT[$svc]}" "${pids[$i]}" || {
-    tail -n 30 "$LOG_DIR/${svc}.log" >&2
-    exit 1
-  }
-done
+start_all_services 0 credit_ "$LOG_DIR"
 
 if [[ -f tools/scripts/seed.sh ]]; then bash tools/scripts/seed.sh; fi
 

@@ -64,18 +64,8 @@ say "e2e tier: the five services, through their public APIs"
 e2e_dbs=()
 for svc in "${SERVICES[@]}"; do e2e_dbs+=("credit_e2e_${svc}"); done
 recreate_databases "${e2e_dbs[@]}"
-for svc in "${SERVICES[@]}"; do
-  port=$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))
-  export "E2E_${svc^^}_URL=http://127.0.0.1:${port}"
-  pids+=("$(start_service "$svc" "$port" "credit_e2e_${svc}" "$LOG_DIR/${svc}.log")")
-done
-for i in "${!SERVICES[@]}"; do
-  svc="${SERVICES[$i]}"
-  wait_healthy "$svc" "$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))" "${pids[$i]}" || {
-    tail -n 40 "$LOG_DIR/${svc}.log" >&2
-    exit 1
-  }
-done
+for svc in "${SERVICES[@]}"; do export "E2E_${svc^^}_URL=http://127.0.0.1:$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))"; done
+start_all_services "$E2E_PORT_OFFSET" credit_e2e_ "$LOG_DIR"
 npx jest -c jest.e2e.config.js --runInBand --json --outputFile="$RESULTS_DIR/e2e.json"
 
 summary
