@@ -1,9 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { platformEventCatalog } from '@credit/contracts';
-import { MessagingModule } from '@credit/messaging';
+import { MessagingModule, OutboxWriter } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
 import type { LedgerConfig } from './config/env';
+import { EntriesController } from './entries/entries.controller';
+import { EntriesService } from './entries/entries.service';
+import { AccountDirectory } from './infrastructure/account-directory';
+import { PostingEngine } from './infrastructure/posting-engine';
 import { ledgerMigrations } from './migrations';
 
 @Module({})
@@ -19,6 +23,17 @@ export class LedgerModule {
           database: { entities: [], migrations: ledgerMigrations },
         }),
         MessagingModule.forRoot({ catalog: platformEventCatalog(), consumers: [] }),
+      ],
+      controllers: [EntriesController],
+      providers: [
+        { provide: AccountDirectory, useValue: new AccountDirectory() },
+        {
+          provide: PostingEngine,
+          inject: [AccountDirectory, OutboxWriter],
+          useFactory: (accounts: AccountDirectory, outbox: OutboxWriter) =>
+            new PostingEngine(accounts, outbox),
+        },
+        EntriesService,
       ],
     };
   }

@@ -132,7 +132,7 @@ export class EventConsumer {
           return applied ? 'processed' : 'duplicate';
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
-          if (attempt > this.options.maxRetries) {
+          if (attempt > this.options.maxRetries || isPermanentFailure(error)) {
             this.logger.error(
               { err: error, eventId: envelope.eventId, type: envelope.type, attempts: attempt },
               `event ${envelope.eventId} failed ${attempt} times; sending it to ${dlqTopicOf(topic)}`,
@@ -234,6 +234,18 @@ export class EventConsumer {
       `message dead-lettered to ${dlqTopicOf(topic)}: ${reason}`,
     );
   }
+}
+
+/**
+ * An error that says retrying cannot help (`retriable: false`, e.g. an event with no posting rule)
+ * goes to the DLQ at once instead of after the retries.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { retriable?: unknown }).retriable === false
+  );
 }
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {

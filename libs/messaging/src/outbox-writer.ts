@@ -72,4 +72,25 @@ export class OutboxWriter {
     );
     return envelope;
   }
+
+  /** Appends many events with one statement (batch postings). */
+  async appendMany(
+    manager: EntityManager,
+    events: readonly NewEvent<unknown>[],
+  ): Promise<EventEnvelope<unknown>[]> {
+    if (events.length === 0) return [];
+    const envelopes = events.map((event) => this.build(event));
+    await manager.query(
+      `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+      [
+        envelopes.map((e) => e.eventId),
+        envelopes.map((e) => e.type),
+        events.map((e) => e.definition.topic),
+        envelopes.map((e) => e.key),
+        envelopes.map((e) => JSON.stringify(e)),
+      ],
+    );
+    return envelopes;
+  }
 }

@@ -35,6 +35,22 @@ const statusOfKind: Record<DomainErrorKind, number> = {
   rejected: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
+/**
+ * Any error with a string `code` and a known `kind` is an expected failure: a pure domain layer can
+ * declare its own error class (no framework import) and still be mapped here.
+ */
+export function isCodedError(
+  error: unknown,
+): error is Error & { code: string; kind: DomainErrorKind; details?: Record<string, unknown> } {
+  if (!(error instanceof Error)) return false;
+  const candidate = error as { code?: unknown; kind?: unknown };
+  return (
+    typeof candidate.code === 'string' &&
+    typeof candidate.kind === 'string' &&
+    candidate.kind in statusOfKind
+  );
+}
+
 /** A broken invariant: state we cannot explain. The process stops rather than carry on. */
 export class InvariantViolation extends Error {
   constructor(message: string) {
@@ -95,7 +111,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; body: ErrorBody } {
-    if (exception instanceof DomainError) {
+    if (isCodedError(exception)) {
       return {
         status: statusOfKind[exception.kind],
         body: { code: exception.code, message: exception.message, ...(exception.details ?? {}) },

@@ -1,0 +1,76 @@
+import { LedgerError } from './ledger-error';
+
+export type AccountType = 'asset' | 'liability' | 'equity' | 'income' | 'expense';
+export type Side = 'debit' | 'credit';
+
+export const accountTypes: readonly AccountType[] = [
+  'asset',
+  'liability',
+  'equity',
+  'income',
+  'expense',
+];
+
+/** The side on which an account of this type normally carries its balance. */
+export function defaultNormalSide(type: AccountType): Side {
+  return type === 'asset' || type === 'expense' ? 'debit' : 'credit';
+}
+
+/** Colon-separated hierarchy: a lowercase root, then segments such as a loan or customer id. */
+export const AccountIdPattern = /^[a-z][a-z0-9-]*(:[A-Za-z0-9._-]+){1,7}$/;
+export const AccountIdLengthMax = 200;
+
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  readonly type: AccountType;
+  readonly normalSide: Side;
+  readonly currency: string;
+  /** Lowest allowed balance on the normal side, in minor units (e.g. 0n: must not go below zero). */
+  readonly minBalance: bigint | null;
+  /** Highest allowed balance on the normal side, in minor units (a credit limit). */
+  readonly maxBalance: bigint | null;
+  /** A template: postings to `<id>:<segment>` create that sub-account with these settings. */
+  readonly allowsSubaccounts: boolean;
+  readonly parentId: string | null;
+}
+
+export function assertAccountId(id: string): void {
+  if (id.length > AccountIdLengthMax || !AccountIdPattern.test(id)) {
+    throw new LedgerError(
+      'LEDGER.INVALID_ACCOUNT',
+      `account id "${id}" must be a colon-separated hierarchy such as "assets:loans:principal:L-1"`,
+      { account: id },
+    );
+  }
+}
+
+/**
+ * The sub-account `id` would inherit its settings from: the longest existing prefix that allows
+ * sub-accounts. Undefined when no template covers it (the posting is then rejected).
+ */
+export function templateFor(
+  id: string,
+  find: (id: string) => Account | undefined,
+): Account | undefined {
+  const segments = id.split(':');
+  for (let length = segments.length - 1; length >= 2; length--) {
+    const candidate = find(segments.slice(0, length).join(':'));
+    if (candidate) return candidate.allowsSubaccounts ? candidate : undefined;
+  }
+  return undefined;
+}
+
+export function subaccountOf(template: Account, id: string): Account {
+  return {
+    id,
+    name: `${template.name} ${id.slice(template.id.length + 1)}`,
+    type: template.type,
+    normalSide: template.normalSide,
+    currency: template.currency,
+    minBalance: template.minBalance,
+    maxBalance: template.maxBalance,
+    allowsSubaccounts: false,
+    parentId: template.id,
+  };
+}

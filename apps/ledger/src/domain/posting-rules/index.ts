@@ -1,0 +1,3 @@
+export * from './posting-rule';
+export * from './rules';
+export * from './evaluate';

@@ -1,0 +1,72 @@
+import type { EntityManager } from 'typeorm';
+import type { Side } from '../domain/accounts';
+
+export interface EntryView {
+  id: string;
+  seq: string;
+  idempotencyKey: string;
+  effectiveAt: string;
+  postedAt: string;
+  description: string;
+  metadata: Record<string, unknown>;
+  sourceEventId: string | null;
+  sourceEventType: string | null;
+  rule: string | null;
+  reversesEntryId: string | null;
+  reversedByEntryId: string | null;
+  holdId: string | null;
+  lines: { lineNo: number; account: string; side: Side; amount: string; currency: string }[];
+}
+
+interface EntryRow {
+  id: string;
+  seq: string;
+  idempotency_key: string;
+  effective_at: Date;
+  posted_at: Date;
+  description: string;
+  metadata: Record<string, unknown>;
+  source_event_id: string | null;
+  source_event_type: string | null;
+  rule: string | null;
+  reverses_entry_id: string | null;
+  reversed_by: string | null;
+  hold_id: string | null;
+  lines: { lineNo: number; account: string; side: Side; amount: string; currency: string }[];
+}
+
+/** Reads entries with their lines; amounts come back as the decimal strings they were posted as. */
+export async function readEntries(
+  manager: EntityManager,
+  where: string,
+  params: unknown[],
+): Promise<EntryView[]> {
+  const rows = await manager.query<EntryRow[]>(
+    `SELECT e.id, e.seq, e.idempotency_key, e.effective_at, e.posted_at, e.description, e.metadata,
+            e.source_event_id, e.source_event_type, e.rule, e.reverses_entry_id, e.hold_id,
+            (SELECT r.id FROM journal_entries r WHERE r.reverses_entry_id = e.id) AS reversed_by,
+            (SELECT json_agg(json_build_object('lineNo', l.line_no, 'account', l.account_id, 'side', l.side,
+                                               'amount', l.amount::text, 'currency', l.currency) ORDER BY l.line_no)
+               FROM journal_lines l WHERE l.entry_id = e.id) AS lines
+       FROM journal_entries e
+      WHERE ${where}
+      ORDER BY e.seq`,
+    params,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    seq: row.seq,
+    idempotencyKey: row.idempotency_key,
+    effectiveAt: row.effective_at.toISOString(),
+    postedAt: row.posted_at.toISOString(),
+    description: row.description,
+    metadata: row.metadata,
+    sourceEventId: row.source_event_id,
+    sourceEventType: row.source_event_type,
+    rule: row.rule,
+    reversesEntryId: row.reverses_entry_id,
+    reversedByEntryId: row.reversed_by,
+    holdId: row.hold_id,
+    lines: row.lines,
+  }));
+}
