@@ -1,10 +1,341 @@
-import { EventCatalog, type EventDefinition } from './catalog';
+import { Money, isMoneyError } from '@credit/money';
+import { z } from 'zod';
+import { EventCatalog, defineEvent, type EventDefinition } from './catalog';
+import { moneySchema, type MoneyDto } from './money-schema';
+import { Topics } from './topics';
+
+// ---------------------------------------------------------------- shared field schemas
+
+export const EventIdLengthMax = 128;
+/** Lines per ledger entry, as the ledger enforces (`EntryLinesMax`). */
+export const LedgerEntryLinesMax = 50;
+export const LedgerAccountIdLengthMax = 200;
+
+/** An aggregate or reference id: a non-empty string of at most 128 characters. */
+const id = z.string().min(1).max(EventIdLengthMax);
+const timestamp = z.iso.datetime({ offset: true });
+const businessDate = z.iso.date();
+
+/** The Money an amount denotes, or undefined when it is not valid money (unknown currency, scale). */
+function moneyOf(dto: MoneyDto): Money | undefined {
+  try {
+    return Money.fromJSON(dto);
+  } catch (error) {
+    if (isMoneyError(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Money on the wire that the money library accepts: a known currency, at most its scale. */
+const validMoney = moneySchema.strict().superRefine((dto, ctx) => {
+  try {
+    Money.fromJSON(dto);
+  } catch (error) {
+    if (!isMoneyError(error)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+});
+
+/** An amount that cannot be below zero: components, fees, allocations. */
+const nonNegativeMoney = validMoney.refine(
+  (dto) => moneyOf(dto)?.isNegative() !== true,
+  'must not be negative',
+);
+/** The amount an event is about: strictly greater than zero. */
+const positiveMoney = validMoney.refine(
+  (dto) => moneyOf(dto)?.isPositive() !== false,
+  'must be greater than zero',
+);
+
+/**
+ * Each event's money fields share one currency: an event never mixes currencies, and the ledger
+ * posts one event as one single-currency entry.
+ */
+function sameCurrency(
+  amounts: readonly (MoneyDto | null)[],
+  ctx: z.RefinementCtx,
+  path: readonly (string | number)[] = [],
+): void {
+  const currencies = new Set(amounts.flatMap((money) => (money ? [money.currency] : [])));
+  if (currencies.size > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `all amounts of one event must be in one currency, got ${[...currencies].join(', ')}`,
+      path: [...path],
+    });
+  }
+}
+
+// ---------------------------------------------------------------- loan.disbursed
+
+export const loanProducts = ['installment-purchase', 'cash-loan'] as const;
+export type LoanProduct = (typeof loanProducts)[number];
+
+export const LoanDisbursedV1 = defineEvent({
+  type: 'loan.disbursed',
+  version: 1,
+  topic: Topics.loanDisbursed,
+  schema: z
+    .object({
+      loanId: id,
+      customerId: id,
+      product: z.enum(loanProducts),
+      principal: positiveMoney,
+      /** The merchant paid (installment purchase); null for a cash loan. */
+      merchantId: id.nullable(),
+      /** Plan fee the merchant pays, withheld from its payout; null when there is none. */
+      merchantFee: nonNegativeMoney.nullable(),
+      disbursedAt: timestamp,
+    })
+    .strict()
+    .superRefine((payload, ctx) => {
+      if (payload.product === 'installment-purchase' && payload.merchantId === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'an installment purchase names the merchant paid',
+          path: ['merchantId'],
+        });
+      }
+      if (payload.product === 'cash-loan' && payload.merchantId !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a cash loan has no merchant',
+          path: ['merchantId'],
+        });
+      }
+      if (payload.product === 'cash-loan' && payload.merchantFee !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a cash loan has no merchant fee',
+          path: ['merchantFee'],
+        });
+      }
+      sameCurrency([payload.principal, payload.merchantFee], ctx, ['merchantFee']);
+      const principal = moneyOf(payload.principal);
+      const fee = payload.merchantFee && moneyOf(payload.merchantFee);
+      if (principal && fee && fee.hasSameCurrency(principal) && fee.greaterThan(principal)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'the merchant fee cannot exceed the principal paid out to the merchant',
+          path: ['merchantFee'],
+        });
+      }
+    }),
+});
+export type LoanDisbursedV1Payload = z.infer<typeof LoanDisbursedV1.schema>;
+
+// ---------------------------------------------------------------- fee.charged
+
+export const FeeChargedV1 = defineEvent({
+  type: 'fee.charged',
+  version: 1,
+  topic: Topics.feeCharged,
+  schema: z
+    .object({
+      loanId: id,
+      customerId: id,
+      period: z.number().int().min(1),
+      amount: positiveMoney,
+      chargedAt: timestamp,
+    })
+    .strict(),
+});
+export type FeeChargedV1Payload = z.infer<typeof FeeChargedV1.schema>;
+
+// ---------------------------------------------------------------- merchant.settled
+
+export const MerchantSettledV1 = defineEvent({
+  type: 'merchant.settled',
+  version: 1,
+  topic: Topics.merchantSettled,
+  schema: z
+    .object({
+      settlementId: id,
+      merchantId: id,
+      amount: positiveMoney,
+      businessDate,
+    })
+    .strict(),
+});
+export type MerchantSettledV1Payload = z.infer<typeof MerchantSettledV1.schema>;
+
+// ---------------------------------------------------------------- repayment.allocated
+
+export const repaymentAllocationSchema = z
+  .object({
+    penalty: nonNegativeMoney,
+    interest: nonNegativeMoney,
+    fee: nonNegativeMoney,
+    principal: nonNegativeMoney,
+    overpayment: nonNegativeMoney,
+  })
+  .strict();
+
+export const RepaymentAllocatedV1 = defineEvent({
+  type: 'repayment.allocated',
+  version: 1,
+  topic: Topics.repaymentAllocated,
+  schema: z
+    .object({
+      repaymentId: id,
+      loanId: id,
+      customerId: id,
+      /** What the customer paid; the allocation's parts sum to exactly this. */
+      amount: positiveMoney,
+      allocation: repaymentAllocationSchema,
+      receivedAt: timestamp,
+    })
+    .strict()
+    .superRefine((payload, ctx) => {
+      const parts = Object.values(payload.allocation);
+      const currencies = new Set([payload.amount.currency, ...parts.map((p) => p.currency)]);
+      if (currencies.size > 1) {
+        sameCurrency([payload.amount, ...parts], ctx, ['allocation']);
+        return;
+      }
+      const amount = moneyOf(payload.amount);
+      const partAmounts = parts.map(moneyOf);
+      if (!amount || partAmounts.some((part) => part === undefined)) return;
+      const allocated = Money.sum(
+        amount.currency,
+        partAmounts.filter((part): part is Money => part !== undefined),
+      );
+      if (!allocated.equals(amount)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `the allocation sums to ${allocated.toString()}, not the amount paid ${amount.toString()}`,
+          path: ['allocation'],
+        });
+      }
+    }),
+});
+export type RepaymentAllocatedV1Payload = z.infer<typeof RepaymentAllocatedV1.schema>;
+
+// ---------------------------------------------------------------- interest.accrued / penalty.accrued
+
+export const InterestAccruedV1 = defineEvent({
+  type: 'interest.accrued',
+  version: 1,
+  topic: Topics.interestAccrued,
+  schema: z
+    .object({
+      loanId: id,
+      customerId: id,
+      businessDate,
+      amount: positiveMoney,
+    })
+    .strict(),
+});
+export type InterestAccruedV1Payload = z.infer<typeof InterestAccruedV1.schema>;
+
+export const PenaltyAccruedV1 = defineEvent({
+  type: 'penalty.accrued',
+  version: 1,
+  topic: Topics.penaltyAccrued,
+  schema: z
+    .object({
+      loanId: id,
+      customerId: id,
+      businessDate,
+      amount: positiveMoney,
+    })
+    .strict(),
+});
+export type PenaltyAccruedV1Payload = z.infer<typeof PenaltyAccruedV1.schema>;
+
+// ---------------------------------------------------------------- loan.charged-off
+
+export const LoanChargedOffV1 = defineEvent({
+  type: 'loan.charged-off',
+  version: 1,
+  topic: Topics.loanChargedOff,
+  schema: z
+    .object({
+      loanId: id,
+      customerId: id,
+      businessDate,
+      /** The balances written off; each may be zero, not all of them. */
+      principal: nonNegativeMoney,
+      interest: nonNegativeMoney,
+      fee: nonNegativeMoney,
+      penalty: nonNegativeMoney,
+    })
+    .strict()
+    .superRefine((payload, ctx) => {
+      const parts = [payload.principal, payload.interest, payload.fee, payload.penalty];
+      sameCurrency(parts, ctx);
+      if (parts.every((part) => moneyOf(part)?.isZero() === true)) {
+        ctx.addIssue({ code: 'custom', message: 'a charge-off writes off a non-zero balance' });
+      }
+    }),
+});
+export type LoanChargedOffV1Payload = z.infer<typeof LoanChargedOffV1.schema>;
+
+// ---------------------------------------------------------------- recovery.received
+
+export const RecoveryReceivedV1 = defineEvent({
+  type: 'recovery.received',
+  version: 1,
+  topic: Topics.recoveryReceived,
+  schema: z
+    .object({
+      recoveryId: id,
+      loanId: id,
+      customerId: id,
+      amount: positiveMoney,
+      receivedAt: timestamp,
+    })
+    .strict(),
+});
+export type RecoveryReceivedV1Payload = z.infer<typeof RecoveryReceivedV1.schema>;
+
+// ---------------------------------------------------------------- ledger.entry.posted
+
+export const ledgerEntryLineSchema = z
+  .object({
+    account: z.string().min(1).max(LedgerAccountIdLengthMax),
+    side: z.enum(['debit', 'credit']),
+    amount: positiveMoney,
+  })
+  .strict();
+
+export const LedgerEntryPostedV1 = defineEvent({
+  type: 'ledger.entry.posted',
+  version: 1,
+  topic: Topics.ledgerEntryPosted,
+  schema: z
+    .object({
+      entryId: z.uuid(),
+      idempotencyKey: id,
+      /** The business event the entry records; null for a manual entry. */
+      sourceEventId: z.uuid().nullable(),
+      /** The entry this one reverses; null for an ordinary entry. */
+      reversesEntryId: z.uuid().nullable(),
+      effectiveAt: timestamp,
+      postedAt: timestamp,
+      lines: z.array(ledgerEntryLineSchema).min(2).max(LedgerEntryLinesMax),
+    })
+    .strict(),
+});
+export type LedgerEntryPostedV1Payload = z.infer<typeof LedgerEntryPostedV1.schema>;
+
+// ---------------------------------------------------------------- the catalog
 
 /**
  * Every event definition of the platform, by type and payload version. Each business issue adds
  * its events here with their zod schemas; producers validate on publish, consumers on consume.
  */
-export const platformEventDefinitions: readonly EventDefinition[] = [];
+export const platformEventDefinitions: readonly EventDefinition[] = [
+  LoanDisbursedV1,
+  FeeChargedV1,
+  MerchantSettledV1,
+  RepaymentAllocatedV1,
+  InterestAccruedV1,
+  PenaltyAccruedV1,
+  LoanChargedOffV1,
+  RecoveryReceivedV1,
+  LedgerEntryPostedV1,
+];
 
 export function platformEventCatalog(): EventCatalog {
   return new EventCatalog(platformEventDefinitions);

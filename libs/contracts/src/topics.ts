@@ -18,6 +18,9 @@ export const Topics = {
   penaltyAccrued: 'penalty.accrued',
   loanChargedOff: 'loan.charged-off',
   recoveryReceived: 'recovery.received',
+  feeCharged: 'fee.charged',
+  merchantSettled: 'merchant.settled',
+  ledgerEntryPosted: 'ledger.entry.posted',
 } as const;
 
 export type DomainTopic = (typeof Topics)[keyof typeof Topics];

@@ -1,4 +1,4 @@
-import { type DynamicModule, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { z } from 'zod';
@@ -47,6 +47,24 @@ export async function runService<TConfig extends ServiceConfig>(
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bufferLogs: false,
   });
+  configureApp(app, logger, definition);
+  app.enableShutdownHooks();
+  await app.listen(config.HTTP_PORT);
+  logger.info(
+    { port: config.HTTP_PORT },
+    `${definition.service} listening on http://127.0.0.1:${config.HTTP_PORT}`,
+  );
+}
+
+/**
+ * Everything a service's HTTP side has besides its controllers: correlation ids, the error shape,
+ * validation, OpenAPI. Tests build their apps with it too, so they test what runs.
+ */
+export function configureApp(
+  app: INestApplication,
+  logger: Logger,
+  definition: { title: string; description: string },
+): void {
   app.use(
     (
       request: { headers: Record<string, unknown> },
@@ -84,10 +102,4 @@ export async function runService<TConfig extends ServiceConfig>(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  app.enableShutdownHooks();
-  await app.listen(config.HTTP_PORT);
-  logger.info(
-    { port: config.HTTP_PORT },
-    `${definition.service} listening on http://127.0.0.1:${config.HTTP_PORT}`,
-  );
 }
