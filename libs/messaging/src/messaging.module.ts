@@ -8,6 +8,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { EventCatalog } from '@credit/contracts';
 import {
@@ -35,9 +36,13 @@ export interface MessagingModuleOptions {
   readonly consumers: readonly ConsumerGroupDefinition[];
 }
 
-const EVENT_CONSUMERS = Symbol('EVENT_CONSUMERS');
+const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
-/** Outbox writer and relay, idempotent consumers with DLQ, Kafka connection with retries. */
+/**
+ * Outbox writer and relay, idempotent consumers with DLQ, Kafka connection with retries.
+ * Handler classes are providers of the service's own module (so they can inject its services);
+ * they are looked up when the application has bootstrapped, then the consumers start.
+ */
 @Global()
 @Module({})
 export class MessagingModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -46,50 +51,20 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
     private readonly relay: OutboxRelay,
     private readonly health: HealthRegistry,
     private readonly metrics: Metrics,
-    @Inject(EVENT_CONSUMERS) readonly consumers: EventConsumer[],
+    private readonly moduleRef: ModuleRef,
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) private readonly config: ServiceConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
   ) {}
 
   static forRoot(options: MessagingModuleOptions): DynamicModule {
-    const handlerTypes = options.consumers.flatMap((group) => group.handlers);
     return {
       module: MessagingModule,
       controllers: [MessagingStatusController],
       providers: [
-        ...handlerTypes,
+        { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: EventCatalog, useValue: options.catalog },
-        {
-          provide: EVENT_CONSUMERS,
-          inject: [KafkaRuntime, DataSource, PLATFORM_CONFIG, LOGGER, Metrics, ...handlerTypes],
-          useFactory: (
-            runtime: KafkaRuntime,
-            dataSource: DataSource,
-            config: ServiceConfig,
-            logger: Logger,
-            metrics: Metrics,
-            ...handlers: EventHandler[]
-          ) => {
-            let next = 0;
-            return options.consumers.map((group) => {
-              const groupHandlers = handlers.slice(next, next + group.handlers.length);
-              next += group.handlers.length;
-              const consumer = new EventConsumer(
-                dataSource,
-                options.catalog,
-                runtime.producer,
-                logger.child({ component: 'consumer', groupId: group.groupId }),
-                {
-                  groupId: group.groupId,
-                  maxRetries: config.CONSUMER_MAX_RETRIES,
-                  retryBackoffMs: config.CONSUMER_RETRY_BACKOFF_MS,
-                },
-                groupHandlers,
-                metrics,
-              );
-              runtime.addConsumer(consumer);
-              return consumer;
-            });
-          },
-        },
         {
           provide: KafkaRuntime,
           inject: [PLATFORM_CONFIG, SERVICE_NAME, LOGGER],
@@ -139,6 +114,24 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
+    for (const group of this.options.consumers) {
+      const handlers = group.handlers.map((type) => this.moduleRef.get(type, { strict: false }));
+      this.runtime.addConsumer(
+        new EventConsumer(
+          this.dataSource,
+          this.options.catalog,
+          this.runtime.producer,
+          this.logger.child({ component: 'consumer', groupId: group.groupId }),
+          {
+            groupId: group.groupId,
+            maxRetries: this.config.CONSUMER_MAX_RETRIES,
+            retryBackoffMs: this.config.CONSUMER_RETRY_BACKOFF_MS,
+          },
+          handlers,
+          this.metrics,
+        ),
+      );
+    }
     this.health.register('kafka', () => this.runtime.readiness());
     this.runtime.registerMetrics(this.metrics);
     this.metrics.gauge(

@@ -1,6 +1,7 @@
 /** Expected ledger failures, each with a stable code. HTTP status is mapped by kind. */
 export type LedgerErrorCode =
   | 'LEDGER.INVALID_ENTRY'
+  | 'LEDGER.INVALID_QUERY'
   | 'LEDGER.UNBALANCED'
   | 'LEDGER.UNKNOWN_ACCOUNT'
   | 'LEDGER.ACCOUNT_EXISTS'
@@ -24,6 +25,7 @@ export type LedgerErrorKind = 'invalid' | 'not-found' | 'conflict' | 'rejected';
 
 const kindOf: Record<LedgerErrorCode, LedgerErrorKind> = {
   'LEDGER.INVALID_ENTRY': 'invalid',
+  'LEDGER.INVALID_QUERY': 'invalid',
   'LEDGER.UNBALANCED': 'invalid',
   'LEDGER.UNKNOWN_ACCOUNT': 'invalid',
   'LEDGER.ACCOUNT_EXISTS': 'conflict',

@@ -77,7 +77,8 @@ export class CreateLedger1764100000000 implements MigrationInterface {
       `CREATE INDEX journal_lines_account_idx ON journal_lines (account_id, currency, entry_seq, line_no)`,
     );
     await queryRunner.query(
-      `CREATE INDEX journal_lines_account_time_idx ON journal_lines (account_id, currency, posted_at)`,
+      `CREATE INDEX journal_lines_account_time_idx
+         ON journal_lines (account_id, currency, posted_at, entry_seq, line_no)`,
     );
 
     // Two-phase transfers: reserve (pending) → post in full or in part, or void / expire.

@@ -1,0 +1,325 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Money, isMoneyError } from '@credit/money';
+import { type Account, defaultNormalSide } from '../domain/accounts';
+import { LedgerError } from '../domain/ledger-error';
+import {
+  AccountColumns,
+  AccountDirectory,
+  accountFromRow,
+} from '../infrastructure/account-directory';
+import { inTransaction } from '../infrastructure/ledger-transactions';
+import type { CreateAccountDto } from './accounts.dto';
+
+/** Accounts listed per page at most. */
+export const AccountsPageMax = 500;
+/** Statement lines per page at most. */
+export const StatementPageMax = 500;
+
+export interface AccountView {
+  id: string;
+  name: string;
+  type: string;
+  normalSide: string;
+  currency: string;
+  minBalance: string | null;
+  maxBalance: string | null;
+  allowsSubaccounts: boolean;
+  parentId: string | null;
+}
+
+export interface BalanceView {
+  account: string;
+  currency: string;
+  asOf: string | null;
+  /** Posted balance, debit positive. */
+  balance: string;
+  /** Posted balance on the account's normal side. */
+  normalBalance: string;
+  pendingDebits: string | null;
+  pendingCredits: string | null;
+  /** Room left before the limits, counting what is reserved: null where no limit applies. */
+  availableToDebit: string | null;
+  availableToCredit: string | null;
+}
+
+export function accountView(account: Account): AccountView {
+  const major = (units: bigint | null) =>
+    units === null ? null : Money.fromMinorUnits(units, account.currency).toString();
+  return {
+    id: account.id,
+    name: account.name,
+    type: account.type,
+    normalSide: account.normalSide,
+    currency: account.currency,
+    minBalance: major(account.minBalance),
+    maxBalance: major(account.maxBalance),
+    allowsSubaccounts: account.allowsSubaccounts,
+    parentId: account.parentId,
+  };
+}
+
+interface StatementRow {
+  entry_id: string;
+  entry_seq: string;
+  line_no: number;
+  side: 'debit' | 'credit';
+  amount: string;
+  balance_after: string;
+  posted_at: Date;
+  effective_at: Date;
+  description: string;
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: AccountDirectory,
+  ) {}
+
+  async create(dto: CreateAccountDto): Promise<{ account: AccountView; created: boolean }> {
+    const units = (value: string | undefined, field: string) => {
+      if (value === undefined) return null;
+      try {
+        return Money.of(value, dto.currency).minorUnits();
+      } catch (error) {
+        if (isMoneyError(error))
+          throw new LedgerError('LEDGER.INVALID_ACCOUNT', `${field}: ${error.message}`, { field });
+        throw error;
+      }
+    };
+    const requested: Account = {
+      id: dto.id,
+      name: dto.name,
+      type: dto.type,
+      normalSide: dto.normalSide ?? defaultNormalSide(dto.type),
+      currency: dto.currency,
+      minBalance: units(dto.minBalance, 'minBalance'),
+      maxBalance: units(dto.maxBalance, 'maxBalance'),
+      allowsSubaccounts: dto.allowsSubaccounts ?? false,
+      parentId: null,
+    };
+    if (
+      requested.minBalance !== null &&
+      requested.maxBalance !== null &&
+      requested.minBalance > requested.maxBalance
+    ) {
+      throw new LedgerError('LEDGER.INVALID_ACCOUNT', 'minBalance must not exceed maxBalance', {
+        field: 'minBalance',
+      });
+    }
+    return inTransaction(this.dataSource, async (manager) => {
+      const segments = dto.id.split(':');
+      const parentId = segments.length > 2 ? segments.slice(0, -1).join(':') : null;
+      const [existing] = await manager.query<Parameters<typeof accountFromRow>[0][]>(
+        `SELECT ${AccountColumns} FROM accounts WHERE id = $1`,
+        [dto.id],
+      );
+      const parentRows = parentId
+        ? await manager.query<{ id: string }[]>(`SELECT id FROM accounts WHERE id = $1`, [parentId])
+        : [];
+      const account: Account = { ...requested, parentId: parentRows.length > 0 ? parentId : null };
+      if (existing) {
+        const current = accountFromRow(existing);
+        const same = JSON.stringify(accountView(current)) === JSON.stringify(accountView(account));
+        if (!same) {
+          throw new LedgerError(
+            'LEDGER.ACCOUNT_EXISTS',
+            `account ${dto.id} exists with other settings`,
+            {
+              account: accountView(current),
+            },
+          );
+        }
+        return { account: accountView(current), created: false };
+      }
+      await this.directory.insert(manager, [account]);
+      return { account: accountView(account), created: true };
+    });
+  }
+
+  async list(
+    prefix: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ accounts: AccountView[]; nextCursor: string | null }> {
+    const rows = await this.dataSource.query<Parameters<typeof accountFromRow>[0][]>(
+      `SELECT ${AccountColumns} FROM accounts
+        WHERE ($1::text IS NULL OR id LIKE $1 || '%') AND ($2::text IS NULL OR id > $2)
+        ORDER BY id LIMIT $3`,
+      [prefix ?? null, after ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit).map((row) => accountView(accountFromRow(row)));
+    return { accounts: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  }
+
+  async get(id: string): Promise<Account> {
+    const [row] = await this.dataSource.query<Parameters<typeof accountFromRow>[0][]>(
+      `SELECT ${AccountColumns} FROM accounts WHERE id = $1`,
+      [id],
+    );
+    if (!row)
+      throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `account ${id} does not exist`, {
+        account: id,
+      });
+    return accountFromRow(row);
+  }
+
+  /** Current balance from the balances row (O(1)); as of a time from the last line before it (one index probe). */
+  async balance(id: string, asOf: Date | undefined): Promise<BalanceView> {
+    const account = await this.get(id);
+    const money = (value: string) => Money.of(value, account.currency);
+    const normal = (signed: Money) => (account.normalSide === 'debit' ? signed : signed.negate());
+    if (asOf) {
+      const [row] = await this.dataSource.query<{ balance_after: string }[]>(
+        `SELECT balance_after FROM journal_lines
+          WHERE account_id = $1 AND currency = $2 AND posted_at <= $3
+          ORDER BY posted_at DESC, entry_seq DESC, line_no DESC LIMIT 1`,
+        [id, account.currency, asOf.toISOString()],
+      );
+      const signed = money(row?.balance_after ?? '0');
+      return {
+        account: id,
+        currency: account.currency,
+        asOf: asOf.toISOString(),
+        balance: signed.toString(),
+        normalBalance: normal(signed).toString(),
+        pendingDebits: null,
+        pendingCredits: null,
+        availableToDebit: null,
+        availableToCredit: null,
+      };
+    }
+    const [row] = await this.dataSource.query<
+      {
+        posted_debits: string;
+        posted_credits: string;
+        pending_debits: string;
+        pending_credits: string;
+      }[]
+    >(
+      `SELECT posted_debits, posted_credits, pending_debits, pending_credits FROM balances WHERE account_id = $1 AND currency = $2`,
+      [id, account.currency],
+    );
+    const signed = money(row?.posted_debits ?? '0').subtract(money(row?.posted_credits ?? '0'));
+    const pendingDebits = money(row?.pending_debits ?? '0');
+    const pendingCredits = money(row?.pending_credits ?? '0');
+    const normalBalance = normal(signed);
+    const pendingUp = account.normalSide === 'debit' ? pendingDebits : pendingCredits;
+    const pendingDown = account.normalSide === 'debit' ? pendingCredits : pendingDebits;
+    const roomUp =
+      account.maxBalance === null
+        ? null
+        : Money.fromMinorUnits(account.maxBalance, account.currency)
+            .subtract(normalBalance)
+            .subtract(pendingUp);
+    const roomDown =
+      account.minBalance === null
+        ? null
+        : normalBalance
+            .subtract(pendingDown)
+            .subtract(Money.fromMinorUnits(account.minBalance, account.currency));
+    return {
+      account: id,
+      currency: account.currency,
+      asOf: null,
+      balance: signed.toString(),
+      normalBalance: normalBalance.toString(),
+      pendingDebits: pendingDebits.toString(),
+      pendingCredits: pendingCredits.toString(),
+      availableToDebit: (account.normalSide === 'debit' ? roomUp : roomDown)?.toString() ?? null,
+      availableToCredit: (account.normalSide === 'debit' ? roomDown : roomUp)?.toString() ?? null,
+    };
+  }
+
+  /** Lines in posting order with the running balance, a page at a time; the cursor is opaque. */
+  async statement(
+    id: string,
+    from: Date | undefined,
+    to: Date | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{
+    account: string;
+    currency: string;
+    openingBalance: string;
+    lines: {
+      entryId: string;
+      lineNo: number;
+      postedAt: string;
+      effectiveAt: string;
+      description: string;
+      side: string;
+      amount: string;
+      balance: string;
+    }[];
+    nextCursor: string | null;
+  }> {
+    const account = await this.get(id);
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = await this.dataSource.query<StatementRow[]>(
+      `SELECT l.entry_id, l.entry_seq, l.line_no, l.side, l.amount::text AS amount, l.balance_after::text AS balance_after,
+              l.posted_at, e.effective_at, e.description
+         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+        WHERE l.account_id = $1 AND l.currency = $2
+          AND ($3::timestamptz IS NULL OR l.posted_at >= $3)
+          AND ($4::timestamptz IS NULL OR l.posted_at < $4)
+          AND ($5::bigint IS NULL OR (l.entry_seq, l.line_no) > ($5, $6))
+        ORDER BY l.entry_seq, l.line_no
+        LIMIT $7`,
+      [
+        id,
+        account.currency,
+        from?.toISOString() ?? null,
+        to?.toISOString() ?? null,
+        after?.seq ?? null,
+        after?.lineNo ?? 0,
+        limit + 1,
+      ],
+    );
+    const page = rows.slice(0, limit);
+    const first = page[0];
+    const money = (value: string) => Money.of(value, account.currency);
+    const opening = first
+      ? money(first.balance_after).subtract(
+          first.side === 'debit' ? money(first.amount) : money(first.amount).negate(),
+        )
+      : Money.zero(account.currency);
+    const last = page.at(-1);
+    return {
+      account: id,
+      currency: account.currency,
+      openingBalance: opening.toString(),
+      lines: page.map((row) => ({
+        entryId: row.entry_id,
+        lineNo: row.line_no,
+        postedAt: row.posted_at.toISOString(),
+        effectiveAt: row.effective_at.toISOString(),
+        description: row.description,
+        side: row.side,
+        amount: money(row.amount).toString(),
+        balance: money(row.balance_after).toString(),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.entry_seq, last.line_no) : null,
+    };
+  }
+}
+
+function encodeCursor(seq: string, lineNo: number): string {
+  return Buffer.from(`${seq}:${lineNo}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { seq: string; lineNo: number } {
+  const match = /^(\d{1,19}):(\d{1,5})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match?.[1] || !match[2]) {
+    throw new LedgerError(
+      'LEDGER.INVALID_QUERY',
+      'cursor is not valid: pass the nextCursor of the previous page',
+      {
+        field: 'cursor',
+      },
+    );
+  }
+  return { seq: match[1], lineNo: Number(match[2]) };
+}

@@ -1,0 +1,50 @@
+import { Injectable, type Type } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type EventDefinition, type EventEnvelope, platformEventCatalog } from '@credit/contracts';
+import type { EventHandler } from '@credit/messaging';
+import { evaluatePosting, postingRules } from '../domain/posting-rules';
+import { PostingEngine } from '../infrastructure/posting-engine';
+
+/** The inbox key of every posting handler: an event is posted once, whichever group delivers it. */
+export const PostingHandlerName = 'ledger.posting';
+
+/** The event definitions that have a posting rule: the ledger consumes exactly these. */
+export function postedEventDefinitions(): EventDefinition[] {
+  const catalog = platformEventCatalog();
+  const seen = new Set<string>();
+  const definitions: EventDefinition[] = [];
+  for (const rule of postingRules) {
+    const key = `${rule.eventType}@${rule.eventVersion}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    definitions.push(catalog.get(rule.eventType, rule.eventVersion));
+  }
+  return definitions;
+}
+
+/**
+ * One handler class per event type: the event becomes exactly one journal entry through its
+ * posting rule, in the transaction that records the event id. No rule, or amounts that do not
+ * balance, is a permanent failure: the event goes to the DLQ with the reason.
+ */
+export function postingHandler(definition: EventDefinition): Type<EventHandler> {
+  @Injectable()
+  class PostBusinessEvent implements EventHandler {
+    readonly name = PostingHandlerName;
+    readonly definition = definition;
+
+    constructor(private readonly engine: PostingEngine) {}
+
+    async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {
+      await this.engine.post(manager, [evaluatePosting(event, postingRules)]);
+    }
+  }
+  Object.defineProperty(PostBusinessEvent, 'name', {
+    value: `Post(${definition.type}@v${definition.version})`,
+  });
+  return PostBusinessEvent;
+}
+
+export function postingHandlers(): Type<EventHandler>[] {
+  return postedEventDefinitions().map(postingHandler);
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Money } from '@credit/money';
+
+export interface TrialBalance {
+  asOf: string | null;
+  currencies: { currency: string; totalDebits: string; totalCredits: string; balanced: boolean }[];
+  /** Every account that has had a posting; balance signed, debit positive. */
+  accounts: { account: string; currency: string; balance: string }[];
+}
+
+@Injectable()
+export class TrialBalanceService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Now: from the balance rows (one row per account). As of a time: for each account, the running
+   * balance on its last line posted at or before that time (one index probe per account).
+   */
+  async trialBalance(asOf: Date | undefined): Promise<TrialBalance> {
+    const rows = asOf
+      ? await this.dataSource.query<{ account_id: string; currency: string; balance: string }[]>(
+          `SELECT DISTINCT ON (account_id, currency) account_id, currency, balance_after::text AS balance
+             FROM journal_lines
+            WHERE posted_at <= $1
+            ORDER BY account_id, currency, posted_at DESC, entry_seq DESC, line_no DESC`,
+          [asOf.toISOString()],
+        )
+      : await this.dataSource.query<{ account_id: string; currency: string; balance: string }[]>(
+          `SELECT account_id, currency, (posted_debits - posted_credits)::text AS balance
+             FROM balances WHERE line_count > 0 ORDER BY account_id, currency`,
+        );
+    const totals = new Map<string, { debits: Money; credits: Money }>();
+    const accounts = rows.map((row) => {
+      const balance = Money.of(row.balance, row.currency);
+      const total = totals.get(row.currency) ?? {
+        debits: Money.zero(row.currency),
+        credits: Money.zero(row.currency),
+      };
+      if (balance.isPositive()) total.debits = total.debits.add(balance);
+      else total.credits = total.credits.add(balance.negate());
+      totals.set(row.currency, total);
+      return { account: row.account_id, currency: row.currency, balance: balance.toString() };
+    });
+    return {
+      asOf: asOf?.toISOString() ?? null,
+      currencies: [...totals]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([currency, t]) => ({
+          currency,
+          totalDebits: t.debits.toString(),
+          totalCredits: t.credits.toString(),
+          balanced: t.debits.equals(t.credits),
+        })),
+      accounts,
+    };
+  }
+}
