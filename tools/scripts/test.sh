@@ -43,6 +43,17 @@ summary() {
     console.log(`${passed} passed, ${failed} failed`);' "$RESULTS_DIR"
 }
 
+# hledger checks the ledger's exported books in the integration tier (Debian package).
+if ! command -v hledger >/dev/null; then
+  say "installing hledger (Debian package) for the books check"
+  if [[ $(id -u) -eq 0 ]]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hledger) >/dev/null
+  else
+    sudo -n sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hledger' >/dev/null
+  fi
+  command -v hledger >/dev/null || fail "hledger could not be installed: apt-get install hledger"
+fi
+
 say "static checks: format, lint (zero warnings), strict types"
 npx prettier --check . --log-level warn
 NX_DAEMON=false npx nx show projects >/dev/null # the module-boundary lint rule reads the project graph

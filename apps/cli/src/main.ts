@@ -1,5 +1,6 @@
 import { cliContext, type CliContext } from './context';
 import { health } from './commands/health';
+import { ledgerExport, ledgerVerify } from './commands/ledger';
 import { topicsEnsure, topicsList } from './commands/topics';
 
 type Command = (context: CliContext, args: string[]) => Promise<number>;
@@ -8,6 +9,14 @@ const commands: Record<string, { run: Command; help: string }> = {
   'topics ensure': { run: topicsEnsure, help: 'create every domain topic and its .dlq companion' },
   'topics list': { run: topicsList, help: 'list the platform topics as the broker reports them' },
   health: { run: health, help: 'readiness of the five services' },
+  'ledger verify': {
+    run: ledgerVerify,
+    help: 'walk the journal hash chain; exit 1 when a link is broken (--json for the report)',
+  },
+  'ledger export': {
+    run: ledgerExport,
+    help: 'stream the journal to stdout: [--format hledger|csv] [--from D] [--to D]',
+  },
 };
 
 function usage(): string {

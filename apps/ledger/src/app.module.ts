@@ -3,16 +3,31 @@ import type { Logger } from 'pino';
 import { platformEventCatalog } from '@credit/contracts';
 import { MessagingModule, OutboxWriter } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
 import type { LedgerConfig } from './config/env';
 import { EntriesController } from './entries/entries.controller';
 import { EntriesService } from './entries/entries.service';
+import { HoldExpiry } from './holds/hold-expiry';
+import { HoldsController } from './holds/holds.controller';
+import { HoldsService } from './holds/holds.service';
 import { AccountDirectory } from './infrastructure/account-directory';
 import { PostingEngine } from './infrastructure/posting-engine';
+import { ChainSequencer } from './journal/chain-sequencer';
+import { JournalController } from './journal/journal.controller';
 import { ledgerMigrations } from './migrations';
+import { postingHandlers } from './post-events/posting-handlers';
+import { PostingRulesController } from './post-events/posting-rules.controller';
+import { TrialBalanceController } from './trial-balance/trial-balance.controller';
+import { TrialBalanceService } from './trial-balance/trial-balance.service';
+
+/** The consumer group of the live posting path. */
+export const LedgerConsumerGroup = 'ledger';
 
 @Module({})
 export class LedgerModule {
   static register(config: LedgerConfig, logger: Logger): DynamicModule {
+    const handlers = postingHandlers();
     return {
       module: LedgerModule,
       imports: [
@@ -22,9 +37,19 @@ export class LedgerModule {
           logger,
           database: { entities: [], migrations: ledgerMigrations },
         }),
-        MessagingModule.forRoot({ catalog: platformEventCatalog(), consumers: [] }),
+        MessagingModule.forRoot({
+          catalog: platformEventCatalog(),
+          consumers: [{ groupId: LedgerConsumerGroup, handlers }],
+        }),
       ],
-      controllers: [EntriesController],
+      controllers: [
+        EntriesController,
+        AccountsController,
+        HoldsController,
+        TrialBalanceController,
+        PostingRulesController,
+        JournalController,
+      ],
       providers: [
         { provide: AccountDirectory, useValue: new AccountDirectory() },
         {
@@ -34,6 +59,12 @@ export class LedgerModule {
             new PostingEngine(accounts, outbox),
         },
         EntriesService,
+        AccountsService,
+        HoldsService,
+        HoldExpiry,
+        TrialBalanceService,
+        ChainSequencer,
+        ...handlers,
       ],
     };
   }
