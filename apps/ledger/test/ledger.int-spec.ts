@@ -428,6 +428,18 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           principal: cny('1000.00'),
           merchantId: 'M-1',
           merchantFee: cny('25.00'),
+          lineId: 'LINE-9',
+          terms: {
+            method: 'flat-fee',
+            periods: 3,
+            annualRate: null,
+            dailyRate: null,
+            feeRate: '0.025',
+            feePayer: 'merchant',
+            dayCount: 'ACT/365',
+            penaltyDailyRate: '0.0005',
+            startDate: '2026-11-25',
+          },
           disbursedAt: new Date().toISOString(),
         },
       });

@@ -25,6 +25,18 @@ const samples = {
     principal: cny('10000.00'),
     merchantId: null,
     merchantFee: null,
+    lineId: null,
+    terms: {
+      method: 'daily-interest',
+      periods: 12,
+      annualRate: null,
+      dailyRate: '0.0005',
+      feeRate: null,
+      feePayer: null,
+      dayCount: 'ACT/365',
+      penaltyDailyRate: '0.0005',
+      startDate: '2024-05-01',
+    },
     disbursedAt: '2024-05-01T08:00:00+08:00',
   },
   installmentPurchase: {
@@ -34,6 +46,18 @@ const samples = {
     principal: cny('3000.00'),
     merchantId: 'M-7',
     merchantFee: cny('45.50'),
+    lineId: 'LINE-1',
+    terms: {
+      method: 'flat-fee',
+      periods: 6,
+      annualRate: null,
+      dailyRate: null,
+      feeRate: '0.045',
+      feePayer: 'merchant',
+      dayCount: 'ACT/365',
+      penaltyDailyRate: '0.0005',
+      startDate: '2024-05-01',
+    },
     disbursedAt: '2024-05-01T10:00:00Z',
   },
   feeCharged: {
@@ -130,7 +154,11 @@ describe('event payload schemas v1', () => {
     [
       'loan.disbursed installment-purchase without fee',
       LoanDisbursedV1,
-      { ...samples.installmentPurchase, merchantFee: null },
+      {
+        ...samples.installmentPurchase,
+        merchantFee: null,
+        terms: { ...samples.installmentPurchase.terms, feePayer: 'buyer' },
+      },
     ],
     ['fee.charged', FeeChargedV1, samples.feeCharged],
     ['merchant.settled', MerchantSettledV1, samples.merchantSettled],
@@ -147,6 +175,33 @@ describe('event payload schemas v1', () => {
 
   describe('rejections', () => {
     it.each<[string, EventDefinition, unknown, string]>([
+      [
+        'flat-fee terms without a fee rate',
+        LoanDisbursedV1,
+        {
+          ...samples.installmentPurchase,
+          terms: { ...samples.installmentPurchase.terms, feeRate: null },
+        },
+        'terms.feeRate',
+      ],
+      [
+        'daily-interest terms without a daily rate',
+        LoanDisbursedV1,
+        { ...samples.cashLoan, terms: { ...samples.cashLoan.terms, dailyRate: null } },
+        'terms.dailyRate',
+      ],
+      [
+        'a rate as a JSON number',
+        LoanDisbursedV1,
+        { ...samples.cashLoan, terms: { ...samples.cashLoan.terms, dailyRate: 0.0005 } },
+        'terms.dailyRate',
+      ],
+      [
+        'a merchant-paid plan without the merchant fee',
+        LoanDisbursedV1,
+        { ...samples.installmentPurchase, merchantFee: null },
+        'merchantFee',
+      ],
       [
         'amount as a JSON number',
         FeeChargedV1,
@@ -307,6 +362,7 @@ describe('event payload schemas v1', () => {
       'fee.charged@v1',
       'merchant.settled@v1',
       'repayment.allocated@v1',
+      'schedule.created@v1',
       'interest.accrued@v1',
       'penalty.accrued@v1',
       'loan.charged-off@v1',

@@ -71,6 +71,57 @@ function sameCurrency(
 export const loanProducts = ['installment-purchase', 'cash-loan'] as const;
 export type LoanProduct = (typeof loanProducts)[number];
 
+/** How a loan is repaid; the repayment service builds the schedule from these terms. */
+export const repaymentMethods = [
+  'flat-fee',
+  'equal-installment',
+  'equal-principal',
+  'daily-interest',
+] as const;
+export type RepaymentMethod = (typeof repaymentMethods)[number];
+export const dayCountConventions = ['ACT/365', 'ACT/360', '30/360'] as const;
+export type DayCountConvention = (typeof dayCountConventions)[number];
+
+/** A rate as a decimal string: "0.049" is 4.9 %. Never a JSON number. */
+export const rateSchema = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,2})(\.\d{1,10})?$/, 'must be a decimal rate such as "0.049"');
+
+/** The product terms a loan was granted on, fixed at disbursement. */
+export const loanTermsSchema = z
+  .object({
+    method: z.enum(repaymentMethods),
+    periods: z.number().int().min(1).max(360),
+    /** Nominal annual rate for equal-installment and equal-principal loans. */
+    annualRate: rateSchema.nullable(),
+    /** Daily rate for daily-interest cash loans, e.g. "0.0005". */
+    dailyRate: rateSchema.nullable(),
+    /** Total plan fee rate of a flat-fee installment plan, e.g. "0.025" for 3 periods. */
+    feeRate: rateSchema.nullable(),
+    feePayer: z.enum(['buyer', 'merchant']).nullable(),
+    dayCount: z.enum(dayCountConventions),
+    /** Penalty interest per day on overdue principal, e.g. "0.0005". */
+    penaltyDailyRate: rateSchema,
+    /** The business date the money went out; the schedule counts from it. */
+    startDate: businessDate,
+  })
+  .strict()
+  .superRefine((terms, ctx) => {
+    const need = (field: 'annualRate' | 'dailyRate' | 'feeRate' | 'feePayer', why: string) => {
+      if (terms[field] === null)
+        ctx.addIssue({ code: 'custom', message: `${field} is required ${why}`, path: [field] });
+    };
+    if (terms.method === 'flat-fee') {
+      need('feeRate', 'for a flat-fee plan');
+      need('feePayer', 'for a flat-fee plan');
+    }
+    if (terms.method === 'equal-installment' || terms.method === 'equal-principal') {
+      need('annualRate', `for ${terms.method}`);
+    }
+    if (terms.method === 'daily-interest') need('dailyRate', 'for a daily-interest loan');
+  });
+export type LoanTerms = z.infer<typeof loanTermsSchema>;
+
 export const LoanDisbursedV1 = defineEvent({
   type: 'loan.disbursed',
   version: 1,
@@ -85,6 +136,9 @@ export const LoanDisbursedV1 = defineEvent({
       merchantId: id.nullable(),
       /** Plan fee the merchant pays, withheld from its payout; null when there is none. */
       merchantFee: nonNegativeMoney.nullable(),
+      /** The revolving credit line drawn on, when there is one. */
+      lineId: id.nullable(),
+      terms: loanTermsSchema,
       disbursedAt: timestamp,
     })
     .strict()
@@ -107,6 +161,13 @@ export const LoanDisbursedV1 = defineEvent({
         ctx.addIssue({
           code: 'custom',
           message: 'a cash loan has no merchant fee',
+          path: ['merchantFee'],
+        });
+      }
+      if (payload.terms.feePayer === 'merchant' && payload.merchantFee === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a plan whose fee the merchant pays states the merchant fee',
           path: ['merchantFee'],
         });
       }
@@ -325,7 +386,45 @@ export type LedgerEntryPostedV1Payload = z.infer<typeof LedgerEntryPostedV1.sche
  * Every event definition of the platform, by type and payload version. Each business issue adds
  * its events here with their zod schemas; producers validate on publish, consumers on consume.
  */
+// ---------------------------------------------------------------- schedule.created
+
+export const scheduleInstallmentSchema = z
+  .object({
+    period: z.number().int().min(1),
+    dueDate: businessDate,
+    principal: nonNegativeMoney,
+    interest: nonNegativeMoney,
+    fee: nonNegativeMoney,
+    total: nonNegativeMoney,
+  })
+  .strict();
+
+export const ScheduleCreatedV1 = defineEvent({
+  type: 'schedule.created',
+  version: 1,
+  topic: Topics.scheduleCreated,
+  schema: z
+    .object({
+      loanId: id,
+      customerId: id,
+      installments: z.array(scheduleInstallmentSchema).min(1).max(360),
+      totals: z
+        .object({
+          principal: positiveMoney,
+          interest: nonNegativeMoney,
+          fee: nonNegativeMoney,
+          total: positiveMoney,
+        })
+        .strict(),
+      /** Annual percentage rate including every fee, e.g. "0.1234" for 12.34 %. */
+      apr: rateSchema,
+    })
+    .strict(),
+});
+export type ScheduleCreatedV1Payload = z.infer<typeof ScheduleCreatedV1.schema>;
+
 export const platformEventDefinitions: readonly EventDefinition[] = [
+  ScheduleCreatedV1,
   LoanDisbursedV1,
   FeeChargedV1,
   MerchantSettledV1,

@@ -51,6 +51,18 @@ const cashLoan = {
   principal: cny('10000.00'),
   merchantId: null,
   merchantFee: null,
+  lineId: null,
+  terms: {
+    method: 'daily-interest',
+    periods: 12,
+    annualRate: null,
+    dailyRate: '0.0005',
+    feeRate: null,
+    feePayer: null,
+    dayCount: 'ACT/365',
+    penaltyDailyRate: '0.0005',
+    startDate: '2024-05-01',
+  },
   disbursedAt: '2024-05-01T08:00:00+08:00',
 };
 
@@ -61,6 +73,18 @@ const installmentPurchase = {
   principal: cny('3000.00'),
   merchantId: 'M-7',
   merchantFee: cny('45.50'),
+  lineId: 'LINE-1',
+  terms: {
+    method: 'flat-fee',
+    periods: 6,
+    annualRate: null,
+    dailyRate: null,
+    feeRate: '0.045',
+    feePayer: 'merchant',
+    dayCount: 'ACT/365',
+    penaltyDailyRate: '0.0005',
+    startDate: '2024-05-01',
+  },
   disbursedAt: '2024-05-01T10:00:00Z',
 };
 
