@@ -39,7 +39,7 @@ export class LedgerModule {
         }),
         MessagingModule.forRoot({
           catalog: platformEventCatalog(),
-          consumers: [{ groupId: LedgerConsumerGroup, handlers }],
+          consumers: [{ groupId: config.KAFKA_CONSUMER_GROUP ?? LedgerConsumerGroup, handlers }],
         }),
       ],
       controllers: [

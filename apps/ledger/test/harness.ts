@@ -55,6 +55,10 @@ export async function startLedger(
     OPERATOR_API_KEY: testKeys.operator,
     ADMIN_API_KEY: testKeys.admin,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
+    // Each test instance consumes in its own group, only events published after it started:
+    // history left on the broker by other suites must not post into this suite's books.
+    KAFKA_CONSUMER_GROUP: `ledger-test-${database.replace(/_/g, '-')}-${Date.now()}`,
+    KAFKA_CONSUMER_START: 'latest',
     CONSUMER_RETRY_BACKOFF_MS: '20',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
@@ -67,6 +71,12 @@ export async function startLedger(
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  // Ready means the database is up and the consumer group has joined.
+  const deadline = Date.now() + 60_000;
+  while ((await fetch(`${baseUrl}/health`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error('the test ledger did not become ready within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return {
     app,
     baseUrl,

@@ -417,16 +417,18 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
     });
 
     it('turns each event into exactly one entry, even when the event is delivered twice', async () => {
-      const loanId = `L-${randomUUID().slice(0, 8)}`;
+      const suffix = randomUUID().slice(0, 8);
+      const loanId = `L-${suffix}`;
+      const [merchantId, customerId] = [`M-${suffix}`, `C-${suffix}`];
       const disbursed = writer.build({
         definition: LoanDisbursedV1,
         key: loanId,
         payload: {
           loanId,
-          customerId: 'C-9',
+          customerId,
           product: 'installment-purchase',
           principal: cny('1000.00'),
-          merchantId: 'M-1',
+          merchantId,
           merchantFee: cny('25.00'),
           lineId: 'LINE-9',
           terms: {
@@ -449,7 +451,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         payload: {
           repaymentId: 'R-1',
           loanId,
-          customerId: 'C-9',
+          customerId,
           amount: cny('400.00'),
           allocation: {
             penalty: cny('0.00'),
@@ -479,8 +481,10 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       });
       expect(entries[0].rule).toMatch(/^loan-disbursed-installment-purchase@v1$/);
       expect((await balanceOf(`assets:loans:principal:${loanId}`)).balance).toBe('666.67');
-      expect((await balanceOf('liabilities:merchant-payable:M-1')).balance).toBe('-975.00');
-      expect((await balanceOf('liabilities:customer-credit:C-9')).balance).toBe('-66.67');
+      expect((await balanceOf(`liabilities:merchant-payable:${merchantId}`)).balance).toBe(
+        '-975.00',
+      );
+      expect((await balanceOf(`liabilities:customer-credit:${customerId}`)).balance).toBe('-66.67');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const rows = await ledger.dataSource.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM journal_entries WHERE source_event_id = $1`,

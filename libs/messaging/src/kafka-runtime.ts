@@ -19,6 +19,8 @@ export interface KafkaRuntimeOptions {
   readonly connectBackoffInitialMs: number;
   readonly connectBackoffMaxMs: number;
   readonly partitionsConsumedConcurrentlyMax: number;
+  /** Where a consumer group without committed offsets starts: all of history (default) or new events only. */
+  readonly consumerStart?: 'earliest' | 'latest';
   /** Upper bound of bytes fetched per partition per batch: bounds in-flight work. */
   readonly maxBytesPerPartition?: number;
 }
@@ -193,7 +195,10 @@ export class KafkaRuntime {
       consumer.on(consumer.events.STOP, () => this.joined.delete(eventConsumer));
       try {
         await consumer.connect();
-        await consumer.subscribe({ topics: eventConsumer.topics(), fromBeginning: true });
+        await consumer.subscribe({
+          topics: eventConsumer.topics(),
+          fromBeginning: (this.options.consumerStart ?? 'earliest') === 'earliest',
+        });
         await eventConsumer.run(consumer, this.options.partitionsConsumedConcurrentlyMax);
       } catch (error) {
         await consumer.disconnect().catch(() => undefined);

@@ -77,6 +77,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
                 connectBackoffInitialMs: config.KAFKA_CONNECT_BACKOFF_INITIAL_MS,
                 connectBackoffMaxMs: config.KAFKA_CONNECT_BACKOFF_MAX_MS,
                 partitionsConsumedConcurrentlyMax: config.CONSUMER_PARTITIONS_CONCURRENCY_MAX,
+                consumerStart: config.KAFKA_CONSUMER_START,
               },
               logger.child({ component: 'kafka' }),
             ),

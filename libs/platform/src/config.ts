@@ -93,6 +93,13 @@ export const serviceEnvShape = {
   KAFKA_CONNECT_BACKOFF_INITIAL_MS: env.int(10, 60_000).default(500),
   KAFKA_CONNECT_BACKOFF_MAX_MS: env.int(100, 300_000).default(15_000),
   KAFKA_SESSION_TIMEOUT_MS: env.int(6_000, 300_000).default(30_000),
+  /** Where a new consumer group starts: all of history (earliest) or only new events (latest). */
+  KAFKA_CONSUMER_START: z.enum(['earliest', 'latest']).default('earliest'),
+  /** The service's consumer group; defaults to the service name. Tests give each instance its own. */
+  KAFKA_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'must be 1-100 characters of a-z 0-9 . _ -')
+    .optional(),
   CONSUMER_MAX_RETRIES: env.int(0, 20).default(3),
   CONSUMER_RETRY_BACKOFF_MS: env.int(0, 60_000).default(200),
   CONSUMER_PARTITIONS_CONCURRENCY_MAX: env.int(1, 64).default(3),

@@ -60,7 +60,7 @@ export function validateEntry(draft: EntryDraft): ValidatedEntry {
       `description must be 1 to ${DescriptionLengthMax} characters`,
     );
   }
-  if (draft.effectiveAt !== null && Number.isNaN(Date.parse(draft.effectiveAt))) {
+  if (draft.effectiveAt !== null && !isIsoTimestamp(draft.effectiveAt)) {
     throw new LedgerError(
       'LEDGER.INVALID_ENTRY',
       `effectiveAt "${draft.effectiveAt}" is not a timestamp`,
@@ -102,6 +102,22 @@ export function validateEntry(draft: EntryDraft): ValidatedEntry {
     lines,
     requestHash: requestHashOf(draft, lines),
   };
+}
+
+const IsoTimestampPattern =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A full ISO 8601 timestamp with a zone, whose date exists (no 31 February). */
+export function isIsoTimestamp(value: string): boolean {
+  const match = IsoTimestampPattern.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return (
+    calendar.getUTCFullYear() === year &&
+    calendar.getUTCMonth() === month - 1 &&
+    calendar.getUTCDate() === day
+  );
 }
 
 /** Per currency, debits equal credits. */

@@ -154,6 +154,14 @@ export class PostingEngine {
       }
       locked.touched = true;
     }
+    const withinLimits = (locked: LockedBalance) =>
+      assertWithinLimits(locked.account, locked.state, (units) =>
+        Money.fromMinorUnits(units, locked.account.currency).toString(),
+      );
+    for (const change of pending) {
+      const locked = balances.get(balanceKey(change.account, change.currency));
+      if (locked) withinLimits(locked);
+    }
 
     const entryIds = fresh.map(() => randomUUID());
     const lineRows: {
@@ -166,6 +174,7 @@ export class PostingEngine {
       balanceAfter: string;
     }[] = [];
     fresh.forEach((entry, index) => {
+      const touchedByEntry = new Set<LockedBalance>();
       for (const line of entry.lines) {
         const locked = balances.get(balanceKey(line.account, line.amount.currency));
         if (!locked)
@@ -173,6 +182,7 @@ export class PostingEngine {
         applyPosted(locked.state, line.side, line.amount.minorUnits());
         locked.lineCount += 1n;
         locked.touched = true;
+        touchedByEntry.add(locked);
         lineRows.push({
           entry: index,
           lineNo: line.lineNo,
@@ -186,13 +196,20 @@ export class PostingEngine {
           ).toString(),
         });
       }
+      // Limits hold after every entry, not only at the end of a batch: a later entry of the batch
+      // may not lend an earlier one the room it lacked.
+      try {
+        touchedByEntry.forEach(withinLimits);
+      } catch (error) {
+        if (error instanceof LedgerError && fresh.length > 1) {
+          throw new LedgerError(error.code, `entries[${index}]: ${error.message}`, {
+            ...error.details,
+            entry: index,
+          });
+        }
+        throw error;
+      }
     });
-    for (const locked of balances.values()) {
-      if (!locked.touched) continue;
-      assertWithinLimits(locked.account, locked.state, (units) =>
-        Money.fromMinorUnits(units, locked.account.currency).toString(),
-      );
-    }
 
     if (fresh.length > 0) {
       const inserted = await manager.query<{ id: string; seq: string }[]>(

@@ -1,0 +1,43 @@
+/**
+ * Stable, machine-readable error codes for expected failures (bad input). Callers branch on
+ * `code`, never on `message`. A broken internal invariant is not one of these: it throws a
+ * plain `Error` ("invariant: …") and must crash the caller.
+ */
+export const LendingErrorCode = {
+  /** A count, rate, amount or option is out of range or malformed. */
+  INVALID_ARGUMENT: 'LENDING.INVALID_ARGUMENT',
+  /** A date is not a valid ISO `YYYY-MM-DD` calendar date, or dates are out of order. */
+  INVALID_DATE: 'LENDING.INVALID_DATE',
+  /** An installment plan has no fee rate for its number of periods. */
+  UNKNOWN_FEE_RATE: 'LENDING.UNKNOWN_FEE_RATE',
+  /** Cash flows do not have exactly one sign change, so they have no unique IRR. */
+  NO_UNIQUE_IRR: 'LENDING.NO_UNIQUE_IRR',
+  /** The IRR solver did not converge within its iteration bound. */
+  NO_CONVERGENCE: 'LENDING.NO_CONVERGENCE',
+} as const;
+
+export type LendingErrorCode = (typeof LendingErrorCode)[keyof typeof LendingErrorCode];
+
+/** Every expected failure of `@credit/lending-math` is a `LendingMathError` with a `LENDING.*` code. */
+export class LendingMathError extends Error {
+  override readonly name = 'LendingMathError';
+
+  constructor(
+    readonly code: LendingErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, string>> = {},
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export function isLendingMathError(error: unknown): error is LendingMathError {
+  return error instanceof LendingMathError;
+}
+
+/** Crash on a broken invariant (TIGER_STYLE: corrupt state must stop, not continue). */
+export function invariant(condition: boolean, message: string): asserts condition {
+  if (!condition) {
+    throw new Error(`invariant: ${message}`);
+  }
+}
