@@ -6,7 +6,7 @@ export const MaxIrrIterations = 200;
 /** Bound on doublings/halvings while bracketing the IRR. */
 export const MaxIrrBracketSteps = 64;
 /** Solver stops when the bracket (or the Newton step) is narrower than this periodic rate. */
-export const IrrTolerance = '1e-18';
+export const IrrTolerance = '0.000000000000000001';
 /** Decimal places of `apr` / `nominalApr` strings (0.1234 = 12.34%). */
 export const AprDecimalPlaces = 4;
 /** Decimal places of the reported periodic IRR (the solver is accurate to ~`IrrTolerance`). */

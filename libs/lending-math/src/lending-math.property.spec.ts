@@ -116,7 +116,9 @@ describe('schedule properties', () => {
     fc.assert(
       fc.property(scheduleArb, ({ schedule }) => {
         expect(schedule.apr.startsWith('-')).toBe(false);
-        expect(new MoneyDecimal(schedule.apr).gte(new MoneyDecimal(schedule.nominalApr))).toBe(true);
+        expect(new MoneyDecimal(schedule.apr).gte(new MoneyDecimal(schedule.nominalApr))).toBe(
+          true,
+        );
       }),
     );
   });
