@@ -1,6 +1,7 @@
 import { cliContext, type CliContext } from './context';
 import { health } from './commands/health';
 import { ledgerExport, ledgerVerify } from './commands/ledger';
+import { score } from './commands/score';
 import { topicsEnsure, topicsList } from './commands/topics';
 
 type Command = (context: CliContext, args: string[]) => Promise<number>;
@@ -16,6 +17,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   'ledger export': {
     run: ledgerExport,
     help: 'stream the journal to stdout: [--format hledger|csv] [--from D] [--to D]',
+  },
+  score: {
+    run: score,
+    help: 'score an ARFF file of applicants with the committed scorecard: --arff F [--json]',
   },
 };
 

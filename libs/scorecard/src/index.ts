@@ -1,0 +1,4 @@
+export * from './arff';
+export * from './applicant';
+export * from './scorecard';
+export * from './training';
