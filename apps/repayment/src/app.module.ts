@@ -3,8 +3,18 @@ import type { Logger } from 'pino';
 import { platformEventCatalog } from '@credit/contracts';
 import { MessagingModule } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
+import { CloseOfBusinessController } from './close-of-business/close-of-business.controller';
+import { CloseOfBusinessService } from './close-of-business/close-of-business.service';
 import type { RepaymentConfig } from './config/env';
+import { LoanStore } from './infrastructure/loan-store';
+import { LoanDisbursedHandler } from './loan-disbursed/loan-disbursed.handler';
+import { LoansController } from './loans/loans.controller';
+import { LoansService } from './loans/loans.service';
 import { repaymentMigrations } from './migrations';
+import { QuotesController } from './quotes/quotes.controller';
+
+/** The consumer group of the repayment service. */
+export const RepaymentConsumerGroup = 'repayment';
 
 @Module({})
 export class RepaymentModule {
@@ -18,7 +28,22 @@ export class RepaymentModule {
           logger,
           database: { entities: [], migrations: repaymentMigrations },
         }),
-        MessagingModule.forRoot({ catalog: platformEventCatalog(), consumers: [] }),
+        MessagingModule.forRoot({
+          catalog: platformEventCatalog(),
+          consumers: [
+            {
+              groupId: config.KAFKA_CONSUMER_GROUP ?? RepaymentConsumerGroup,
+              handlers: [LoanDisbursedHandler],
+            },
+          ],
+        }),
+      ],
+      controllers: [LoansController, QuotesController, CloseOfBusinessController],
+      providers: [
+        { provide: LoanStore, useValue: new LoanStore() },
+        LoansService,
+        CloseOfBusinessService,
+        LoanDisbursedHandler,
       ],
     };
   }

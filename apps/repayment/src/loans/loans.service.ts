@@ -1,0 +1,416 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type EventEnvelope,
+  type LoanDisbursedV1Payload,
+  RecoveryReceivedV1,
+  RepaymentAllocatedV1,
+  ScheduleCreatedV1,
+} from '@credit/contracts';
+import { type IsoDate, compareIsoDates, isIsoDate } from '@credit/lending-math';
+import { OutboxWriter } from '@credit/messaging';
+import { Money, isMoneyError } from '@credit/money';
+import { DomainError, PLATFORM_CONFIG } from '@credit/platform';
+import {
+  type LoanPolicy,
+  type LoanState,
+  applyRepayment,
+  closeThrough,
+  openLoan,
+  outstanding,
+  payoffAmount,
+} from '../domain/loan';
+import { scheduleFor } from '../domain/schedule';
+import type { RepaymentConfig } from '../config/env';
+import { currentBusinessDate } from '../infrastructure/business-calendar';
+import { publishLoanEvents } from '../infrastructure/loan-events';
+import { LoanStore } from '../infrastructure/loan-store';
+import { loanView } from './loan-view';
+import type { RepaymentDto } from './loans.dto';
+
+export interface RepaymentView {
+  repaymentId: string;
+  loanId: string;
+  businessDate: string;
+  amount: string;
+  currency: string;
+  allocation: {
+    penalty: string;
+    interest: string;
+    fee: string;
+    principal: string;
+    overpayment: string;
+    recovery: string;
+  };
+  payoff: boolean;
+  loanStatus: string;
+}
+
+interface RepaymentRow {
+  id: string;
+  loan_id: string;
+  request_hash: string;
+  amount: string;
+  currency: string;
+  business_date: string;
+  allocation: RepaymentView['allocation'] & { payoff: boolean; loanStatus: string };
+}
+
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+@Injectable()
+export class LoansService {
+  private readonly policy: LoanPolicy;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: LoanStore,
+    private readonly outbox: OutboxWriter,
+    @Inject(PLATFORM_CONFIG) config: RepaymentConfig,
+  ) {
+    this.policy = { chargeOffDpd: config.CHARGE_OFF_DPD };
+  }
+
+  /** loan.disbursed → the loan and its schedule, announced with schedule.created. */
+  async onDisbursed(
+    event: EventEnvelope<LoanDisbursedV1Payload>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const payload = event.payload;
+    const existing = await this.store.find(manager, payload.loanId, false);
+    if (existing) return; // the same loan from a second disbursement event: nothing new
+    const loan = openLoan({
+      id: payload.loanId,
+      customerId: payload.customerId,
+      lineId: payload.lineId,
+      product: payload.product,
+      principal: Money.fromJSON(payload.principal),
+      terms: payload.terms,
+    });
+    await this.store.insert(manager, loan, event.eventId);
+    const schedule = scheduleFor(loan.terms, loan.principal);
+    await this.outbox.append(manager, {
+      definition: ScheduleCreatedV1,
+      key: loan.id,
+      payload: {
+        loanId: loan.id,
+        customerId: loan.customerId,
+        installments: loan.installments.map((i) => ({
+          period: i.period,
+          dueDate: i.dueDate,
+          principal: i.principalDue.toJSON(),
+          interest: i.interestDue.toJSON(),
+          fee: i.feeDue.toJSON(),
+          total: i.principalDue.add(i.interestDue).add(i.feeDue).toJSON(),
+        })),
+        totals: {
+          principal: schedule.totals.principal.toJSON(),
+          interest: schedule.totals.interest.toJSON(),
+          fee: loan.installments
+            .reduce((sum, i) => sum.add(i.feeDue), Money.zero(loan.currency))
+            .toJSON(),
+          total: loan.installments
+            .reduce(
+              (sum, i) => sum.add(i.principalDue).add(i.interestDue).add(i.feeDue),
+              Money.zero(loan.currency),
+            )
+            .toJSON(),
+        },
+        apr: loan.apr,
+      },
+    });
+  }
+
+  /** The loan as of the current business date (catch-up simulated in memory, nothing written). */
+  async view(loanId: string) {
+    const manager = this.dataSource.manager;
+    const loan = await this.require(manager, loanId, false);
+    const today = await currentBusinessDate(manager);
+    const asOf = compareIsoDates(today, loan.processedThrough) > 0 ? today : loan.processedThrough;
+    return loanView(closeThrough(loan, asOf, this.policy).loan, asOf);
+  }
+
+  async payoffQuote(loanId: string, date: string | undefined) {
+    const manager = this.dataSource.manager;
+    const loan = await this.require(manager, loanId, false);
+    const today = await currentBusinessDate(manager);
+    const on = date ?? today;
+    if (!isIsoDate(on))
+      throw new DomainError(
+        'VALIDATION.FAILED',
+        'date must be a date such as 2026-12-31',
+        'invalid',
+        { fields: [{ field: 'date', problems: ['must be a date such as 2026-12-31'] }] },
+      );
+    if (compareIsoDates(on, today) < 0 || compareIsoDates(on, loan.processedThrough) < 0) {
+      throw new DomainError(
+        'VALIDATION.FAILED',
+        `date must not be before the current business date ${today}`,
+        'invalid',
+        {
+          fields: [{ field: 'date', problems: [`must not be before ${today}`] }],
+        },
+      );
+    }
+    if (loan.status !== 'active')
+      throw new DomainError(
+        'REPAYMENT.LOAN_CLOSED',
+        `loan ${loanId} is ${loan.status}`,
+        'conflict',
+      );
+    const projected = closeThrough(loan, on, this.policy).loan;
+    const owed = outstanding(projected);
+    return {
+      loanId,
+      date: on,
+      currency: loan.currency,
+      principal: owed.principal.toString(),
+      interest: owed.interest.toString(),
+      fee: owed.fee.toString(),
+      penalty: owed.penalty.toString(),
+      total: payoffAmount(projected).toString(),
+      note: 'no prepayment fee; interest not yet earned and fees not yet charged are waived',
+    };
+  }
+
+  async repay(
+    loanId: string,
+    idempotencyKey: string,
+    dto: RepaymentDto,
+  ): Promise<{ repayment: RepaymentView; replayed: boolean }> {
+    let amount: Money;
+    try {
+      amount = Money.of(dto.amount, dto.currency);
+    } catch (error) {
+      if (isMoneyError(error)) {
+        throw new DomainError('VALIDATION.FAILED', `amount: ${error.message}`, 'invalid', {
+          fields: [{ field: 'amount', problems: [error.message] }],
+        });
+      }
+      throw error;
+    }
+    if (!amount.isPositive()) {
+      throw new DomainError('VALIDATION.FAILED', 'amount must be greater than zero', 'invalid', {
+        fields: [{ field: 'amount', problems: ['must be greater than zero'] }],
+      });
+    }
+    const requestHash = hashOf({ loanId, amount: amount.toString(), currency: amount.currency });
+    return this.dataSource.transaction(async (manager) => {
+      // The loan's row lock serialises its repayments, so the key check below cannot race.
+      const loan = await this.require(manager, loanId, true);
+      const [previous] = await manager.query<RepaymentRow[]>(
+        `SELECT id, loan_id, request_hash, amount::text, currency, to_char(business_date, 'YYYY-MM-DD') AS business_date, allocation
+           FROM repayments WHERE idempotency_key = $1`,
+        [idempotencyKey],
+      );
+      if (previous) {
+        if (previous.request_hash !== requestHash) {
+          throw new DomainError(
+            'REPAYMENT.IDEMPOTENCY_CONFLICT',
+            `idempotency key "${idempotencyKey}" was used for another repayment (${previous.id})`,
+            'conflict',
+          );
+        }
+        return { repayment: this.repaymentView(previous), replayed: true };
+      }
+      const date = await currentBusinessDate(manager);
+      if (compareIsoDates(date, loan.terms.startDate) < 0) {
+        throw new DomainError(
+          'REPAYMENT.NOT_STARTED',
+          `loan ${loanId} starts on ${loan.terms.startDate}`,
+          'conflict',
+        );
+      }
+      if (amount.currency !== loan.currency) {
+        throw new DomainError(
+          'VALIDATION.FAILED',
+          `currency must be ${loan.currency}, the loan's currency`,
+          'invalid',
+          {
+            fields: [{ field: 'currency', problems: [`must be ${loan.currency}`] }],
+          },
+        );
+      }
+      if (loan.status === 'paid-off') {
+        throw new DomainError(
+          'REPAYMENT.LOAN_CLOSED',
+          `loan ${loanId} is paid off; it takes no repayments`,
+          'conflict',
+        );
+      }
+      const repaymentId = randomUUID();
+      const receivedAt = new Date().toISOString();
+      const zero = Money.zero(loan.currency).toString();
+      if (loan.status === 'charged-off') {
+        // After charge-off every payment is a recovery: the ledger books it as recovery income.
+        const allocation = {
+          penalty: zero,
+          interest: zero,
+          fee: zero,
+          principal: zero,
+          overpayment: zero,
+          recovery: amount.toString(),
+          payoff: false,
+          loanStatus: loan.status,
+        };
+        await this.insertRepayment(
+          manager,
+          repaymentId,
+          loanId,
+          idempotencyKey,
+          requestHash,
+          amount,
+          date,
+          allocation,
+        );
+        await this.outbox.append(manager, {
+          definition: RecoveryReceivedV1,
+          key: loanId,
+          payload: {
+            recoveryId: repaymentId,
+            loanId,
+            customerId: loan.customerId,
+            amount: amount.toJSON(),
+            receivedAt,
+          },
+        });
+        return {
+          repayment: this.repaymentView({
+            id: repaymentId,
+            loan_id: loanId,
+            request_hash: requestHash,
+            amount: amount.toString(),
+            currency: amount.currency,
+            business_date: date,
+            allocation,
+          }),
+          replayed: false,
+        };
+      }
+      // Bring the loan to today (accrual for the days not yet closed), then apply the payment.
+      const caughtUp = closeThrough(loan, date, this.policy);
+      await publishLoanEvents(manager, this.outbox, caughtUp.loan, caughtUp.events);
+      let current: LoanState = caughtUp.loan;
+      if (current.status !== 'active') {
+        await this.store.save(manager, current);
+        throw new DomainError(
+          'REPAYMENT.LOAN_CLOSED',
+          `loan ${loanId} is ${current.status}`,
+          'conflict',
+        );
+      }
+      const result = applyRepayment(current, amount, date);
+      current = result.loan;
+      await this.store.save(manager, current);
+      const a = result.allocation;
+      const allocation = {
+        penalty: a.penalty.toString(),
+        interest: a.interest.toString(),
+        fee: a.fee.toString(),
+        principal: a.principal.toString(),
+        overpayment: a.overpayment.toString(),
+        recovery: zero,
+        payoff: result.payoff,
+        loanStatus: current.status,
+      };
+      await this.insertRepayment(
+        manager,
+        repaymentId,
+        loanId,
+        idempotencyKey,
+        requestHash,
+        amount,
+        date,
+        allocation,
+      );
+      await this.outbox.append(manager, {
+        definition: RepaymentAllocatedV1,
+        key: loanId,
+        payload: {
+          repaymentId,
+          loanId,
+          customerId: loan.customerId,
+          amount: amount.toJSON(),
+          allocation: {
+            penalty: a.penalty.toJSON(),
+            interest: a.interest.toJSON(),
+            fee: a.fee.toJSON(),
+            principal: a.principal.toJSON(),
+            overpayment: a.overpayment.toJSON(),
+          },
+          receivedAt,
+        },
+      });
+      return {
+        repayment: this.repaymentView({
+          id: repaymentId,
+          loan_id: loanId,
+          request_hash: requestHash,
+          amount: amount.toString(),
+          currency: amount.currency,
+          business_date: date,
+          allocation,
+        }),
+        replayed: false,
+      };
+    });
+  }
+
+  /** Closes one loan through `date` in its own transaction; returns how many events it produced. */
+  async closeLoan(loanId: string, date: IsoDate): Promise<Record<string, number>> {
+    return this.dataSource.transaction(async (manager) => {
+      const loan = await this.store.find(manager, loanId, true);
+      if (!loan || loan.status !== 'active' || compareIsoDates(loan.processedThrough, date) >= 0)
+        return {};
+      const closed = closeThrough(loan, date, this.policy);
+      await this.store.save(manager, closed.loan);
+      await publishLoanEvents(manager, this.outbox, closed.loan, closed.events);
+      const counts: Record<string, number> = {};
+      for (const event of closed.events) counts[event.type] = (counts[event.type] ?? 0) + 1;
+      return counts;
+    });
+  }
+
+  private async insertRepayment(
+    manager: EntityManager,
+    id: string,
+    loanId: string,
+    key: string,
+    hash: string,
+    amount: Money,
+    date: string,
+    allocation: RepaymentRow['allocation'],
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO repayments (id, loan_id, idempotency_key, request_hash, amount, currency, business_date, allocation)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, loanId, key, hash, amount.toString(), amount.currency, date, JSON.stringify(allocation)],
+    );
+  }
+
+  private repaymentView(row: RepaymentRow): RepaymentView {
+    const { payoff, loanStatus, ...allocation } = row.allocation;
+    return {
+      repaymentId: row.id,
+      loanId: row.loan_id,
+      businessDate: row.business_date,
+      amount: Money.of(row.amount, row.currency).toString(),
+      currency: row.currency,
+      allocation,
+      payoff,
+      loanStatus,
+    };
+  }
+
+  private async require(manager: EntityManager, loanId: string, lock: boolean): Promise<LoanState> {
+    const loan = await this.store.find(manager, loanId, lock);
+    if (!loan)
+      throw new DomainError(
+        'REPAYMENT.LOAN_NOT_FOUND',
+        `loan ${loanId} does not exist`,
+        'not-found',
+      );
+    return loan;
+  }
+}

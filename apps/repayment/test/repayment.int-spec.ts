@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { type LoanTerms, LoanDisbursedV1 } from '@credit/contracts';
+import { addDays } from '@credit/lending-math';
+import { OutboxWriter, recordOf } from '@credit/messaging';
+import { type TestApp, startTestApp } from '@credit/platform';
+import { RepaymentModule } from '../src/app.module';
+import { repaymentEnvSchema } from '../src/config/env';
+
+const writer = new OutboxWriter('test-disbursement');
+const kafka = new Kafka({
+  clientId: 'repayment-test',
+  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  logLevel: logLevel.NOTHING,
+});
+const today = new Date().toISOString().slice(0, 10);
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function start(database: string): Promise<TestApp> {
+  return startTestApp({
+    service: 'repayment',
+    database,
+    envSchema: repaymentEnvSchema,
+    module: (config, logger) => RepaymentModule.register(config, logger),
+    env: { COB_SCHEDULE_ENABLED: 'false' },
+  });
+}
+
+/** Publishes loan.disbursed as the disbursement service would, and waits until the loan exists. */
+async function disburse(
+  app: TestApp,
+  principal: string,
+  terms: Partial<LoanTerms>,
+): Promise<string> {
+  const loanId = `L-${randomUUID().slice(0, 8)}`;
+  const cash = terms.method === 'daily-interest';
+  const fullTerms: LoanTerms = {
+    method: 'flat-fee',
+    periods: 3,
+    annualRate: null,
+    dailyRate: null,
+    feeRate: '0.025',
+    feePayer: 'buyer',
+    dayCount: 'ACT/365',
+    penaltyDailyRate: '0.0005',
+    startDate: today,
+    ...terms,
+  };
+  const envelope = writer.build({
+    definition: LoanDisbursedV1,
+    key: loanId,
+    payload: {
+      loanId,
+      customerId: `C-${loanId}`,
+      product: cash ? 'cash-loan' : 'installment-purchase',
+      principal: { amount: principal, currency: 'CNY' },
+      merchantId: cash ? null : 'M-1',
+      merchantFee: null,
+      lineId: null,
+      terms: fullTerms,
+      disbursedAt: new Date().toISOString(),
+    },
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: LoanDisbursedV1.topic,
+    messages: [recordOf(envelope), recordOf(envelope)],
+  });
+  await producer.disconnect();
+  await waitFor('the loan', async () =>
+    (await app.request('GET', `/v1/loans/${loanId}`)).status === 200 ? true : undefined,
+  );
+  return loanId;
+}
+
+const close = (app: TestApp, businessDate: string) =>
+  app.request('POST', '/v1/close-of-business', { body: { businessDate } });
+const repay = (app: TestApp, loanId: string, key: string, amount: string) =>
+  app.request('POST', `/v1/loans/${loanId}/repayments`, {
+    idempotencyKey: key,
+    role: 'customer',
+    body: { amount, currency: 'CNY' },
+  });
+const outboxTypes = async (app: TestApp, loanId: string) =>
+  (
+    await app.dataSource.query<{ event_type: string }[]>(
+      `SELECT event_type FROM outbox WHERE message_key = $1 ORDER BY seq`,
+      [loanId],
+    )
+  ).map((r) => r.event_type);
+
+describe('repayment service on real PostgreSQL and Kafka', () => {
+  describe('installment-purchase-3-periods-paid-on-time', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await start('credit_test_repayment_plan');
+    });
+    afterAll(() => app.close());
+
+    it('stores the loan once with its schedule, charges each fee when due, and ends with nothing owed', async () => {
+      const loanId = await disburse(app, '1000.00', {});
+      const loan = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      expect(loan.installments.map((i: { total: string }) => i.total)).toEqual([
+        '341.66',
+        '341.66',
+        '341.68',
+      ]);
+      expect(loan.outstanding).toMatchObject({ principal: '1000.00', total: '1000.00' });
+      for (const [index, installment] of loan.installments.entries()) {
+        // Close the day before: the business day of the payment is then the due date itself.
+        const report = (await close(app, addDays(installment.dueDate, -1))).body;
+        expect(report.events['penalty.accrued']).toBeUndefined();
+        const paid = await repay(app, loanId, `${loanId}-p${index}`, installment.total);
+        expect(paid.status).toBe(201);
+        expect(paid.body.allocation).toMatchObject({
+          principal: installment.principal,
+          fee: installment.fee,
+          overpayment: '0.00',
+        });
+      }
+      const final = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      expect(final.status).toBe('paid-off');
+      expect(final.outstanding.total).toBe('0.00');
+      expect(final.installments.every((i: { status: string }) => i.status === 'paid')).toBe(true);
+      expect(await outboxTypes(app, loanId)).toEqual([
+        'schedule.created',
+        'fee.charged',
+        'repayment.allocated',
+        'fee.charged',
+        'repayment.allocated',
+        'fee.charged',
+        'repayment.allocated',
+      ]);
+    });
+  });
+
+  describe('cash-loan-repaid-early-day-10', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await start('credit_test_repayment_cash');
+    });
+    afterAll(() => app.close());
+
+    it('charges interest only for the ten days used and no prepayment fee', async () => {
+      const loanId = await disburse(app, '10000.00', {
+        method: 'daily-interest',
+        periods: 6,
+        dailyRate: '0.0005',
+        feeRate: null,
+        feePayer: null,
+      });
+      await close(app, addDays(today, 9));
+      const quote = await app.request(
+        'POST',
+        `/v1/loans/${loanId}/payoff-quote?date=${addDays(today, 10)}`,
+        { role: 'customer' },
+      );
+      expect(quote.body).toMatchObject({
+        principal: '10000.00',
+        interest: '50.00',
+        total: '10050.00',
+      });
+      const paid = await repay(app, loanId, `${loanId}-payoff`, '10050.00');
+      expect(paid.body).toMatchObject({
+        businessDate: addDays(today, 10),
+        payoff: true,
+        loanStatus: 'paid-off',
+      });
+      expect(paid.body.allocation).toMatchObject({
+        interest: '50.00',
+        principal: '10000.00',
+        overpayment: '0.00',
+      });
+      const types = await outboxTypes(app, loanId);
+      expect(types.filter((t) => t === 'interest.accrued')).toHaveLength(10);
+      expect(types.at(-1)).toBe('repayment.allocated');
+    });
+  });
+
+  describe('loan-95-days-past-due-with-penalty', () => {
+    let app: TestApp;
+    let loanId: string;
+    beforeAll(async () => {
+      app = await start('credit_test_repayment_late');
+      loanId = await disburse(app, '1000.00', {});
+    });
+    afterAll(() => app.close());
+
+    it('is 95 days past due in the 90+ bucket with penalty accrued on overdue principal', async () => {
+      const loan = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      // Closing day 94 makes day 95 past the first due date the current business date.
+      const target = addDays(loan.installments[0].dueDate, 94);
+      const report = (await close(app, target)).body;
+      expect(report.events['penalty.accrued']).toBe(94);
+      const late = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      expect(late).toMatchObject({ daysPastDue: 95, delinquencyBucket: '90+', status: 'active' });
+      expect(late.installments.map((i: { status: string }) => i.status)).toEqual([
+        'past-due',
+        'past-due',
+        'past-due',
+      ]);
+      expect(late.outstanding.penalty).not.toBe('0.00');
+      const again = (await close(app, target)).body;
+      expect(again).toMatchObject({ alreadyClosed: true, loansClosed: 0, events: {} });
+    });
+
+    it('applies a payment to principal first once the loan is non-performing (90+ days past due)', async () => {
+      const before = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      const paid = await repay(app, loanId, `${loanId}-late-1`, '100.00');
+      expect(paid.status).toBe(201);
+      // 90+ days past due: the non-performing waterfall takes principal first.
+      expect(paid.body.allocation).toMatchObject({ principal: '100.00', penalty: '0.00' });
+      const after = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      expect(after.outstanding.principal).toBe('900.00');
+      expect(after.outstanding.penalty).toBe(before.outstanding.penalty);
+    });
+
+    it('answers bad input with 4xx naming the problem and changes nothing', async () => {
+      const count = async () =>
+        (
+          await app.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM repayments`)
+        )[0]?.n;
+      const before = await count();
+      const cases: [string, () => Promise<{ status: number; body: any }>, number, string][] = [
+        ['zero amount', () => repay(app, loanId, 'bad-1', '0.00'), 400, 'amount'],
+        ['negative amount', () => repay(app, loanId, 'bad-2', '-5.00'), 400, 'amount'],
+        ['too many decimals', () => repay(app, loanId, 'bad-3', '1.001'), 400, 'amount'],
+        [
+          'unknown loan',
+          () => repay(app, 'L-nope', 'bad-4', '1.00'),
+          404,
+          'REPAYMENT.LOAN_NOT_FOUND',
+        ],
+        [
+          'missing key',
+          () =>
+            app.request('POST', `/v1/loans/${loanId}/repayments`, {
+              role: 'customer',
+              body: { amount: '1.00', currency: 'CNY' },
+            }),
+          400,
+          'Idempotency-Key',
+        ],
+        [
+          'other currency',
+          () =>
+            app.request('POST', `/v1/loans/${loanId}/repayments`, {
+              idempotencyKey: 'bad-5',
+              role: 'customer',
+              body: { amount: '1.00', currency: 'USD' },
+            }),
+          400,
+          'currency',
+        ],
+      ];
+      for (const [name, call, status, mentions] of cases) {
+        const response = await call();
+        expect({ name, status: response.status }).toEqual({ name, status });
+        expect(JSON.stringify(response.body)).toContain(mentions);
+      }
+      expect(await count()).toBe(before);
+    });
+
+    it('replays a repayment with the same key and refuses the key with other content', async () => {
+      const first = await repay(app, loanId, `${loanId}-idem`, '10.00');
+      const again = await repay(app, loanId, `${loanId}-idem`, '10.00');
+      expect(again.status).toBe(200);
+      expect(again.body.repaymentId).toBe(first.body.repaymentId);
+      const conflict = await repay(app, loanId, `${loanId}-idem`, '11.00');
+      expect(conflict.status).toBe(409);
+    });
+
+    it('charges the loan off at 180 days past due; later payments are recoveries', async () => {
+      const loan = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      const report = (await close(app, addDays(loan.installments[0].dueDate, 180))).body;
+      expect(report.events['loan.charged-off']).toBe(1);
+      expect((await app.request('GET', `/v1/loans/${loanId}`)).body.status).toBe('charged-off');
+      const recovery = await repay(app, loanId, `${loanId}-recovery`, '50.00');
+      expect(recovery.body.allocation.recovery).toBe('50.00');
+      expect((await outboxTypes(app, loanId)).at(-1)).toBe('recovery.received');
+    });
+  });
+
+  it('quotes a 1,000 purchase in 3 periods at 2.5 % without state', async () => {
+    const app = await start('credit_test_repayment_quote');
+    try {
+      const quote = await app.request('POST', '/v1/quotes', {
+        role: 'customer',
+        body: { method: 'flat-fee', principal: '1000.00', currency: 'CNY', periods: 3 },
+      });
+      expect(quote.status).toBe(201);
+      expect(quote.body.totals).toEqual({
+        principal: '1000.00',
+        interest: '0.00',
+        fee: '25.00',
+        total: '1025.00',
+      });
+      expect(quote.body.apr).toBe('0.1600');
+      const bad = await app.request('POST', '/v1/quotes', {
+        role: 'customer',
+        body: { method: 'equal-installment', principal: '1000.00', currency: 'CNY', periods: 12 },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.fields).toEqual([
+        { field: 'annualRate', problems: ['annualRate is required for equal-installment'] },
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});

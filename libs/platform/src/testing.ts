@@ -1,0 +1,117 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
+import pino, { type Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import { configureApp } from './bootstrap';
+import { loadConfig } from './config';
+import { PinoNestLogger } from './logging';
+
+/** API keys of in-process test services. */
+export const TestApiKeys = {
+  customer: 'test-customer-key-000000000001',
+  operator: 'test-operator-key-000000000001',
+  admin: 'test-admin-key-0000000000000001',
+} as const;
+
+export interface TestResponse {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any JSON shape
+  body: any;
+  headers: Headers;
+}
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly baseUrl: string;
+  readonly dataSource: DataSource;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; role?: keyof typeof TestApiKeys; idempotencyKey?: string },
+  ): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+const postgresUrl = () => process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export async function recreateTestDatabase(name: string): Promise<string> {
+  const client = new Client({ connectionString: `${postgresUrl()}/postgres` });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return `${postgresUrl()}/${name}`;
+}
+
+/**
+ * A service in-process for integration tests: a fresh database, the test broker, its own consumer
+ * group reading only new events, listening on a free port, returned once /health is ready.
+ */
+export async function startTestApp<TConfig>(options: {
+  service: string;
+  database: string;
+  envSchema: z.ZodType<TConfig>;
+  module: (config: TConfig, logger: Logger) => DynamicModule;
+  env?: Record<string, string>;
+}): Promise<TestApp> {
+  const databaseUrl = await recreateTestDatabase(options.database);
+  const config = loadConfig(options.envSchema as unknown as z.ZodObject<z.ZodRawShape>, {
+    HTTP_PORT: '1',
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    CUSTOMER_API_KEY: TestApiKeys.customer,
+    OPERATOR_API_KEY: TestApiKeys.operator,
+    ADMIN_API_KEY: TestApiKeys.admin,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    KAFKA_CONSUMER_GROUP: `${options.service}-test-${options.database.replace(/_/g, '-')}-${Date.now()}`,
+    KAFKA_CONSUMER_START: 'latest',
+    CONSUMER_RETRY_BACKOFF_MS: '20',
+    OUTBOX_POLL_INTERVAL_MS: '20',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  }) as TConfig;
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await NestFactory.create(options.module(config, logger), {
+    logger: new PinoNestLogger(logger),
+  });
+  configureApp(app, logger, { title: `${options.service} (test)`, description: 'test' });
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer() as { address(): { port: number } };
+  const address = server.address();
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const deadline = Date.now() + 60_000;
+  while ((await fetch(`${baseUrl}/health`)).status !== 200) {
+    if (Date.now() > deadline)
+      throw new Error(`the test ${options.service} did not become ready within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    app,
+    baseUrl,
+    dataSource: app.get(DataSource),
+    async request(method, path, requestOptions = {}) {
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${TestApiKeys[requestOptions.role ?? 'operator']}`,
+      };
+      if (requestOptions.body !== undefined) headers['content-type'] = 'application/json';
+      if (requestOptions.idempotencyKey) headers['idempotency-key'] = requestOptions.idempotencyKey;
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body),
+      });
+      const text = await response.text();
+      const json = (response.headers.get('content-type') ?? '').includes('json') && text.length > 0;
+      const body: unknown = json ? JSON.parse(text) : text;
+      return { status: response.status, body, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}
