@@ -363,6 +363,8 @@ describe('event payload schemas v1', () => {
       'merchant.settled@v1',
       'repayment.allocated@v1',
       'schedule.created@v1',
+      'application.submitted@v1',
+      'application.decided@v1',
       'interest.accrued@v1',
       'penalty.accrued@v1',
       'loan.charged-off@v1',
