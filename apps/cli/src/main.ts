@@ -1,6 +1,7 @@
 import { cliContext, type CliContext } from './context';
 import { health } from './commands/health';
 import { ledgerExport, ledgerVerify } from './commands/ledger';
+import { schedule } from './commands/schedule';
 import { score } from './commands/score';
 import { topicsEnsure, topicsList } from './commands/topics';
 
@@ -17,6 +18,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   'ledger export': {
     run: ledgerExport,
     help: 'stream the journal to stdout: [--format hledger|csv] [--from D] [--to D]',
+  },
+  schedule: {
+    run: schedule,
+    help: 'a loan schedule with APR: --principal N --periods N --method M [...] [--json]',
   },
   score: {
     run: score,

@@ -7,6 +7,7 @@ import { CloseOfBusinessController } from './close-of-business/close-of-business
 import { CloseOfBusinessService } from './close-of-business/close-of-business.service';
 import type { RepaymentConfig } from './config/env';
 import { LoanStore } from './infrastructure/loan-store';
+import { LinesController } from './lines/lines.controller';
 import { LoanDisbursedHandler } from './loan-disbursed/loan-disbursed.handler';
 import { LoansController } from './loans/loans.controller';
 import { LoansService } from './loans/loans.service';
@@ -38,7 +39,7 @@ export class RepaymentModule {
           ],
         }),
       ],
-      controllers: [LoansController, QuotesController, CloseOfBusinessController],
+      controllers: [LoansController, QuotesController, CloseOfBusinessController, LinesController],
       providers: [
         { provide: LoanStore, useValue: new LoanStore() },
         LoansService,

@@ -44,6 +44,7 @@ async function disburse(
   app: TestApp,
   principal: string,
   terms: Partial<LoanTerms>,
+  lineId: string | null = null,
 ): Promise<string> {
   const loanId = `L-${randomUUID().slice(0, 8)}`;
   const cash = terms.method === 'daily-interest';
@@ -69,7 +70,7 @@ async function disburse(
       principal: { amount: principal, currency: 'CNY' },
       merchantId: cash ? null : 'M-1',
       merchantFee: null,
-      lineId: null,
+      lineId,
       terms: fullTerms,
       disbursedAt: new Date().toISOString(),
     },
@@ -112,7 +113,13 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
     afterAll(() => app.close());
 
     it('stores the loan once with its schedule, charges each fee when due, and ends with nothing owed', async () => {
-      const loanId = await disburse(app, '1000.00', {});
+      const lineId = `LINE-${randomUUID().slice(0, 8)}`;
+      const loanId = await disburse(app, '1000.00', {}, lineId);
+      const drawn = async () =>
+        (await app.request('GET', `/v1/lines/${lineId}/exposure`, { role: 'customer' })).body.drawn;
+      expect(await drawn()).toEqual([
+        { currency: 'CNY', principalOutstanding: '1000.00', activeLoans: 1 },
+      ]);
       const loan = (await app.request('GET', `/v1/loans/${loanId}`)).body;
       expect(loan.installments.map((i: { total: string }) => i.total)).toEqual([
         '341.66',
@@ -134,6 +141,8 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
       }
       const final = (await app.request('GET', `/v1/loans/${loanId}`)).body;
       expect(final.status).toBe('paid-off');
+      // Principal repaid restores the line: nothing is drawn on it any more.
+      expect(await drawn()).toEqual([]);
       expect(final.outstanding.total).toBe('0.00');
       expect(final.installments.every((i: { status: string }) => i.status === 'paid')).toBe(true);
       expect(await outboxTypes(app, loanId)).toEqual([
