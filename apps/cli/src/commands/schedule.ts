@@ -50,7 +50,11 @@ export function parseFlags(
  * --json) — installments with decimal strings, totals and the APR (effective annual rate, fees
  * included).
  */
-export async function schedule(context: CliContext, args: string[]): Promise<number> {
+export function schedule(context: CliContext, args: string[]): Promise<number> {
+  return Promise.resolve(scheduleNow(context, args));
+}
+
+function scheduleNow(context: CliContext, args: string[]): number {
   let flags: Map<string, string>;
   try {
     flags = parseFlags(
