@@ -365,6 +365,8 @@ describe('event payload schemas v1', () => {
       'schedule.created@v1',
       'application.submitted@v1',
       'application.decided@v1',
+      'loan.created@v1',
+      'disbursement.failed@v1',
       'interest.accrued@v1',
       'penalty.accrued@v1',
       'loan.charged-off@v1',

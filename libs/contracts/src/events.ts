@@ -564,7 +564,50 @@ export const ApplicationDecidedV1 = defineEvent({
 });
 export type ApplicationDecidedV1Payload = z.infer<typeof ApplicationDecidedV1.schema>;
 
+// ---------------------------------------------------------------- loan.created / disbursement.failed
+
+export const LoanCreatedV1 = defineEvent({
+  type: 'loan.created',
+  version: 1,
+  topic: Topics.loanCreated,
+  schema: z
+    .object({
+      loanId: id,
+      applicationId: id,
+      customerId: id,
+      lineId: id.nullable(),
+      product: z.enum(loanProducts),
+      principal: positiveMoney,
+      merchantId: id.nullable(),
+      merchantFee: nonNegativeMoney.nullable(),
+      pricing: drawPricingSchema,
+      createdAt: timestamp,
+    })
+    .strict(),
+});
+export type LoanCreatedV1Payload = z.infer<typeof LoanCreatedV1.schema>;
+
+export const DisbursementFailedV1 = defineEvent({
+  type: 'disbursement.failed',
+  version: 1,
+  topic: Topics.disbursementFailed,
+  schema: z
+    .object({
+      loanId: id,
+      applicationId: id,
+      customerId: id,
+      lineId: id.nullable(),
+      principal: positiveMoney,
+      reason: z.string().min(1).max(500),
+      failedAt: timestamp,
+    })
+    .strict(),
+});
+export type DisbursementFailedV1Payload = z.infer<typeof DisbursementFailedV1.schema>;
+
 export const platformEventDefinitions: readonly EventDefinition[] = [
+  LoanCreatedV1,
+  DisbursementFailedV1,
   ApplicationSubmittedV1,
   ApplicationDecidedV1,
   ScheduleCreatedV1,
