@@ -1,10 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { platformEventCatalog } from '@credit/contracts';
 import { MessagingModule } from '@credit/messaging';
-import { PlatformModule } from '@credit/platform';
+import { PLATFORM_CONFIG, PlatformModule } from '@credit/platform';
+import { ApplicationDecidedHandler } from './approved-draws/application-decided.handler';
 import type { DisbursementConfig } from './config/env';
+import { DisbursementsController } from './disbursements/disbursements.controller';
+import { DisbursementsService, PAYMENT_RAIL } from './disbursements/disbursements.service';
+import { SimulatedBank } from './infrastructure/simulated-bank';
 import { disbursementMigrations } from './migrations';
+import { PayoutWorker } from './payouts/payout-worker';
+
+/** The consumer group of the disbursement service. */
+export const DisbursementConsumerGroup = 'disbursement';
 
 @Module({})
 export class DisbursementModule {
@@ -18,7 +27,33 @@ export class DisbursementModule {
           logger,
           database: { entities: [], migrations: disbursementMigrations },
         }),
-        MessagingModule.forRoot({ catalog: platformEventCatalog(), consumers: [] }),
+        MessagingModule.forRoot({
+          catalog: platformEventCatalog(),
+          consumers: [
+            {
+              groupId: config.KAFKA_CONSUMER_GROUP ?? DisbursementConsumerGroup,
+              handlers: [ApplicationDecidedHandler],
+            },
+          ],
+        }),
+      ],
+      controllers: [DisbursementsController],
+      providers: [
+        {
+          provide: PAYMENT_RAIL,
+          inject: [DataSource, PLATFORM_CONFIG],
+          useFactory: (dataSource: DataSource, settings: DisbursementConfig) =>
+            new SimulatedBank(dataSource, {
+              seed: settings.RAIL_SEED,
+              failureRate: settings.RAIL_FAILURE_RATE,
+              lateRate: settings.RAIL_LATE_RATE,
+              lateConfirmationMs: settings.RAIL_LATE_CONFIRMATION_MS,
+              declineAmount: settings.RAIL_DECLINE_AMOUNT,
+            }),
+        },
+        DisbursementsService,
+        PayoutWorker,
+        ApplicationDecidedHandler,
       ],
     };
   }

@@ -1,7 +1,28 @@
 import { z } from 'zod';
-import { serviceEnvShape } from '@credit/platform';
+import { env, serviceEnvShape } from '@credit/platform';
 
-/** The disbursement service's environment: the shared variables (see .env.example). */
-export const disbursementEnvSchema = z.object({ ...serviceEnvShape });
+const share = z
+  .string()
+  .regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'must be a share from 0 to 1 such as "0.05"');
+
+/** The disbursement service's environment: the shared variables plus its own (see .env.example). */
+export const disbursementEnvSchema = z.object({
+  ...serviceEnvShape,
+  /** The simulated bank decides each payout from this seed and the payout id: same seed, same fates. */
+  RAIL_SEED: z.string().min(1).default('credit-dev'),
+  RAIL_FAILURE_RATE: share.default('0'),
+  RAIL_LATE_RATE: share.default('0'),
+  RAIL_LATE_CONFIRMATION_MS: env.int(0, 600_000).default(2_000),
+  /** Sandbox rule: the simulated bank declines every payout of exactly this amount (empty: none). */
+  RAIL_DECLINE_AMOUNT: z
+    .string()
+    .regex(/^\d{1,20}(\.\d{1,12})?$/, 'must be a decimal amount')
+    .optional(),
+  PAYOUT_ATTEMPTS_MAX: env.int(1, 100).default(8),
+  PAYOUT_BACKOFF_MS: env.int(10, 600_000).default(500),
+  PAYOUT_POLL_INTERVAL_MS: env.int(10, 60_000).default(200),
+  /** Settle merchants for yesterday automatically. */
+  SETTLEMENT_SCHEDULE_ENABLED: env.boolean().default(true),
+});
 
 export type DisbursementConfig = z.infer<typeof disbursementEnvSchema>;

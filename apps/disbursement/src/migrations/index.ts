@@ -1,4 +1,8 @@
 import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import { CreateDisbursements1764300000000 } from './1764300000000-create-disbursements';
 
 /** Append-only, applied in order at start and before tests; table disbursement_migrations. */
-export const disbursementMigrations = [CreateMessagingTables1764000000000];
+export const disbursementMigrations = [
+  CreateMessagingTables1764000000000,
+  CreateDisbursements1764300000000,
+];

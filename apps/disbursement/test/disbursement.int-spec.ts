@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
+import { OutboxWriter, recordOf } from '@credit/messaging';
+import { type TestApp, startTestApp } from '@credit/platform';
+import { DisbursementModule } from '../src/app.module';
+import { disbursementEnvSchema } from '../src/config/env';
+
+const writer = new OutboxWriter('test-scoring');
+const kafka = new Kafka({
+  clientId: 'disbursement-test',
+  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  logLevel: logLevel.NOTHING,
+});
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function decided(
+  product: 'installment-purchase' | 'cash-loan',
+  amount: string,
+  decision: 'approved' | 'declined' = 'approved',
+): ApplicationDecidedV1Payload {
+  const applicationId = `A-${randomUUID().slice(0, 8)}`;
+  return {
+    applicationId,
+    customerId: `C-${applicationId}`,
+    kind: 'draw',
+    decision,
+    modelVersion: 'scorecard-v1',
+    score: 560,
+    pd: '0.1000',
+    reasons: [],
+    rulesFired: [],
+    creditLine: null,
+    draw:
+      decision === 'approved'
+        ? {
+            lineId: 'LINE-1',
+            product,
+            amount: { amount, currency: 'CNY' },
+            periods: 3,
+            merchantId: product === 'installment-purchase' ? 'M-7' : null,
+            feePayer: product === 'installment-purchase' ? 'merchant' : null,
+            merchantFee: null,
+            pricing:
+              product === 'installment-purchase'
+                ? {
+                    method: 'flat-fee',
+                    periods: 3,
+                    annualRate: null,
+                    dailyRate: null,
+                    feeRate: '0.025',
+                    feePayer: 'merchant',
+                    dayCount: 'ACT/365',
+                    penaltyDailyRate: '0.0005',
+                  }
+                : {
+                    method: 'daily-interest',
+                    periods: 3,
+                    annualRate: null,
+                    dailyRate: '0.0005',
+                    feeRate: null,
+                    feePayer: null,
+                    dayCount: 'ACT/365',
+                    penaltyDailyRate: '0.0005',
+                  },
+          }
+        : null,
+    decidedAt: new Date().toISOString(),
+  };
+}
+
+async function publish(payloads: ApplicationDecidedV1Payload[], copies = 1): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const records = payloads.flatMap((payload) => {
+    const record = recordOf(
+      writer.build({ definition: ApplicationDecidedV1, key: payload.customerId, payload }),
+    );
+    return Array.from({ length: copies }, () => record);
+  });
+  await producer.send({ topic: ApplicationDecidedV1.topic, messages: records });
+  await producer.disconnect();
+}
+
+describe('disbursement service on real PostgreSQL and Kafka', () => {
+  let app: TestApp;
+  const outboxOf = async (loanId: string) =>
+    await app.dataSource.query<{ event_type: string; envelope: { payload: any } }[]>(
+      `SELECT event_type, envelope FROM outbox WHERE message_key = $1 ORDER BY seq`,
+      [loanId],
+    );
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      service: 'disbursement',
+      database: 'credit_test_disbursement',
+      envSchema: disbursementEnvSchema,
+      module: (config, logger) => DisbursementModule.register(config, logger),
+      env: {
+        RAIL_SEED: 'test',
+        RAIL_DECLINE_AMOUNT: '4040.40',
+        RAIL_LATE_RATE: '0',
+        PAYOUT_BACKOFF_MS: '50',
+        PAYOUT_POLL_INTERVAL_MS: '50',
+        SETTLEMENT_SCHEDULE_ENABLED: 'false',
+      },
+    });
+  });
+  afterAll(() => app.close());
+
+  it('an approved installment purchase books the merchant payable net of the merchant fee, once, and settles in the batch', async () => {
+    const payload = decided('installment-purchase', '1000.00');
+    await publish([payload], 2);
+    const loanId = `L-${payload.applicationId}`;
+    const disbursement = await waitFor('the disbursement', async () => {
+      const response = await app.request('GET', `/v1/disbursements/${loanId}`);
+      return response.status === 200 && response.body.state === 'disbursed'
+        ? response.body
+        : undefined;
+    });
+    expect(disbursement).toMatchObject({ merchantFee: '25.00', principal: '1000.00' });
+    expect(disbursement.history.map((h: { state: string }) => h.state)).toEqual([
+      'created',
+      'disbursed',
+    ]);
+    const events = await outboxOf(loanId);
+    expect(events.map((e) => e.event_type)).toEqual(['loan.created', 'loan.disbursed']);
+    expect(events[1]?.envelope.payload).toMatchObject({
+      merchantFee: { amount: '25.00', currency: 'CNY' },
+      terms: { method: 'flat-fee', feePayer: 'merchant' },
+    });
+
+    const today = new Date().toISOString().slice(0, 10);
+    const batch = await app.request('POST', '/v1/merchant-settlements', {
+      body: { businessDate: today },
+    });
+    expect(batch.body.settlements).toEqual([
+      expect.objectContaining({ merchantId: 'M-7', amount: '975.00', loans: 1 }),
+    ]);
+    const again = await app.request('POST', '/v1/merchant-settlements', {
+      body: { businessDate: today },
+    });
+    expect(again.body.settlements).toEqual([]);
+  });
+
+  it('an approved cash loan is paid to the customer through the rail, exactly once', async () => {
+    const payload = decided('cash-loan', '5000.00');
+    await publish([payload]);
+    const loanId = `L-${payload.applicationId}`;
+    const disbursement = await waitFor('the payout', async () => {
+      const response = await app.request('GET', `/v1/disbursements/${loanId}`);
+      return response.body.state === 'disbursed' ? response.body : undefined;
+    });
+    expect(disbursement.history.map((h: { state: string }) => h.state)).toEqual([
+      'created',
+      'paying',
+      'disbursed',
+    ]);
+    const payouts = await app.dataSource.query(
+      `SELECT payout_id, outcome FROM rail_payouts WHERE payout_id = $1`,
+      [`payout:${loanId}`],
+    );
+    expect(payouts).toEqual([{ payout_id: `payout:${loanId}`, outcome: 'succeeded' }]);
+    expect((await outboxOf(loanId)).map((e) => e.event_type)).toEqual([
+      'loan.created',
+      'loan.disbursed',
+    ]);
+  });
+
+  it('a payout the bank declines fails the disbursement and announces it; nothing is disbursed', async () => {
+    const payload = decided('cash-loan', '4040.40');
+    await publish([payload]);
+    const loanId = `L-${payload.applicationId}`;
+    const failed = await waitFor('the failure', async () => {
+      const response = await app.request('GET', `/v1/disbursements/${loanId}`);
+      return response.body.state === 'failed' ? response.body : undefined;
+    });
+    expect(failed.lastError).toContain('declined');
+    expect((await outboxOf(loanId)).map((e) => e.event_type)).toEqual([
+      'loan.created',
+      'disbursement.failed',
+    ]);
+  });
+
+  it('a declined application creates nothing', async () => {
+    const payload = decided('cash-loan', '100.00', 'declined');
+    await publish([payload]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await app.request('GET', `/v1/disbursements/L-${payload.applicationId}`)).status).toBe(
+      404,
+    );
+  });
+});
+
+describe('disbursement with a bank that confirms late', () => {
+  it('keeps asking with backoff until the bank confirms, and pays once', async () => {
+    const app = await startTestApp({
+      service: 'disbursement',
+      database: 'credit_test_disbursement_late',
+      envSchema: disbursementEnvSchema,
+      module: (config, logger) => DisbursementModule.register(config, logger),
+      env: {
+        RAIL_LATE_RATE: '1',
+        RAIL_LATE_CONFIRMATION_MS: '400',
+        PAYOUT_BACKOFF_MS: '100',
+        PAYOUT_POLL_INTERVAL_MS: '50',
+        SETTLEMENT_SCHEDULE_ENABLED: 'false',
+      },
+    });
+    try {
+      const payload = decided('cash-loan', '700.00');
+      await publish([payload]);
+      const loanId = `L-${payload.applicationId}`;
+      const done = await waitFor('the late confirmation', async () => {
+        const response = await app.request('GET', `/v1/disbursements/${loanId}`);
+        return response.body.state === 'disbursed' ? response.body : undefined;
+      });
+      expect(done.attempts).toBeGreaterThan(1);
+      const [payout] = await app.dataSource.query<{ requests: number; outcome: string }[]>(
+        `SELECT requests, outcome FROM rail_payouts WHERE payout_id = $1`,
+        [`payout:${loanId}`],
+      );
+      expect(payout?.outcome).toBe('succeeded');
+      expect(payout?.requests).toBe(done.attempts);
+    } finally {
+      await app.close();
+    }
+  });
+});
