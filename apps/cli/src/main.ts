@@ -1,6 +1,7 @@
 import { cliContext, type CliContext } from './context';
 import { health } from './commands/health';
 import { ledgerExport, ledgerVerify } from './commands/ledger';
+import { reconcile } from './commands/reconcile';
 import { schedule } from './commands/schedule';
 import { score } from './commands/score';
 import { topicsEnsure, topicsList } from './commands/topics';
@@ -18,6 +19,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   'ledger export': {
     run: ledgerExport,
     help: 'stream the journal to stdout: [--format hledger|csv] [--from D] [--to D]',
+  },
+  reconcile: {
+    run: reconcile,
+    help: 'ledger against repayment figures, events against entries, trial balance; exit 1 on a break',
   },
   schedule: {
     run: schedule,

@@ -18,6 +18,8 @@ import { JournalController } from './journal/journal.controller';
 import { ledgerMigrations } from './migrations';
 import { postingHandlers } from './post-events/posting-handlers';
 import { PostingRulesController } from './post-events/posting-rules.controller';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { TrialBalanceController } from './trial-balance/trial-balance.controller';
 import { TrialBalanceService } from './trial-balance/trial-balance.service';
 
@@ -49,6 +51,7 @@ export class LedgerModule {
         TrialBalanceController,
         PostingRulesController,
         JournalController,
+        ReconciliationController,
       ],
       providers: [
         { provide: AccountDirectory, useValue: new AccountDirectory() },
@@ -64,6 +67,7 @@ export class LedgerModule {
         HoldExpiry,
         TrialBalanceService,
         ChainSequencer,
+        ReconciliationService,
         ...handlers,
       ],
     };

@@ -10,6 +10,22 @@ import { LoansService } from './loans.service';
 export class LoansController {
   constructor(private readonly loans: LoansService) {}
 
+  @Get()
+  @RequireRole('operator')
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, example: 200 })
+  @ApiOperation({
+    summary: 'Every loan with the receivables the ledger should carry for it, by cursor (operator)',
+    description:
+      'For reconciliation: principal, interest, fee and penalty outstanding as this service knows them; zero after a charge-off (the ledger has written them off).',
+  })
+  async list(
+    @Query('cursor') cursor: string | undefined,
+    @Query('limit') limit: string | undefined,
+  ) {
+    return this.loans.receivables(cursor ?? null, limit === undefined ? 200 : Number(limit));
+  }
+
   @Get(':id')
   @RequireRole('customer')
   @ApiOperation({

@@ -57,6 +57,9 @@ interface RepaymentRow {
   allocation: RepaymentView['allocation'] & { payoff: boolean; loanStatus: string };
 }
 
+/** Loans per page of the receivables listing at most. */
+export const ReceivablesPageMax = 1000;
+
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 @Injectable()
@@ -355,6 +358,63 @@ export class LoansService {
         replayed: false,
       };
     });
+  }
+
+  /** The receivables the ledger should carry per loan, a page at a time (for reconciliation). */
+  async receivables(cursor: string | null, limit: number) {
+    if (!Number.isInteger(limit) || limit < 1 || limit > ReceivablesPageMax) {
+      throw new DomainError(
+        'VALIDATION.FAILED',
+        `limit must be a whole number from 1 to ${ReceivablesPageMax}`,
+        'invalid',
+        {
+          fields: [
+            {
+              field: 'limit',
+              problems: [`must be a whole number from 1 to ${ReceivablesPageMax}`],
+            },
+          ],
+        },
+      );
+    }
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        status: string;
+        currency: string;
+        principal: string;
+        interest: string;
+        fee: string;
+        penalty: string;
+      }[]
+    >(
+      `SELECT id, status, currency,
+              (principal - principal_paid)::text AS principal, (interest_accrued - interest_paid)::text AS interest,
+              (fee_charged - fee_paid)::text AS fee, (penalty_accrued - penalty_paid)::text AS penalty
+         FROM loans WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [cursor, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return {
+      loans: page.map((row) => {
+        const amount = (value: string) =>
+          row.status === 'charged-off'
+            ? Money.zero(row.currency).toString()
+            : Money.of(value, row.currency).toString();
+        return {
+          loanId: row.id,
+          status: row.status,
+          currency: row.currency,
+          receivables: {
+            principal: amount(row.principal),
+            interest: amount(row.interest),
+            fee: amount(row.fee),
+            penalty: amount(row.penalty),
+          },
+        };
+      }),
+      nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+    };
   }
 
   /** Closes one loan through `date` in its own transaction; returns how many events it produced. */
