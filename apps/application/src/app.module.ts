@@ -3,8 +3,18 @@ import type { Logger } from 'pino';
 import { platformEventCatalog } from '@credit/contracts';
 import { MessagingModule } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
+import { ApplicationDecidedHandler } from './application-decided/application-decided.handler';
+import { RecordDecisionService } from './application-decided/record-decision.service';
+import { ApplicationsController } from './applications/applications.controller';
+import { ApplicationsService } from './applications/applications.service';
 import type { ApplicationConfig } from './config/env';
+import { CreditLinesController } from './credit-lines/credit-lines.controller';
+import { ApplicationStore } from './infrastructure/application-store';
 import { applicationMigrations } from './migrations';
+import { PiiCipher } from './personal-data/pii-cipher';
+
+/** The consumer group of the application service. */
+export const ApplicationConsumerGroup = 'application';
 
 @Module({})
 export class ApplicationModule {
@@ -18,7 +28,29 @@ export class ApplicationModule {
           logger,
           database: { entities: [], migrations: applicationMigrations },
         }),
-        MessagingModule.forRoot({ catalog: platformEventCatalog(), consumers: [] }),
+        MessagingModule.forRoot({
+          catalog: platformEventCatalog(),
+          consumers: [
+            {
+              groupId: config.KAFKA_CONSUMER_GROUP ?? ApplicationConsumerGroup,
+              handlers: [ApplicationDecidedHandler],
+            },
+          ],
+        }),
+      ],
+      controllers: [ApplicationsController, CreditLinesController],
+      providers: [
+        {
+          provide: PiiCipher,
+          useValue: new PiiCipher(
+            config.APPLICATION_PII_KEYS,
+            config.APPLICATION_PII_ACTIVE_KEY_ID,
+          ),
+        },
+        { provide: ApplicationStore, useValue: new ApplicationStore() },
+        ApplicationsService,
+        RecordDecisionService,
+        ApplicationDecidedHandler,
       ],
     };
   }

@@ -1,4 +1,8 @@
 import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import { CreateApplications1764100000000 } from './1764100000000-create-applications';
 
 /** Append-only, applied in order at start and before tests; table application_migrations. */
-export const applicationMigrations = [CreateMessagingTables1764000000000];
+export const applicationMigrations = [
+  CreateMessagingTables1764000000000,
+  CreateApplications1764100000000,
+];

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ApplicationSubmittedV1,
+  type ApplicationSubmittedV1Payload,
+  type CreditProfile,
+  type LoanProduct,
+} from '@credit/contracts';
+import { OutboxWriter } from '@credit/messaging';
+import { Money } from '@credit/money';
+import { PLATFORM_CONFIG, invariant } from '@credit/platform';
+import type { ApplicationConfig } from '../config/env';
+import { ApplicationError, ageOn } from '../domain/application';
+import { ApplicationStore, type ApplicationRow } from '../infrastructure/application-store';
+import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
+import { PiiCipher } from '../personal-data/pii-cipher';
+import { type ApplicationView, applicationView, creditLineView } from './application-view';
+import { validateSubmission } from './submission-validation';
+import type { SubmitApplicationDto } from './submit-application.dto';
+
+/** The personal-data fields and the associated data that binds each ciphertext to its row. */
+export const personalDataContext = (
+  applicationId: string,
+  field: 'name' | 'nationalId' | 'phone',
+) => `application/${applicationId}/${field}`;
+
+@Injectable()
+export class ApplicationsService {
+  private readonly pepper: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: ApplicationStore,
+    private readonly outbox: OutboxWriter,
+    private readonly cipher: PiiCipher,
+    @Inject(PLATFORM_CONFIG) config: ApplicationConfig,
+  ) {
+    this.pepper = config.APPLICATION_CUSTOMER_ID_PEPPER;
+  }
+
+  /**
+   * Validates, encrypts the personal data, stores the application and appends
+   * application.submitted (customer id, no personal data) in one transaction.
+   */
+  async submit(
+    idempotencyKey: string,
+    body: unknown,
+  ): Promise<{ application: ApplicationView; replayed: boolean }> {
+    const submittedAt = new Date();
+    const today = submittedAt.toISOString().slice(0, 10);
+    const dto = validateSubmission(body, today);
+    const customerId = customerIdOf(dto.applicant.nationalId, this.pepper);
+    const requestHash = requestHashOf(dto, this.pepper);
+    const request = this.requestOf(dto, today);
+
+    return this.dataSource.transaction(async (manager) => {
+      const previous = await this.store.findByIdempotencyKey(manager, idempotencyKey);
+      if (previous) return this.replay(previous, requestHash, idempotencyKey);
+      if (request.draw) await this.requireDrawableLine(manager, customerId, request.draw);
+
+      const id = randomUUID();
+      const inserted = await this.store.insert(manager, {
+        id,
+        idempotencyKey,
+        requestHash,
+        customerId,
+        kind: dto.kind,
+        encrypted: {
+          name: this.cipher.encrypt(dto.applicant.name, personalDataContext(id, 'name')),
+          nationalId: this.cipher.encrypt(
+            dto.applicant.nationalId,
+            personalDataContext(id, 'nationalId'),
+          ),
+          phone: this.cipher.encrypt(dto.applicant.phone, personalDataContext(id, 'phone')),
+        },
+        age: request.age,
+        currency: request.monthlyIncome.currency,
+        monthlyIncome: request.monthlyIncome.toString(),
+        monthlyDebtPayments: request.monthlyDebtPayments.toString(),
+        profile: request.profile,
+        requestedLimit: request.requestedLimit?.toString() ?? null,
+        draw: request.draw && {
+          ...request.draw,
+          amount: request.draw.amount.toString(),
+        },
+        submittedAt: submittedAt.toISOString(),
+      });
+      if (!inserted) {
+        // A concurrent request with the same key committed first: answer as its replay.
+        const twin = await this.store.findByIdempotencyKey(manager, idempotencyKey);
+        invariant(twin, `idempotency key conflict without a row for ${idempotencyKey}`);
+        return this.replay(twin, requestHash, idempotencyKey);
+      }
+      const payload: ApplicationSubmittedV1Payload = {
+        applicationId: id,
+        customerId,
+        kind: dto.kind,
+        applicant: {
+          age: request.age,
+          monthlyIncome: request.monthlyIncome.toJSON(),
+          monthlyDebtPayments: request.monthlyDebtPayments.toJSON(),
+          profile: request.profile,
+        },
+        creditLine: request.requestedLimit
+          ? { requestedLimit: request.requestedLimit.toJSON() }
+          : null,
+        draw: request.draw && { ...request.draw, amount: request.draw.amount.toJSON() },
+        submittedAt: submittedAt.toISOString(),
+      };
+      await this.outbox.append(manager, {
+        definition: ApplicationSubmittedV1,
+        key: id,
+        payload,
+      });
+      const row = await this.store.find(manager, id, false);
+      invariant(row, `application ${id} vanished inside its own transaction`);
+      return { application: applicationView(row), replayed: false };
+    });
+  }
+
+  async view(applicationId: string): Promise<ApplicationView> {
+    const row = await this.store.find(this.dataSource.manager, applicationId, false);
+    if (!row)
+      throw new ApplicationError(
+        'APPLICATION.NOT_FOUND',
+        `application ${applicationId} does not exist`,
+        'not-found',
+      );
+    return applicationView(row);
+  }
+
+  async lineView(lineId: string) {
+    const row = await this.store.findLine(this.dataSource.manager, lineId, false);
+    if (!row)
+      throw new ApplicationError(
+        'APPLICATION.LINE_NOT_FOUND',
+        `credit line ${lineId} does not exist`,
+        'not-found',
+      );
+    return creditLineView(row);
+  }
+
+  private replay(
+    previous: ApplicationRow,
+    requestHash: string,
+    idempotencyKey: string,
+  ): { application: ApplicationView; replayed: boolean } {
+    if (previous.request_hash !== requestHash) {
+      throw new ApplicationError(
+        'APPLICATION.IDEMPOTENCY_CONFLICT',
+        `idempotency key "${idempotencyKey}" was used for another application (${previous.id})`,
+        'conflict',
+      );
+    }
+    return { application: applicationView(previous), replayed: true };
+  }
+
+  /**
+   * A draw needs an active credit line of the same customer, in its currency, within its limit.
+   * An unknown line and another customer's line get the same answer: no probing for line ids.
+   */
+  private async requireDrawableLine(
+    manager: EntityManager,
+    customerId: string,
+    draw: { lineId: string; amount: Money },
+  ): Promise<void> {
+    const line = await this.store.findLine(manager, draw.lineId, 'share');
+    if (!line || line.customer_id !== customerId || line.status !== 'active') {
+      throw new ApplicationError(
+        'APPLICATION.LINE_NOT_AVAILABLE',
+        `credit line ${draw.lineId} is not an approved, active credit line of this customer`,
+        'rejected',
+      );
+    }
+    if (line.currency !== draw.amount.currency) {
+      throw new ApplicationError(
+        'APPLICATION.DRAW_CURRENCY_MISMATCH',
+        `credit line ${draw.lineId} is in ${line.currency}; the draw is in ${draw.amount.currency}`,
+        'rejected',
+      );
+    }
+    const limit = Money.of(line.credit_limit, line.currency);
+    if (draw.amount.greaterThan(limit)) {
+      throw new ApplicationError(
+        'APPLICATION.DRAW_EXCEEDS_LIMIT',
+        `the draw of ${draw.amount.toString()} exceeds the line's limit of ${limit.toString()} ${line.currency}`,
+        'rejected',
+      );
+    }
+  }
+
+  /** The validated request as domain values (Money, age); validation already passed. */
+  private requestOf(dto: SubmitApplicationDto, today: string) {
+    const { applicant } = dto;
+    const dateOfBirth = applicant.dateOfBirth;
+    const age =
+      applicant.age ?? (dateOfBirth === undefined ? undefined : ageOn(dateOfBirth, today));
+    invariant(age !== undefined, 'a validated applicant has an age or a date of birth');
+    const draw = dto.kind === 'draw' ? dto.draw : null;
+    invariant(dto.kind !== 'draw' || draw, 'a validated draw application carries its draw');
+    const requestedLimit =
+      dto.kind === 'credit-line' && dto.creditLine
+        ? Money.of(dto.creditLine.requestedLimit.amount, dto.creditLine.requestedLimit.currency)
+        : null;
+    return {
+      age,
+      monthlyIncome: Money.of(applicant.monthlyIncome.amount, applicant.monthlyIncome.currency),
+      monthlyDebtPayments: Money.of(
+        applicant.monthlyDebtPayments.amount,
+        applicant.monthlyDebtPayments.currency,
+      ),
+      profile: { ...applicant.profile } as CreditProfile,
+      requestedLimit,
+      draw: draw
+        ? {
+            lineId: draw.lineId,
+            product: draw.product as LoanProduct,
+            amount: Money.of(draw.amount.amount, draw.amount.currency),
+            periods: draw.periods,
+            merchantId: draw.merchantId ?? null,
+            feePayer: draw.feePayer ?? null,
+          }
+        : null,
+    };
+  }
+}

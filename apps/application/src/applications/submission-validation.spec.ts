@@ -1,0 +1,146 @@
+import { BadRequestException } from '@nestjs/common';
+import { validateSubmission } from './submission-validation';
+
+const today = '2026-05-20';
+const profile = {
+  checkingStatus: '0<=X<200',
+  creditHistory: 'existing paid',
+  purpose: 'radio/tv',
+  savingsStatus: '<100',
+  employmentSince: '1<=X<4',
+  installmentRatePercent: 2,
+  otherParties: 'none',
+  residenceSince: 2,
+  propertyMagnitude: 'car',
+  otherPaymentPlans: 'none',
+  housing: 'own',
+  existingCredits: 1,
+  job: 'skilled',
+  dependents: 1,
+  ownTelephone: 'yes',
+};
+const applicant = {
+  name: 'Li Wei',
+  nationalId: '11010519491231002X',
+  phone: '+8613800138000',
+  age: 35,
+  monthlyIncome: { amount: '12000.00', currency: 'CNY' },
+  monthlyDebtPayments: { amount: '1500.00', currency: 'CNY' },
+  profile,
+};
+
+function problemsOf(body: unknown): Record<string, string[]> {
+  try {
+    validateSubmission(body, today);
+  } catch (error) {
+    if (!(error instanceof BadRequestException)) throw error;
+    const response = error.getResponse() as { fields: { field: string; problems: string[] }[] };
+    return Object.fromEntries(response.fields.map((f) => [f.field, f.problems]));
+  }
+  return {};
+}
+
+describe('submission validation', () => {
+  it('accepts a credit line, an installment purchase and a cash loan', () => {
+    const line = {
+      kind: 'credit-line',
+      applicant,
+      creditLine: { requestedLimit: { amount: '20000', currency: 'CNY' } },
+    };
+    expect(problemsOf(line)).toEqual({});
+    const purchase = {
+      kind: 'draw',
+      applicant: { ...applicant, age: undefined, dateOfBirth: '1990-05-17' },
+      draw: {
+        lineId: 'LINE-1',
+        product: 'installment-purchase',
+        amount: { amount: '3000.00', currency: 'CNY' },
+        periods: 6,
+        merchantId: 'M-1',
+        feePayer: 'merchant',
+      },
+    };
+    expect(problemsOf(purchase)).toEqual({});
+    const cash = {
+      kind: 'draw',
+      applicant,
+      draw: {
+        lineId: 'LINE-1',
+        product: 'cash-loan',
+        amount: { amount: '500', currency: 'CNY' },
+        periods: 9,
+      },
+    };
+    expect(problemsOf(cash)).toEqual({});
+  });
+
+  it('lists every bad field at once, naming rules and never echoing values', () => {
+    const body = {
+      kind: 'draw',
+      applicant: {
+        ...applicant,
+        nationalId: '!!',
+        phone: 'call me',
+        age: 16,
+        dateOfBirth: '2010-01-01',
+        monthlyIncome: { amount: '12000.001', currency: 'CNY' },
+        monthlyDebtPayments: { amount: '-1', currency: 'USD' },
+        profile: { ...profile, housing: 'castle', dependents: 2.5 },
+      },
+      creditLine: { requestedLimit: { amount: '1', currency: 'CNY' } },
+      draw: {
+        lineId: 'LINE-1',
+        product: 'cash-loan',
+        amount: { amount: '0', currency: 'CNY' },
+        periods: 13,
+        merchantId: 'M-1',
+      },
+      extra: true,
+    };
+    const problems = problemsOf(body);
+    expect(Object.keys(problems).sort()).toEqual(
+      [
+        'applicant.nationalId',
+        'applicant.phone',
+        'applicant.age',
+        'applicant.dateOfBirth',
+        'applicant.monthlyIncome.amount',
+        'applicant.monthlyDebtPayments.amount',
+        'applicant.monthlyDebtPayments.currency',
+        'applicant.profile.housing',
+        'applicant.profile.dependents',
+        'creditLine',
+        'draw.amount.amount',
+        'draw.periods',
+        'draw.merchantId',
+        'extra',
+      ].sort(),
+    );
+    expect(JSON.stringify(problems)).not.toContain('call me');
+    expect(JSON.stringify(problems)).not.toContain('!!');
+  });
+
+  it('requires the section of the kind, and what an installment purchase needs', () => {
+    expect(problemsOf({ kind: 'credit-line', applicant })).toEqual({
+      creditLine: ['is required for a credit-line application'],
+    });
+    const problems = problemsOf({
+      kind: 'draw',
+      applicant: { ...applicant, age: undefined },
+      draw: {
+        lineId: 'L',
+        product: 'installment-purchase',
+        amount: { amount: '1.00', currency: 'EUR' },
+        periods: 4,
+      },
+    });
+    expect(problems).toEqual({
+      'applicant.age': ['give exactly one of age and dateOfBirth'],
+      'draw.merchantId': ['is required for an installment purchase'],
+      'draw.feePayer': ['is required for an installment purchase'],
+      'draw.periods': ['must be one of 3, 6, 12 for an installment purchase'],
+      'draw.amount.currency': ['must be CNY, the currency of applicant.monthlyIncome'],
+    });
+    expect(problemsOf('text')).toEqual({ body: ['must be a JSON object'] });
+  });
+});

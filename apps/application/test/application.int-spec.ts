@@ -1,0 +1,609 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { type Consumer, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import {
+  ApplicationDecidedV1,
+  type ApplicationDecidedV1Payload,
+  ApplicationSubmittedV1,
+  EventHeaders,
+  Topics,
+  dlqTopicOf,
+} from '@credit/contracts';
+import { OutboxWriter, recordOf } from '@credit/messaging';
+import { type TestApp, TestApiKeys, recreateTestDatabase, startTestApp } from '@credit/platform';
+import { ApplicationModule } from '../src/app.module';
+import { personalDataContext } from '../src/applications/applications.service';
+import { applicationEnvSchema } from '../src/config/env';
+import { customerIdOf } from '../src/personal-data/customer-id';
+import { PiiCipher, parsePiiKeys } from '../src/personal-data/pii-cipher';
+
+const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const kafka = new Kafka({
+  clientId: 'application-test',
+  brokers: brokers.split(','),
+  logLevel: logLevel.NOTHING,
+});
+const scoring = new OutboxWriter('test-scoring');
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+// Test keys: an old key still configured for decryption, and the active one.
+const piiEnv = {
+  APPLICATION_PII_KEYS: `old:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`,
+  APPLICATION_PII_ACTIVE_KEY_ID: 'k1',
+  APPLICATION_CUSTOMER_ID_PEPPER: 'test-pepper-0123456789abcdef',
+};
+const cipher = new PiiCipher(parsePiiKeys(piiEnv.APPLICATION_PII_KEYS), 'k1');
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A person with values unique to this run, so a scan for them cannot hit anything else. */
+function person() {
+  const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+  return {
+    name: `Zhang Testperson ${randomUUID().slice(0, 8)}`,
+    nationalId: `${digits(17)}X`,
+    phone: `+86139${digits(8)}`,
+  };
+}
+type Person = ReturnType<typeof person>;
+
+const profile = {
+  checkingStatus: '0<=X<200',
+  creditHistory: 'existing paid',
+  purpose: 'radio/tv',
+  savingsStatus: '<100',
+  employmentSince: '1<=X<4',
+  installmentRatePercent: 2,
+  otherParties: 'none',
+  residenceSince: 2,
+  propertyMagnitude: 'car',
+  otherPaymentPlans: 'none',
+  housing: 'own',
+  existingCredits: 1,
+  job: 'skilled',
+  dependents: 1,
+  ownTelephone: 'yes',
+};
+const applicantOf = (p: Person) => ({
+  ...p,
+  age: 34,
+  monthlyIncome: { amount: '12000.00', currency: 'CNY' },
+  monthlyDebtPayments: { amount: '1500.00', currency: 'CNY' },
+  profile,
+});
+const creditLineBody = (p: Person, limit = '20000.00') => ({
+  kind: 'credit-line',
+  applicant: applicantOf(p),
+  creditLine: { requestedLimit: { amount: limit, currency: 'CNY' } },
+});
+const purchaseBody = (p: Person, lineId: string, amount = '3000.00') => ({
+  kind: 'draw',
+  applicant: applicantOf(p),
+  draw: {
+    lineId,
+    product: 'installment-purchase',
+    amount: { amount, currency: 'CNY' },
+    periods: 6,
+    merchantId: 'M-1001',
+    feePayer: 'buyer',
+  },
+});
+
+function decided(
+  application: { applicationId: string; customerId: string; kind: 'credit-line' | 'draw' },
+  overrides: Partial<ApplicationDecidedV1Payload> = {},
+) {
+  return scoring.build({
+    definition: ApplicationDecidedV1,
+    key: application.applicationId,
+    payload: {
+      ...application,
+      decision: 'approved',
+      modelVersion: 'scorecard-v1',
+      score: 642,
+      pd: '0.0451',
+      reasons: [{ code: 'CHECKING_STATUS', text: 'Status of the existing checking account' }],
+      rulesFired: [],
+      creditLine: null,
+      draw: null,
+      decidedAt: new Date().toISOString(),
+      ...overrides,
+    } satisfies ApplicationDecidedV1Payload,
+  });
+}
+
+async function publish(...envelopes: ReturnType<typeof decided>[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: Topics.applicationDecided,
+      acks: -1,
+      messages: envelopes.map(recordOf),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Reads a topic from its beginning into memory until stopped. */
+async function readTopic(topic: string): Promise<{ messages: KafkaMessage[]; consumer: Consumer }> {
+  const consumer = kafka.consumer({ groupId: `application-test-reader-${randomUUID()}` });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      messages.push(message);
+      return Promise.resolve();
+    },
+  });
+  return { messages, consumer };
+}
+
+const recordText = (m: KafkaMessage) =>
+  [
+    m.key?.toString('utf8') ?? '',
+    m.value?.toString('utf8') ?? '',
+    ...Object.values(m.headers ?? {}).map((h) => String(h)),
+  ].join('\n');
+
+function expectFreeOf(text: string, p: Person): void {
+  expect(text).not.toContain(p.name);
+  expect(text).not.toContain(p.nationalId);
+  expect(text).not.toContain(p.phone);
+  // Without the "+" too: a phone number may be normalised on its way.
+  expect(text).not.toContain(p.phone.slice(1));
+}
+
+describe('application service on real PostgreSQL and Kafka', () => {
+  let app: TestApp;
+  const count = async (table: string) =>
+    (await app.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
+  const submit = (key: string, body: unknown) =>
+    app.request('POST', '/v1/applications', { idempotencyKey: key, role: 'customer', body });
+  const get = (path: string) => app.request('GET', path, { role: 'customer' });
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      service: 'application',
+      database: 'credit_test_application',
+      envSchema: applicationEnvSchema,
+      module: (config, logger) => ApplicationModule.register(config, logger),
+      env: piiEnv,
+    });
+  });
+  afterAll(() => app.close());
+
+  const applicant = person();
+  let line: { applicationId: string; customerId: string; kind: 'credit-line' };
+
+  it('stores a credit-line application with the personal data encrypted and emits it without it', async () => {
+    const response = await submit('line-1', creditLineBody(applicant));
+    expect(response.status).toBe(201);
+    expect(response.headers.get('idempotent-replayed')).toBe('false');
+    const customerId = customerIdOf(applicant.nationalId, piiEnv.APPLICATION_CUSTOMER_ID_PEPPER);
+    expect(response.body).toMatchObject({
+      kind: 'credit-line',
+      status: 'submitted',
+      customerId,
+      decision: null,
+      request: { creditLine: { requestedLimit: { amount: '20000.00', currency: 'CNY' } } },
+    });
+    expectFreeOf(JSON.stringify(response.body), applicant);
+    line = { applicationId: response.body.applicationId, customerId, kind: 'credit-line' };
+
+    const [outbox] = await app.dataSource.query<{ event_type: string; text: string }[]>(
+      `SELECT event_type, envelope::text AS text FROM outbox WHERE message_key = $1`,
+      [line.applicationId],
+    );
+    expect(outbox?.event_type).toBe('application.submitted');
+    expectFreeOf(outbox!.text, applicant);
+    const envelope = JSON.parse(outbox!.text);
+    expect(ApplicationSubmittedV1.schema.safeParse(envelope.payload).success).toBe(true);
+    expect(envelope.payload).toMatchObject({
+      applicationId: line.applicationId,
+      customerId,
+      applicant: { age: 34, monthlyIncome: { amount: '12000.00', currency: 'CNY' } },
+      creditLine: { requestedLimit: { amount: '20000.00', currency: 'CNY' } },
+      draw: null,
+    });
+
+    const [stored] = await app.dataSource.query<Record<string, string>[]>(
+      `SELECT name_encrypted, national_id_encrypted, phone_encrypted, row_to_json(a)::text AS whole
+         FROM applications a WHERE id = $1`,
+      [line.applicationId],
+    );
+    expectFreeOf(stored!.whole!, applicant);
+    const columns = [
+      ['name', stored!.name_encrypted!, applicant.name],
+      ['nationalId', stored!.national_id_encrypted!, applicant.nationalId],
+      ['phone', stored!.phone_encrypted!, applicant.phone],
+    ] as const;
+    for (const [field, ciphertext, plain] of columns) {
+      expect(ciphertext).toMatch(/^v1:k1:/); // sealed with the active key, key id stored
+      expect(cipher.decrypt(ciphertext, personalDataContext(line.applicationId, field))).toBe(
+        plain,
+      );
+    }
+  });
+
+  it('answers bad input with 400 listing every bad field and stores nothing', async () => {
+    const [applications, outbox] = [await count('applications'), await count('outbox')];
+    const bad = {
+      kind: 'credit-line',
+      applicant: {
+        ...applicantOf(person()),
+        phone: 'not a phone',
+        age: undefined,
+        monthlyIncome: { amount: 12000, currency: 'CNY' },
+        monthlyDebtPayments: { amount: '10.005', currency: 'CNY' },
+        profile: { ...profile, checkingStatus: 'plenty', installmentRatePercent: 9 },
+      },
+      creditLine: { requestedLimit: { amount: '0.00', currency: 'XXX' } },
+    };
+    const response = await submit('bad-1', bad);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('VALIDATION.FAILED');
+    const fields = response.body.error.fields.map((f: { field: string }) => f.field).sort();
+    expect(fields).toEqual(
+      [
+        'applicant.phone',
+        'applicant.age',
+        'applicant.monthlyIncome.amount',
+        'applicant.monthlyDebtPayments.amount',
+        'applicant.profile.checkingStatus',
+        'applicant.profile.installmentRatePercent',
+        'creditLine.requestedLimit.currency',
+      ].sort(),
+    );
+    expect(JSON.stringify(response.body)).not.toContain('not a phone');
+    const missingKey = await app.request('POST', '/v1/applications', {
+      role: 'customer',
+      body: creditLineBody(person()),
+    });
+    expect(missingKey.status).toBe(400);
+    expect(JSON.stringify(missingKey.body)).toContain('Idempotency-Key');
+    expect([await count('applications'), await count('outbox')]).toEqual([applications, outbox]);
+  });
+
+  it('replays the same key and content as the same application, and refuses other content', async () => {
+    const before = await count('applications');
+    const again = await submit('line-1', creditLineBody(applicant));
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.applicationId).toBe(line.applicationId);
+    const other = await submit('line-1', creditLineBody(applicant, '30000.00'));
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('APPLICATION.IDEMPOTENCY_CONFLICT');
+    expect(await count('applications')).toBe(before);
+  });
+
+  it('takes an approval from application.decided: the application shows the limit and the line exists', async () => {
+    const lineId = `LINE-${randomUUID().slice(0, 8)}`;
+    const approval = decided(line, {
+      creditLine: { lineId, limit: { amount: '15000.00', currency: 'CNY' }, priceTier: 'T2' },
+    });
+    await publish(approval, approval); // delivered twice: applied once
+    const view = await waitFor('the approval', async () => {
+      const r = await get(`/v1/applications/${line.applicationId}`);
+      return r.body.status === 'approved' ? r.body : undefined;
+    });
+    expect(view).toMatchObject({
+      status: 'approved',
+      decision: 'approved',
+      lineId,
+      limit: { amount: '15000.00', currency: 'CNY' },
+      price: { priceTier: 'T2' },
+      reasonCodes: ['CHECKING_STATUS'],
+      modelVersion: 'scorecard-v1',
+      score: 642,
+    });
+    const lineView = await get(`/v1/lines/${lineId}`);
+    expect(lineView.status).toBe(200);
+    expect(lineView.body).toMatchObject({
+      lineId,
+      customerId: line.customerId,
+      status: 'active',
+      limit: { amount: '15000.00', currency: 'CNY' },
+      priceTier: 'T2',
+    });
+    expect(await count('credit_lines')).toBe(1);
+    expect((await get('/v1/lines/LINE-nope')).status).toBe(404);
+
+    // A draw on the approved line, by the same person (the ID written another way).
+    const draw = await submit(
+      'draw-1',
+      purchaseBody({ ...applicant, nationalId: applicant.nationalId.toLowerCase() }, lineId),
+    );
+    expect(draw.status).toBe(201);
+    expect(draw.body).toMatchObject({
+      kind: 'draw',
+      status: 'submitted',
+      lineId,
+      customerId: line.customerId,
+    });
+    const [drawEvent] = await app.dataSource.query<{ text: string }[]>(
+      `SELECT envelope::text AS text FROM outbox WHERE message_key = $1`,
+      [draw.body.applicationId],
+    );
+    expectFreeOf(drawEvent!.text, applicant);
+    expect(JSON.parse(drawEvent!.text).payload.draw).toEqual({
+      lineId,
+      product: 'installment-purchase',
+      amount: { amount: '3000.00', currency: 'CNY' },
+      periods: 6,
+      merchantId: 'M-1001',
+      feePayer: 'buyer',
+    });
+
+    // Its approval carries the price; the view shows it.
+    const drawApproval = decided(
+      { applicationId: draw.body.applicationId, customerId: line.customerId, kind: 'draw' },
+      {
+        draw: {
+          lineId,
+          product: 'installment-purchase',
+          amount: { amount: '3000.00', currency: 'CNY' },
+          periods: 6,
+          merchantId: 'M-1001',
+          feePayer: 'buyer',
+          merchantFee: null,
+          pricing: {
+            method: 'flat-fee',
+            periods: 6,
+            annualRate: null,
+            dailyRate: null,
+            feeRate: '0.045',
+            feePayer: 'buyer',
+            dayCount: 'ACT/365',
+            penaltyDailyRate: '0.0005',
+          },
+        },
+      },
+    );
+    await publish(drawApproval);
+    const drawView = await waitFor('the draw approval', async () => {
+      const r = await get(`/v1/applications/${draw.body.applicationId}`);
+      return r.body.status === 'approved' ? r.body : undefined;
+    });
+    expect(drawView.price).toMatchObject({
+      pricing: { method: 'flat-fee', feeRate: '0.045' },
+      merchantFee: null,
+    });
+    expect(drawView.limit).toBeNull();
+  });
+
+  it('refuses a draw on an unknown line, on another customer’s line, and above the limit (422)', async () => {
+    const before = await count('applications');
+    const lineId = (await get(`/v1/applications/${line.applicationId}`)).body.lineId as string;
+    const cases: [string, unknown, string][] = [
+      ['draw-x1', purchaseBody(applicant, 'LINE-unknown'), 'APPLICATION.LINE_NOT_AVAILABLE'],
+      ['draw-x2', purchaseBody(person(), lineId), 'APPLICATION.LINE_NOT_AVAILABLE'],
+      ['draw-x3', purchaseBody(applicant, lineId, '15000.01'), 'APPLICATION.DRAW_EXCEEDS_LIMIT'],
+    ];
+    for (const [key, body, code] of cases) {
+      const response = await submit(key, body);
+      expect({ key, status: response.status, code: response.body.error?.code }).toEqual({
+        key,
+        status: 422,
+        code,
+      });
+    }
+    expect(await count('applications')).toBe(before);
+  });
+
+  it('dead-letters, without retrying, a decision for an unknown application and one overturning a final decision', async () => {
+    const unknown = decided(
+      { applicationId: randomUUID(), customerId: 'C-nobody', kind: 'credit-line' },
+      { decision: 'declined' },
+    );
+    const overturn = decided(line, { decision: 'declined' });
+    const dlq = await readTopic(dlqTopicOf(Topics.applicationDecided));
+    try {
+      await publish(unknown, overturn);
+      const letterOf = (eventId: string) =>
+        waitFor(`the dead letter of ${eventId}`, () =>
+          Promise.resolve(
+            dlq.messages.find((m) => m.headers?.[EventHeaders.eventId]?.toString() === eventId),
+          ),
+        );
+      const [first, second] = [await letterOf(unknown.eventId), await letterOf(overturn.eventId)];
+      expect(first.headers?.[EventHeaders.dlqError]?.toString()).toContain('unknown application');
+      expect(first.headers?.[EventHeaders.dlqAttempts]?.toString()).toBe('1');
+      expect(second.headers?.[EventHeaders.dlqError]?.toString()).toContain('already approved');
+      expect(second.headers?.[EventHeaders.dlqAttempts]?.toString()).toBe('1');
+    } finally {
+      await dlq.consumer.disconnect();
+    }
+    // The approval stands.
+    expect((await get(`/v1/applications/${line.applicationId}`)).body.status).toBe('approved');
+  });
+
+  it('answers unknown ids with 404 and malformed ones with 400', async () => {
+    expect((await get(`/v1/applications/${randomUUID()}`)).status).toBe(404);
+    expect((await get('/v1/applications/not-a-uuid')).status).toBe(400);
+    expect((await app.request('GET', `/v1/applications/${line.applicationId}`, {})).status).toBe(
+      200,
+    );
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe('personal data never appears in logs or Kafka messages (the real service, LOG_LEVEL=debug)', () => {
+  let child: ChildProcess;
+  let output = '';
+  let baseUrl = '';
+  let exited: Promise<number | null>;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const databaseUrl = await recreateTestDatabase('credit_test_application_process');
+    child = spawn(
+      process.execPath,
+      ['-r', './tools/runtime/register.js', 'apps/application/src/main.ts'],
+      {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HTTP_PORT: String(port),
+          DATABASE_URL: databaseUrl,
+          KAFKA_BROKERS: brokers,
+          KAFKA_CONSUMER_GROUP: `application-test-process-${Date.now()}`,
+          KAFKA_CONSUMER_START: 'latest',
+          KAFKA_SESSION_TIMEOUT_MS: '6000',
+          OUTBOX_POLL_INTERVAL_MS: '20',
+          CUSTOMER_API_KEY: TestApiKeys.customer,
+          OPERATOR_API_KEY: TestApiKeys.operator,
+          ADMIN_API_KEY: TestApiKeys.admin,
+          LOG_LEVEL: 'debug',
+          ...piiEnv,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(
+      'the service to be ready',
+      async () => {
+        try {
+          return (await fetch(`${baseUrl}/health`)).status === 200 ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      60_000,
+    );
+  });
+  afterAll(async () => {
+    child.kill('SIGTERM');
+    await exited;
+  });
+
+  const call = async (method: string, path: string, key?: string, body?: unknown) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${TestApiKeys.customer}` };
+    if (key) headers['idempotency-key'] = key;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it('logs at debug level and publishes application.submitted without name, national ID or phone', async () => {
+    const p = person();
+    const other = person();
+    const submitted = await readTopic(Topics.applicationSubmitted);
+    try {
+      const lineApp = await call(
+        'POST',
+        '/v1/applications',
+        `p-line-${randomUUID()}`,
+        creditLineBody(p),
+      );
+      expect(lineApp.status).toBe(201);
+      // Every way a request can end: replay, conflict, invalid, rejected, decided.
+      const key = `p-line2-${randomUUID()}`;
+      expect((await call('POST', '/v1/applications', key, creditLineBody(other))).status).toBe(201);
+      expect((await call('POST', '/v1/applications', key, creditLineBody(other))).status).toBe(200);
+      expect(
+        (await call('POST', '/v1/applications', key, creditLineBody(other, '1.00'))).status,
+      ).toBe(409);
+      const invalid = {
+        ...creditLineBody(p),
+        applicant: { ...applicantOf(p), age: 12, unknownField: p.nationalId },
+      };
+      expect(
+        (await call('POST', '/v1/applications', `p-bad-${randomUUID()}`, invalid)).status,
+      ).toBe(400);
+      expect(
+        (
+          await call(
+            'POST',
+            '/v1/applications',
+            `p-x-${randomUUID()}`,
+            purchaseBody(p, 'LINE-none'),
+          )
+        ).status,
+      ).toBe(422);
+      const lineId = `LINE-${randomUUID().slice(0, 8)}`;
+      await publish(
+        decided(
+          {
+            applicationId: lineApp.body.applicationId,
+            customerId: lineApp.body.customerId,
+            kind: 'credit-line',
+          },
+          {
+            creditLine: { lineId, limit: { amount: '8000.00', currency: 'CNY' }, priceTier: 'T3' },
+          },
+        ),
+      );
+      await waitFor('the approval', async () =>
+        (await call('GET', `/v1/applications/${lineApp.body.applicationId}`)).body.status ===
+        'approved'
+          ? true
+          : undefined,
+      );
+      const draw = await call(
+        'POST',
+        '/v1/applications',
+        `p-draw-${randomUUID()}`,
+        purchaseBody(p, lineId),
+      );
+      expect(draw.status).toBe(201);
+
+      const ours = [lineApp.body.applicationId, draw.body.applicationId] as string[];
+      await waitFor('our application.submitted records', () =>
+        Promise.resolve(
+          ours.every((id) => submitted.messages.some((m) => m.key?.toString() === id))
+            ? true
+            : undefined,
+        ),
+      );
+      const topicText = submitted.messages.map(recordText).join('\n');
+      expect(topicText).toContain(lineApp.body.customerId);
+      expectFreeOf(topicText, p);
+      expectFreeOf(topicText, other);
+    } finally {
+      await submitted.consumer.disconnect();
+    }
+    // The capture works (debug lines are there) and holds none of the personal data.
+    expect(output).toContain('"level":20');
+    expect(output).toContain('listening');
+    expectFreeOf(output, p);
+    expectFreeOf(output, other);
+  });
+});
