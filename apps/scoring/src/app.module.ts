@@ -4,11 +4,26 @@ import { platformEventCatalog } from '@credit/contracts';
 import { MessagingModule } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
 import type { ScoringConfig } from './config/env';
+import { ApplicationSubmittedHandler } from './decide-application/application-submitted.handler';
+import { DecideApplicationService } from './decide-application/decide-application.service';
+import { DecisionsController } from './decisions/decisions.controller';
+import { DecisionStore } from './infrastructure/decision-store';
+import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-artifact';
 import { scoringMigrations } from './migrations';
+import { WhatIfController } from './what-if/what-if.controller';
+
+/** The consumer group of the scoring service. */
+export const ScoringConsumerGroup = 'scoring';
 
 @Module({})
 export class ScoringModule {
   static register(config: ScoringConfig, logger: Logger): DynamicModule {
+    // Loaded once, before anything listens: a missing or invalid model stops the boot.
+    const scorecard = loadScorecardArtifact();
+    logger.info(
+      { modelVersion: scorecard.modelVersion, cutoffScore: scorecard.fairness.cutoffScore },
+      'scorecard loaded',
+    );
     return {
       module: ScoringModule,
       imports: [
@@ -18,7 +33,22 @@ export class ScoringModule {
           logger,
           database: { entities: [], migrations: scoringMigrations },
         }),
-        MessagingModule.forRoot({ catalog: platformEventCatalog(), consumers: [] }),
+        MessagingModule.forRoot({
+          catalog: platformEventCatalog(),
+          consumers: [
+            {
+              groupId: config.KAFKA_CONSUMER_GROUP ?? ScoringConsumerGroup,
+              handlers: [ApplicationSubmittedHandler],
+            },
+          ],
+        }),
+      ],
+      controllers: [WhatIfController, DecisionsController],
+      providers: [
+        { provide: SCORECARD, useValue: scorecard },
+        { provide: DecisionStore, useValue: new DecisionStore() },
+        DecideApplicationService,
+        ApplicationSubmittedHandler,
       ],
     };
   }

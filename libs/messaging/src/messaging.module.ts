@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ModuleRef } from '@nestjs/core';
-import { DataSource } from 'typeorm';
+import { DataSource, type TransactionCommitEvent } from 'typeorm';
 import { EventCatalog } from '@credit/contracts';
 import {
   HealthRegistry,
@@ -23,7 +23,7 @@ import { EventConsumer, type EventHandler } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
 import { MessagingStatusController } from './messaging-status.controller';
 import { OutboxRelay } from './outbox-relay';
-import { OutboxWriter } from './outbox-writer';
+import { OutboxAppendedFlag, OutboxWriter } from './outbox-writer';
 
 export interface ConsumerGroupDefinition {
   /** The Kafka consumer group, e.g. `ledger`. */
@@ -115,6 +115,16 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
+    // Publish as soon as a transaction that appended events commits, not at the next idle poll.
+    const relay = this.relay;
+    this.dataSource.subscribers.push({
+      afterTransactionCommit(event: TransactionCommitEvent): void {
+        const data = event.queryRunner.data as Record<string, unknown>;
+        if (data[OutboxAppendedFlag] !== true) return;
+        data[OutboxAppendedFlag] = false;
+        relay.nudge();
+      },
+    });
     for (const group of this.options.consumers) {
       const handlers = group.handlers.map((type) => this.moduleRef.get(type, { strict: false }));
       this.runtime.addConsumer(

@@ -34,6 +34,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A nudge that came while the relay was publishing: the next sleep is skipped. */
+  private wakePending = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,7 +55,8 @@ export class OutboxRelay {
 
   /** Publish soon: called after a transaction that appended events commits. */
   nudge(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.wakePending = true;
   }
 
   async stop(): Promise<void> {
@@ -143,6 +146,10 @@ export class OutboxRelay {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

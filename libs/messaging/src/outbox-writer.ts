@@ -3,6 +3,14 @@ import type { EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, envelopeSchema } from '@credit/contracts';
 import { currentContext, newCorrelationId } from '@credit/platform';
 
+/** Set on a transaction's query runner when it appended to the outbox: its commit wakes the relay. */
+export const OutboxAppendedFlag = 'messaging.outboxAppended';
+
+function markAppended(manager: EntityManager): void {
+  if (manager.queryRunner)
+    (manager.queryRunner.data as Record<string, unknown>)[OutboxAppendedFlag] = true;
+}
+
 export class EventValidationError extends Error {
   readonly code = 'MESSAGING.EVENT_INVALID';
   constructor(
@@ -70,6 +78,7 @@ export class OutboxWriter {
         JSON.stringify(envelope),
       ],
     );
+    markAppended(manager);
     return envelope;
   }
 
@@ -91,6 +100,7 @@ export class OutboxWriter {
         envelopes.map((e) => JSON.stringify(e)),
       ],
     );
+    markAppended(manager);
     return envelopes;
   }
 }

@@ -1,4 +1,5 @@
 import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import { CreateDecisions1764300000000 } from './1764300000000-create-decisions';
 
 /** Append-only, applied in order at start and before tests; table scoring_migrations. */
-export const scoringMigrations = [CreateMessagingTables1764000000000];
+export const scoringMigrations = [CreateMessagingTables1764000000000, CreateDecisions1764300000000];

@@ -1,0 +1,82 @@
+import { parseWhatIf } from './what-if.request';
+
+const profile = {
+  checkingStatus: 'no checking',
+  creditHistory: 'existing paid',
+  purpose: 'radio/tv',
+  savingsStatus: '<100',
+  employmentSince: '1<=X<4',
+  installmentRatePercent: 2,
+  otherParties: 'none',
+  residenceSince: 2,
+  propertyMagnitude: 'car',
+  otherPaymentPlans: 'none',
+  housing: 'own',
+  existingCredits: 1,
+  job: 'skilled',
+  dependents: 1,
+  ownTelephone: 'yes',
+};
+const applicant = {
+  age: 30,
+  monthlyIncome: { amount: '8000.00', currency: 'CNY' },
+  monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
+  profile,
+};
+
+function fieldsOf(body: unknown): { field: string; problems: string[] }[] {
+  try {
+    parseWhatIf(body);
+  } catch (error) {
+    return (error as { details: { fields: { field: string; problems: string[] }[] } }).details
+      .fields;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('what-if request', () => {
+  it('accepts a draw without line or merchant and fills them with null', () => {
+    const input = parseWhatIf({
+      kind: 'draw',
+      applicant,
+      draw: {
+        product: 'installment-purchase',
+        amount: { amount: '999.00', currency: 'CNY' },
+        periods: 3,
+      },
+    });
+    expect(input.creditLine).toBeNull();
+    expect(input.draw).toEqual({
+      lineId: null,
+      product: 'installment-purchase',
+      amount: { amount: '999.00', currency: 'CNY' },
+      periods: 3,
+      merchantId: null,
+      feePayer: null,
+    });
+  });
+
+  it('lists a kind without its request together with the other bad fields', () => {
+    const fields = fieldsOf({ kind: 'credit-line', applicant: { ...applicant, age: 200 } });
+    expect(fields.map((f) => f.field).sort()).toEqual(['applicant.age', 'creditLine']);
+    expect(fields.find((f) => f.field === 'creditLine')?.problems).toEqual([
+      'is required for a credit-line application',
+    ]);
+  });
+
+  it('names the amount or the currency of bad money', () => {
+    const fields = fieldsOf({
+      kind: 'credit-line',
+      applicant: { ...applicant, monthlyIncome: { amount: '1.00', currency: 'XXX' } },
+      creditLine: { requestedLimit: { amount: '0.00', currency: 'CNY' } },
+    });
+    expect(fields.map((f) => f.field).sort()).toEqual([
+      'applicant.monthlyIncome.currency',
+      'creditLine.requestedLimit.amount',
+    ]);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(fieldsOf('score me').map((f) => f.field)).toEqual(['body']);
+  });
+});
