@@ -88,7 +88,8 @@ export class ApplicationStore {
     lock: boolean,
   ): Promise<ApplicationRow | undefined> {
     // Ids are UUIDs: anything else cannot be ours (and would make PostgreSQL raise, not answer).
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      return undefined;
     const [row] = await manager.query<ApplicationRow[]>(
       `SELECT ${ApplicationColumns} FROM applications WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [id],
