@@ -71,7 +71,11 @@ npm run -s cli -- topics ensure >/dev/null
 say "integration tier (real PostgreSQL and Kafka)"
 npx jest -c jest.integration.config.js --runInBand --json --outputFile="$RESULTS_DIR/integration.json"
 
-say "e2e tier: the five services, through their public APIs"
+say "e2e tier: the five services, through their public APIs, on a fresh broker"
+# The integration tier leaves events on the broker; the e2e services must not consume them.
+bash tools/scripts/kafka.sh reset >/dev/null
+bash tools/scripts/kafka.sh start
+npm run -s cli -- topics ensure >/dev/null
 e2e_dbs=()
 for svc in "${SERVICES[@]}"; do e2e_dbs+=("credit_e2e_${svc}"); done
 recreate_databases "${e2e_dbs[@]}"
