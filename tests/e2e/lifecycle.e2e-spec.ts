@@ -276,6 +276,11 @@ describe('the credit lifecycle, end to end', () => {
   });
 
   it('a payout that fails: the loan is cancelled and nothing is receivable in the ledger', async () => {
+    const drawnBefore = await call(
+      'ledger',
+      'GET',
+      `/v1/accounts/assets:credit-line-drawn:${lineB}/balance`,
+    );
     const decided = await apply(customerB, {
       kind: 'draw',
       draw: { lineId: lineB, product: 'cash-loan', amount: cny('4040.40'), periods: 3 },
@@ -288,11 +293,23 @@ describe('the credit lifecycle, end to end', () => {
     });
     expect(failed.history.map((h: { state: string }) => h.state)).toEqual([
       'created',
+      'limit-reserved',
       'paying',
       'failed',
     ]);
     expect((await loanOf(loanId)).status).toBe(404);
     expect(await balance(`assets:loans:principal:${loanId}`)).toBe('none');
+    // The hold on the line was voided: the limit is back where it was.
+    const drawnAfter = await call(
+      'ledger',
+      'GET',
+      `/v1/accounts/assets:credit-line-drawn:${lineB}/balance`,
+    );
+    expect(drawnAfter.body).toMatchObject({
+      balance: drawnBefore.body.balance,
+      pendingDebits: '0.00',
+      availableToDebit: drawnBefore.body.availableToDebit,
+    });
   });
 
   it('the books reconcile, the trial balance is zero and hledger agrees with it', async () => {

@@ -81,7 +81,7 @@ for svc in "${SERVICES[@]}"; do e2e_dbs+=("credit_e2e_${svc}"); done
 recreate_databases "${e2e_dbs[@]}"
 for svc in "${SERVICES[@]}"; do export "E2E_${svc^^}_URL=http://127.0.0.1:$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))"; done
 # Services find each other on the e2e ports; the simulated bank declines one sandbox amount.
-export REPAYMENT_URL="$E2E_REPAYMENT_URL"
+export REPAYMENT_URL="$E2E_REPAYMENT_URL" LEDGER_URL="$E2E_LEDGER_URL"
 export RAIL_DECLINE_AMOUNT="${RAIL_DECLINE_AMOUNT:-4040.40}"
 export COB_SCHEDULE_ENABLED=false SETTLEMENT_SCHEDULE_ENABLED=false
 start_all_services "$E2E_PORT_OFFSET" credit_e2e_ "$LOG_DIR"

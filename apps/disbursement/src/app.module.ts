@@ -7,7 +7,12 @@ import { PLATFORM_CONFIG, PlatformModule } from '@credit/platform';
 import { ApplicationDecidedHandler } from './approved-draws/application-decided.handler';
 import type { DisbursementConfig } from './config/env';
 import { DisbursementsController } from './disbursements/disbursements.controller';
-import { DisbursementsService, PAYMENT_RAIL } from './disbursements/disbursements.service';
+import {
+  DisbursementsService,
+  LEDGER_HOLDS,
+  PAYMENT_RAIL,
+} from './disbursements/disbursements.service';
+import { LedgerHolds } from './infrastructure/ledger-holds';
 import { SimulatedBank } from './infrastructure/simulated-bank';
 import { disbursementMigrations } from './migrations';
 import { PayoutWorker } from './payouts/payout-worker';
@@ -50,6 +55,12 @@ export class DisbursementModule {
               lateConfirmationMs: settings.RAIL_LATE_CONFIRMATION_MS,
               declineAmount: settings.RAIL_DECLINE_AMOUNT,
             }),
+        },
+        {
+          provide: LEDGER_HOLDS,
+          useValue: config.LEDGER_URL
+            ? new LedgerHolds(config.LEDGER_URL, config.OPERATOR_API_KEY)
+            : null,
         },
         DisbursementsService,
         PayoutWorker,

@@ -16,6 +16,7 @@ import { PostingEngine } from './infrastructure/posting-engine';
 import { ChainSequencer } from './journal/chain-sequencer';
 import { JournalController } from './journal/journal.controller';
 import { ledgerMigrations } from './migrations';
+import { CreditLineOpenedHandler } from './post-events/credit-line-opened.handler';
 import { postingHandlers } from './post-events/posting-handlers';
 import { PostingRulesController } from './post-events/posting-rules.controller';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
@@ -29,7 +30,7 @@ export const LedgerConsumerGroup = 'ledger';
 @Module({})
 export class LedgerModule {
   static register(config: LedgerConfig, logger: Logger): DynamicModule {
-    const handlers = postingHandlers();
+    const handlers = [...postingHandlers(), CreditLineOpenedHandler];
     return {
       module: LedgerModule,
       imports: [

@@ -450,6 +450,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         key: loanId,
         payload: {
           repaymentId: 'R-1',
+          lineId: null,
           loanId,
           customerId,
           amount: cny('400.00'),
@@ -505,6 +506,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         key: loanId,
         payload: {
           repaymentId: 'R-orphan',
+          lineId: null,
           loanId,
           customerId: 'C-9',
           amount: cny('10.00'),

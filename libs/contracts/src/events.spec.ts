@@ -75,6 +75,7 @@ const samples = {
   },
   repaymentAllocated: {
     repaymentId: 'R-9',
+    lineId: null,
     loanId: 'L-1',
     customerId: 'C-1',
     amount: cny('120.00'),

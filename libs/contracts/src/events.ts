@@ -254,6 +254,8 @@ export const RepaymentAllocatedV1 = defineEvent({
       repaymentId: id,
       loanId: id,
       customerId: id,
+      /** The revolving line the loan was drawn on: principal repaid makes room on it again. */
+      lineId: id.nullable(),
       /** What the customer paid; the allocation's parts sum to exactly this. */
       amount: positiveMoney,
       allocation: repaymentAllocationSchema,

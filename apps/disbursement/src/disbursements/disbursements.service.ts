@@ -11,12 +11,14 @@ import {
   MerchantSettledV1,
 } from '@credit/contracts';
 import { installmentPlanSchedule } from '@credit/lending-math';
-import { OutboxWriter } from '@credit/messaging';
+import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { DomainError } from '@credit/platform';
 import type { PaymentRail } from '../domain/payment-rail';
+import type { LedgerHolds } from '../infrastructure/ledger-holds';
 
 export const PAYMENT_RAIL = Symbol('PAYMENT_RAIL');
+export const LEDGER_HOLDS = Symbol('LEDGER_HOLDS');
 
 /** Disbursements paid per worker pass at most, and merchants settled per batch at most. */
 export const PayoutBatchMax = 20;
@@ -40,11 +42,12 @@ interface DisbursementRow {
   created_at: Date;
   disbursed_at: Date | null;
   settlement_id: string | null;
+  line_hold_id: string | null;
 }
 
 const Columns = `loan_id, application_id, customer_id, line_id, product, currency, principal::text, merchant_id,
   merchant_fee::text, pricing, state, attempts, last_error, to_char(start_date, 'YYYY-MM-DD') AS start_date,
-  created_at, disbursed_at, settlement_id`;
+  created_at, disbursed_at, settlement_id, line_hold_id`;
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
@@ -64,6 +67,7 @@ export class DisbursementsService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     @Inject(PAYMENT_RAIL) private readonly rail: PaymentRail,
+    @Inject(LEDGER_HOLDS) private readonly holds: LedgerHolds | null,
   ) {}
 
   async onDecided(
@@ -115,22 +119,21 @@ export class DisbursementsService {
       'created',
       `approved application ${decision.applicationId}`,
     );
-    await this.outbox.append(manager, {
-      definition: LoanCreatedV1,
-      key: loanId,
-      payload: {
+    await this.outbox.append(manager, this.loanCreated(loanId, decision, principal, merchantFee));
+    // Reserve the amount on the credit line in the ledger before any money moves.
+    if (this.holds && draw.lineId) {
+      const reserved = await this.holds.reserve(loanId, draw.lineId, principal);
+      if ('overLimit' in reserved) {
+        const row = await this.lockedRow(manager, loanId);
+        await this.markFailed(manager, row, `over the line limit: ${reserved.overLimit}`);
+        return;
+      }
+      await manager.query(`UPDATE disbursements SET line_hold_id = $2 WHERE loan_id = $1`, [
         loanId,
-        applicationId: decision.applicationId,
-        customerId: decision.customerId,
-        lineId: draw.lineId,
-        product: draw.product,
-        principal: principal.toJSON(),
-        merchantId: draw.merchantId,
-        merchantFee: merchantFee?.toJSON() ?? null,
-        pricing: draw.pricing,
-        createdAt: new Date().toISOString(),
-      },
-    });
+        reserved.holdId,
+      ]);
+      await this.history(manager, loanId, 'limit-reserved', `hold on line ${draw.lineId}`);
+    }
     if (draw.product === 'installment-purchase') {
       // The goods are the disbursement: the merchant payable is booked now, cash goes in the batch.
       const row = await this.lockedRow(manager, loanId);
@@ -300,6 +303,32 @@ export class DisbursementsService {
     };
   }
 
+  private loanCreated(
+    loanId: string,
+    decision: ApplicationDecidedV1Payload,
+    principal: Money,
+    merchantFee: Money | null,
+  ): NewEvent<unknown> {
+    const draw = decision.draw;
+    if (!draw) throw new Error('invariant violated: loan.created without a draw');
+    return {
+      definition: LoanCreatedV1,
+      key: loanId,
+      payload: {
+        loanId,
+        applicationId: decision.applicationId,
+        customerId: decision.customerId,
+        lineId: draw.lineId,
+        product: draw.product,
+        principal: principal.toJSON(),
+        merchantId: draw.merchantId,
+        merchantFee: merchantFee?.toJSON() ?? null,
+        pricing: draw.pricing,
+        createdAt: new Date().toISOString(),
+      },
+    };
+  }
+
   private async lockedRow(manager: EntityManager, loanId: string): Promise<DisbursementRow> {
     const [row] = await manager.query<DisbursementRow[]>(
       `SELECT ${Columns} FROM disbursements WHERE loan_id = $1 FOR UPDATE`,
@@ -314,6 +343,8 @@ export class DisbursementsService {
     row: DisbursementRow,
     detail: string,
   ): Promise<void> {
+    // The money is out: the reserved limit becomes drawn.
+    if (this.holds && row.line_hold_id) await this.holds.post(row.loan_id, row.line_hold_id);
     const startDate = todayUtc();
     const disbursedAt = new Date().toISOString();
     await manager.query(
@@ -345,6 +376,8 @@ export class DisbursementsService {
     row: DisbursementRow,
     reason: string,
   ): Promise<void> {
+    // Nothing went out: the limit comes back.
+    if (this.holds && row.line_hold_id) await this.holds.void(row.loan_id, row.line_hold_id);
     await manager.query(
       `UPDATE disbursements SET state = 'failed', last_error = $2 WHERE loan_id = $1`,
       [row.loan_id, reason],

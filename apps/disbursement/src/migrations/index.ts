@@ -1,8 +1,10 @@
 import { CreateMessagingTables1764000000000 } from '@credit/messaging';
 import { CreateDisbursements1764300000000 } from './1764300000000-create-disbursements';
+import { AddLineHold1764300000001 } from './1764300000001-add-line-hold';
 
 /** Append-only, applied in order at start and before tests; table disbursement_migrations. */
 export const disbursementMigrations = [
   CreateMessagingTables1764000000000,
   CreateDisbursements1764300000000,
+  AddLineHold1764300000001,
 ];

@@ -1,10 +1,12 @@
 import { CreateMessagingTables1764000000000 } from '@credit/messaging';
 import { CreateLedger1764100000000 } from './1764100000000-create-ledger';
 import { SeedChartOfAccounts1764100000001 } from './1764100000001-seed-chart-of-accounts';
+import { CreditLineAccounts1764100000002 } from './1764100000002-credit-line-accounts';
 
 /** Append-only, applied in order at start and before tests; table ledger_migrations. */
 export const ledgerMigrations = [
   CreateMessagingTables1764000000000,
   CreateLedger1764100000000,
   SeedChartOfAccounts1764100000001,
+  CreditLineAccounts1764100000002,
 ];

@@ -334,6 +334,7 @@ export class LoansService {
           repaymentId,
           loanId,
           customerId: loan.customerId,
+          lineId: loan.lineId,
           amount: amount.toJSON(),
           allocation: {
             penalty: a.penalty.toJSON(),

@@ -90,6 +90,7 @@ const installmentPurchase = {
 
 const repayment = (allocation: Record<string, string>, amount: string) => ({
   repaymentId: 'R-9',
+  lineId: null,
   loanId: 'L-1',
   customerId: 'C-1',
   amount: cny(amount),
@@ -472,9 +473,47 @@ describe('posting rules', () => {
   });
 
   describe('the rule set', () => {
+    it('repayment-on-a-line-releases-the-principal-repaid-on-the-line', () => {
+      const draft = evaluatePosting(
+        envelope('repayment.allocated', {
+          ...repayment(
+            {
+              penalty: '0.00',
+              interest: '5.00',
+              fee: '0.00',
+              principal: '95.00',
+              overpayment: '0.00',
+            },
+            '100.00',
+          ),
+          lineId: 'CL-1',
+        }),
+        postingRules,
+      );
+      expect(draft.rule).toBe('repayment-allocated-on-line@v1');
+      expect(draft.lines).toEqual(
+        expect.arrayContaining([
+          {
+            account: 'liabilities:credit-line-commitment:CL-1',
+            side: 'debit',
+            amount: '95.00',
+            currency: 'CNY',
+          },
+          {
+            account: 'assets:credit-line-drawn:CL-1',
+            side: 'credit',
+            amount: '95.00',
+            currency: 'CNY',
+          },
+        ]),
+      );
+      expect(() => validateEntry(draft)).not.toThrow();
+    });
+
     it('references-exactly-the-seeded-account-roots', () => {
       expect([...postingRuleAccounts(postingRules)].sort()).toEqual([
         'assets:bank:settlement',
+        'assets:credit-line-drawn',
         'assets:loans:principal',
         'assets:receivable:fee',
         'assets:receivable:interest',
@@ -484,6 +523,7 @@ describe('posting rules', () => {
         'income:interest',
         'income:penalty',
         'income:recovery',
+        'liabilities:credit-line-commitment',
         'liabilities:customer-credit',
         'liabilities:merchant-payable',
       ]);
@@ -493,7 +533,7 @@ describe('posting rules', () => {
       const document = rulesDocument();
       expect(JSON.parse(JSON.stringify(document))).toEqual(document);
       expect(document.rules.map((rule) => `${rule.id}@v${rule.version}`)).toContain(
-        'repayment-allocated@v1',
+        'repayment-allocated@v2',
       );
       document.rules.pop();
       expect(rulesDocument().rules).toHaveLength(postingRules.length);

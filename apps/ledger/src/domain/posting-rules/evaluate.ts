@@ -77,9 +77,12 @@ export function selectRule(event: EventEnvelope, rules: readonly PostingRule[]):
     (rule) =>
       rule.eventType === event.type &&
       rule.eventVersion === event.version &&
-      Object.entries(rule.when ?? {}).every(
-        ([path, expected]) => lookup(event.payload, path) === expected,
-      ),
+      Object.entries(rule.when ?? {}).every(([path, expected]) => {
+        const actual = lookup(event.payload, path);
+        if (expected === null) return actual === null || actual === absent;
+        if (expected === '*') return actual !== null && actual !== absent;
+        return actual === expected;
+      }),
   );
   const [first, ...others] = matching;
   if (first === undefined) {

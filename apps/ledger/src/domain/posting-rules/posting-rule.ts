@@ -27,8 +27,11 @@ export interface PostingRule {
   readonly version: number;
   readonly eventType: string;
   readonly eventVersion: number;
-  /** Each payload path must hold exactly this string for the rule to apply. */
-  readonly when?: Readonly<Record<string, string>>;
+  /**
+   * Each payload path must hold exactly this string for the rule to apply; `null` matches a null
+   * (or absent) value and `'*'` any value that is not null.
+   */
+  readonly when?: Readonly<Record<string, string | null>>;
   /** Template with `{path}` placeholders, e.g. `Cash loan {loanId} disbursed`. */
   readonly description: string;
   /** Payload path of the timestamp or business date (a date becomes `T00:00:00.000Z`). */
@@ -124,7 +127,7 @@ export const postingRuleSchema = z
     eventType: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/, 'must look like "aggregate.event"'),
     eventVersion: z.number().int().positive(),
     when: z
-      .record(payloadPath, z.string())
+      .record(payloadPath, z.string().nullable())
       .refine((when) => Object.keys(when).length <= WhenConditionsMax, {
         message: `at most ${WhenConditionsMax} conditions`,
       })

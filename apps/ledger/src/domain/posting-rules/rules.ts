@@ -70,7 +70,8 @@ export const postingRules: readonly PostingRule[] = validatePostingRules([
   {
     // Zero components are dropped; what is left over after the loan is credited to the customer.
     id: 'repayment-allocated',
-    version: 1,
+    version: 2,
+    when: { lineId: null },
     eventType: 'repayment.allocated',
     eventVersion: 1,
     description: 'Repayment {repaymentId} on loan {loanId} from customer {customerId}',
@@ -97,6 +98,51 @@ export const postingRules: readonly PostingRule[] = validatePostingRules([
         side: 'credit',
         account: 'liabilities:customer-credit:{customerId}',
         amount: ['allocation.overpayment'],
+      },
+    ],
+  },
+  {
+    // Zero components are dropped; what is left over after the loan is credited to the customer.
+    id: 'repayment-allocated-on-line',
+    version: 1,
+    eventType: 'repayment.allocated',
+    eventVersion: 1,
+    when: { lineId: '*' },
+    description: 'Repayment {repaymentId} on loan {loanId} from customer {customerId}',
+    effectiveAt: 'receivedAt',
+    lines: [
+      { side: 'debit', account: 'assets:bank:settlement', amount: ['amount'] },
+      {
+        side: 'credit',
+        account: 'assets:receivable:penalty:{loanId}',
+        amount: ['allocation.penalty'],
+      },
+      {
+        side: 'credit',
+        account: 'assets:receivable:interest:{loanId}',
+        amount: ['allocation.interest'],
+      },
+      { side: 'credit', account: 'assets:receivable:fee:{loanId}', amount: ['allocation.fee'] },
+      {
+        side: 'credit',
+        account: 'assets:loans:principal:{loanId}',
+        amount: ['allocation.principal'],
+      },
+      {
+        side: 'credit',
+        account: 'liabilities:customer-credit:{customerId}',
+        amount: ['allocation.overpayment'],
+      },
+      // Principal repaid makes room on the revolving line again (memorandum pair, nets to zero).
+      {
+        side: 'debit',
+        account: 'liabilities:credit-line-commitment:{lineId}',
+        amount: ['allocation.principal'],
+      },
+      {
+        side: 'credit',
+        account: 'assets:credit-line-drawn:{lineId}',
+        amount: ['allocation.principal'],
       },
     ],
   },
