@@ -48,7 +48,8 @@ const sub = (template: string, name: string, normalSide: Side, max: bigint | nul
 });
 
 /** The credit-line template this test adds to the seeded chart: min 0, max 1000.00. */
-const CreditLineTemplate = 'assets:credit-line-drawn';
+// A capped template of the test's own (the chart's credit-line accounts are not templates).
+const CreditLineTemplate = 'assets:property-capped';
 const CreditLineMax = 100_000n;
 
 const accounts: Record<Ref, AccountMeta> = {
