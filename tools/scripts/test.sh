@@ -83,7 +83,7 @@ for svc in "${SERVICES[@]}"; do export "E2E_${svc^^}_URL=http://127.0.0.1:$((SER
 # Services find each other on the e2e ports; the simulated bank declines one sandbox amount.
 export REPAYMENT_URL="$E2E_REPAYMENT_URL" LEDGER_URL="$E2E_LEDGER_URL"
 export RAIL_DECLINE_AMOUNT="${RAIL_DECLINE_AMOUNT:-4040.40}"
-export COB_SCHEDULE_ENABLED=false SETTLEMENT_SCHEDULE_ENABLED=false
+export COB_SCHEDULE_ENABLED=false SETTLEMENT_SCHEDULE_ENABLED=false RECONCILIATION_CHECK_INTERVAL_MS=2000
 start_all_services "$E2E_PORT_OFFSET" credit_e2e_ "$LOG_DIR"
 npx jest -c jest.e2e.config.js --runInBand --json --outputFile="$RESULTS_DIR/e2e.json"
 

@@ -20,6 +20,7 @@ import { CreditLineOpenedHandler } from './post-events/credit-line-opened.handle
 import { postingHandlers } from './post-events/posting-handlers';
 import { PostingRulesController } from './post-events/posting-rules.controller';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { DailyReconciliation } from './reconciliation/daily-reconciliation';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { TrialBalanceController } from './trial-balance/trial-balance.controller';
 import { TrialBalanceService } from './trial-balance/trial-balance.service';
@@ -69,6 +70,7 @@ export class LedgerModule {
         TrialBalanceService,
         ChainSequencer,
         ReconciliationService,
+        DailyReconciliation,
         ...handlers,
       ],
     };

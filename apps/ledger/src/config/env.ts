@@ -6,6 +6,9 @@ export const ledgerEnvSchema = z.object({
   ...serviceEnvShape,
   /** Where reconciliation reads each loan's figures from. */
   REPAYMENT_URL: env.url(['http', 'https']).default('http://127.0.0.1:3004'),
+  /** Reconcile every business day, checking this often (a day with breaks is run again). */
+  RECONCILIATION_SCHEDULE_ENABLED: env.boolean().default(true),
+  RECONCILIATION_CHECK_INTERVAL_MS: env.int(1_000, 86_400_000).default(3_600_000),
 });
 
 export type LedgerConfig = z.infer<typeof ledgerEnvSchema>;

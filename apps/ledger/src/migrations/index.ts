@@ -2,6 +2,7 @@ import { CreateMessagingTables1764000000000 } from '@credit/messaging';
 import { CreateLedger1764100000000 } from './1764100000000-create-ledger';
 import { SeedChartOfAccounts1764100000001 } from './1764100000001-seed-chart-of-accounts';
 import { CreditLineAccounts1764100000002 } from './1764100000002-credit-line-accounts';
+import { ReconciliationRuns1764100000003 } from './1764100000003-reconciliation-runs';
 
 /** Append-only, applied in order at start and before tests; table ledger_migrations. */
 export const ledgerMigrations = [
@@ -9,4 +10,5 @@ export const ledgerMigrations = [
   CreateLedger1764100000000,
   SeedChartOfAccounts1764100000001,
   CreditLineAccounts1764100000002,
+  ReconciliationRuns1764100000003,
 ];

@@ -1,12 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@credit/platform';
+import { DailyReconciliation } from './daily-reconciliation';
 import { type ReconciliationReport, ReconciliationService } from './reconciliation.service';
 
 @ApiTags('reports')
 @Controller('v1/reconciliation')
 export class ReconciliationController {
-  constructor(private readonly reconciliation: ReconciliationService) {}
+  constructor(
+    private readonly reconciliation: ReconciliationService,
+    private readonly daily: DailyReconciliation,
+  ) {}
+
+  @Get('runs')
+  @RequireRole('operator')
+  @ApiOperation({ summary: 'The daily reconciliation runs, latest first (operator)' })
+  async runs() {
+    return { runs: await this.daily.runs() };
+  }
 
   @Get()
   @RequireRole('operator')
