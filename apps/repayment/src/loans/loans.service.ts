@@ -257,7 +257,7 @@ export class LoansService {
           payoff: false,
           loanStatus: loan.status,
         };
-        await this.insertRepayment(
+        const repayment = await this.insertRepayment(
           manager,
           repaymentId,
           loanId,
@@ -278,18 +278,7 @@ export class LoansService {
             receivedAt,
           },
         });
-        return {
-          repayment: this.repaymentView({
-            id: repaymentId,
-            loan_id: loanId,
-            request_hash: requestHash,
-            amount: amount.toString(),
-            currency: amount.currency,
-            business_date: date,
-            allocation,
-          }),
-          replayed: false,
-        };
+        return { repayment, replayed: false };
       }
       // Bring the loan to today (accrual for the days not yet closed), then apply the payment.
       const caughtUp = closeThrough(loan, date, this.policy);
@@ -317,7 +306,7 @@ export class LoansService {
         payoff: result.payoff,
         loanStatus: current.status,
       };
-      await this.insertRepayment(
+      const repayment = await this.insertRepayment(
         manager,
         repaymentId,
         loanId,
@@ -346,18 +335,7 @@ export class LoansService {
           receivedAt,
         },
       });
-      return {
-        repayment: this.repaymentView({
-          id: repaymentId,
-          loan_id: loanId,
-          request_hash: requestHash,
-          amount: amount.toString(),
-          currency: amount.currency,
-          business_date: date,
-          allocation,
-        }),
-        replayed: false,
-      };
+      return { repayment, replayed: false };
     });
   }
 
@@ -442,12 +420,21 @@ export class LoansService {
     amount: Money,
     date: string,
     allocation: RepaymentRow['allocation'],
-  ): Promise<void> {
+  ): Promise<RepaymentView> {
     await manager.query(
       `INSERT INTO repayments (id, loan_id, idempotency_key, request_hash, amount, currency, business_date, allocation)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [id, loanId, key, hash, amount.toString(), amount.currency, date, JSON.stringify(allocation)],
     );
+    return this.repaymentView({
+      id,
+      loan_id: loanId,
+      request_hash: hash,
+      amount: amount.toString(),
+      currency: amount.currency,
+      business_date: date,
+      allocation,
+    });
   }
 
   private repaymentView(row: RepaymentRow): RepaymentView {
