@@ -304,6 +304,25 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
     });
   });
 
+  it('books a payment as a recovery when catching the loan up to today charges it off', async () => {
+    const app = await start('credit_test_repayment_catch_up_charge_off');
+    try {
+      // Nothing has closed this loan's days since it started 300 days ago.
+      const loanId = await disburse(app, '600.00', { startDate: addDays(today, -300) });
+      const paid = await repay(app, loanId, `${loanId}-catch-up`, '40.00');
+      expect({ status: paid.status, recovery: paid.body.allocation?.recovery }).toEqual({
+        status: 201,
+        recovery: '40.00',
+      });
+      expect((await app.request('GET', `/v1/loans/${loanId}`)).body.status).toBe('charged-off');
+      const types = await outboxTypes(app, loanId);
+      expect(types.filter((t) => t === 'loan.charged-off')).toHaveLength(1);
+      expect(types.at(-1)).toBe('recovery.received');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('quotes a 1,000 purchase in 3 periods at 2.5 % without state', async () => {
     const app = await start('credit_test_repayment_quote');
     try {

@@ -245,7 +245,16 @@ export class LoansService {
       const repaymentId = randomUUID();
       const receivedAt = new Date().toISOString();
       const zero = Money.zero(loan.currency).toString();
-      if (loan.status === 'charged-off') {
+      // Bring an active loan to today (accrual for the days not yet closed) before the payment;
+      // the catch-up may itself charge the loan off, and then the payment is a recovery.
+      let current: LoanState = loan;
+      if (loan.status === 'active') {
+        const caughtUp = closeThrough(loan, date, this.policy);
+        await publishLoanEvents(manager, this.outbox, caughtUp.loan, caughtUp.events);
+        current = caughtUp.loan;
+        await this.store.save(manager, current);
+      }
+      if (current.status === 'charged-off') {
         // After charge-off every payment is a recovery: the ledger books it as recovery income.
         const allocation = {
           penalty: zero,
@@ -255,7 +264,7 @@ export class LoansService {
           overpayment: zero,
           recovery: amount.toString(),
           payoff: false,
-          loanStatus: loan.status,
+          loanStatus: current.status,
         };
         const repayment = await this.insertRepayment(
           manager,
@@ -280,12 +289,7 @@ export class LoansService {
         });
         return { repayment, replayed: false };
       }
-      // Bring the loan to today (accrual for the days not yet closed), then apply the payment.
-      const caughtUp = closeThrough(loan, date, this.policy);
-      await publishLoanEvents(manager, this.outbox, caughtUp.loan, caughtUp.events);
-      let current: LoanState = caughtUp.loan;
       if (current.status !== 'active') {
-        await this.store.save(manager, current);
         throw new DomainError(
           'REPAYMENT.LOAN_CLOSED',
           `loan ${loanId} is ${current.status}`,
