@@ -7,3 +7,5 @@ export * from './outbox-writer';
 export * from './records';
 export * from './topic-admin';
 export * from './messaging-status.controller';
+export * from './admin/admin-audit';
+export * from './admin/admin-tables.migration';

@@ -19,6 +19,7 @@ import {
   SERVICE_NAME,
   type ServiceConfig,
 } from '@credit/platform';
+import { AdminAudit } from './admin/admin-audit';
 import { EventConsumer, type EventHandler } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
 import { MessagingStatusController } from './messaging-status.controller';
@@ -66,6 +67,11 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: EventCatalog, useValue: options.catalog },
         {
+          provide: AdminAudit,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new AdminAudit(dataSource),
+        },
+        {
           provide: KafkaRuntime,
           inject: [PLATFORM_CONFIG, SERVICE_NAME, LOGGER],
           useFactory: (config: ServiceConfig, service: string, logger: Logger) =>
@@ -110,7 +116,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
             ),
         },
       ],
-      exports: [OutboxWriter, OutboxRelay, KafkaRuntime, EventCatalog],
+      exports: [OutboxWriter, OutboxRelay, KafkaRuntime, EventCatalog, AdminAudit],
     };
   }
 

@@ -28,8 +28,19 @@ export const RequireRole = (role: Role) => SetMetadata(ROLE_METADATA, role);
 /** Health, metrics and the OpenAPI document: no key needed. */
 export const Public = () => SetMetadata(PUBLIC_METADATA, true);
 
+export interface Principal {
+  readonly role: Role;
+  /** A non-secret fingerprint of the key (first 12 hex digits of its SHA-256): who acted, for audits. */
+  readonly keyId: string;
+}
+
 export interface AuthenticatedRequest extends Request {
-  principal?: { role: Role };
+  principal?: Principal;
+}
+
+/** `admin:3f2a9c01b7de`: the role and key fingerprint an audit records as the actor. */
+export function actorOf(principal: Principal | undefined): string {
+  return principal ? `${principal.role}:${principal.keyId}` : 'unknown';
 }
 
 function digest(value: string): Buffer {
@@ -100,7 +111,7 @@ export class ApiKeyGuard implements CanActivate {
         message: `this operation needs the ${required} role; the key has the ${role} role`,
       });
     }
-    request.principal = { role };
+    request.principal = { role, keyId: digest(token).toString('hex').slice(0, 12) };
     return true;
   }
 }

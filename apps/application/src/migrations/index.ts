@@ -1,8 +1,12 @@
-import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import {
+  CreateAdminTables1764900000000,
+  CreateMessagingTables1764000000000,
+} from '@credit/messaging';
 import { CreateApplications1764100000000 } from './1764100000000-create-applications';
 
 /** Append-only, applied in order at start and before tests; table application_migrations. */
 export const applicationMigrations = [
   CreateMessagingTables1764000000000,
   CreateApplications1764100000000,
+  CreateAdminTables1764900000000,
 ];

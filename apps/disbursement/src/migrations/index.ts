@@ -1,4 +1,7 @@
-import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import {
+  CreateAdminTables1764900000000,
+  CreateMessagingTables1764000000000,
+} from '@credit/messaging';
 import { CreateDisbursements1764300000000 } from './1764300000000-create-disbursements';
 import { AddLineHold1764300000001 } from './1764300000001-add-line-hold';
 
@@ -7,4 +10,5 @@ export const disbursementMigrations = [
   CreateMessagingTables1764000000000,
   CreateDisbursements1764300000000,
   AddLineHold1764300000001,
+  CreateAdminTables1764900000000,
 ];

@@ -1,4 +1,7 @@
-import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import {
+  CreateAdminTables1764900000000,
+  CreateMessagingTables1764000000000,
+} from '@credit/messaging';
 import { CreateLedger1764100000000 } from './1764100000000-create-ledger';
 import { SeedChartOfAccounts1764100000001 } from './1764100000001-seed-chart-of-accounts';
 import { CreditLineAccounts1764100000002 } from './1764100000002-credit-line-accounts';
@@ -11,4 +14,5 @@ export const ledgerMigrations = [
   SeedChartOfAccounts1764100000001,
   CreditLineAccounts1764100000002,
   ReconciliationRuns1764100000003,
+  CreateAdminTables1764900000000,
 ];

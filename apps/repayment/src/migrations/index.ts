@@ -1,5 +1,12 @@
-import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import {
+  CreateAdminTables1764900000000,
+  CreateMessagingTables1764000000000,
+} from '@credit/messaging';
 import { CreateLoans1764200000000 } from './1764200000000-create-loans';
 
 /** Append-only, applied in order at start and before tests; table repayment_migrations. */
-export const repaymentMigrations = [CreateMessagingTables1764000000000, CreateLoans1764200000000];
+export const repaymentMigrations = [
+  CreateMessagingTables1764000000000,
+  CreateLoans1764200000000,
+  CreateAdminTables1764900000000,
+];

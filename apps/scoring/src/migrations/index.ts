@@ -1,5 +1,12 @@
-import { CreateMessagingTables1764000000000 } from '@credit/messaging';
+import {
+  CreateAdminTables1764900000000,
+  CreateMessagingTables1764000000000,
+} from '@credit/messaging';
 import { CreateDecisions1764300000000 } from './1764300000000-create-decisions';
 
 /** Append-only, applied in order at start and before tests; table scoring_migrations. */
-export const scoringMigrations = [CreateMessagingTables1764000000000, CreateDecisions1764300000000];
+export const scoringMigrations = [
+  CreateMessagingTables1764000000000,
+  CreateDecisions1764300000000,
+  CreateAdminTables1764900000000,
+];
