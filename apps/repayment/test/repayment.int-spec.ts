@@ -323,6 +323,27 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
     }
   });
 
+  it('starts a loan disbursed on an already closed business date on the current business date', async () => {
+    const app = await start('credit_test_repayment_business_time_ahead');
+    try {
+      // Business time has run 40 days ahead of the wall clock; the payout is dated today.
+      await close(app, addDays(today, 40));
+      const loanId = await disburse(app, '1000.00', { startDate: today });
+      const loan = (await app.request('GET', `/v1/loans/${loanId}`)).body;
+      expect(loan.terms.startDate).toBe(addDays(today, 41));
+      expect(loan.installments[0].dueDate > addDays(today, 41)).toBe(true);
+      const report = (await close(app, addDays(today, 41))).body;
+      expect(report.events).toEqual({});
+      expect((await app.request('GET', `/v1/loans/${loanId}`)).body).toMatchObject({
+        status: 'active',
+        daysPastDue: 0,
+        outstanding: { penalty: '0.00', fee: '0.00' },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('quotes a 1,000 purchase in 3 periods at 2.5 % without state', async () => {
     const app = await start('credit_test_repayment_quote');
     try {

@@ -14,11 +14,17 @@ export async function currentBusinessDate(
   manager: EntityManager,
   now: Date = new Date(),
 ): Promise<IsoDate> {
+  const last = await lastClosedBusinessDate(manager);
+  const today = todayUtc(now);
+  if (!last) return today;
+  const afterLast = addDays(last, 1);
+  return compareIsoDates(afterLast, today) > 0 ? afterLast : today;
+}
+
+/** The latest business date closed so far, or null before the first close. */
+export async function lastClosedBusinessDate(manager: EntityManager): Promise<IsoDate | null> {
   const [row] = await manager.query<{ last: string | null }[]>(
     `SELECT to_char(max(business_date), 'YYYY-MM-DD') AS last FROM business_days`,
   );
-  const today = todayUtc(now);
-  if (!row?.last) return today;
-  const afterLast = addDays(row.last, 1);
-  return compareIsoDates(afterLast, today) > 0 ? afterLast : today;
+  return row?.last ?? null;
 }

@@ -23,7 +23,7 @@ import {
 } from '../domain/loan';
 import { scheduleFor } from '../domain/schedule';
 import type { RepaymentConfig } from '../config/env';
-import { currentBusinessDate } from '../infrastructure/business-calendar';
+import { currentBusinessDate, lastClosedBusinessDate } from '../infrastructure/business-calendar';
 import { publishLoanEvents } from '../infrastructure/loan-events';
 import { LoanStore } from '../infrastructure/loan-store';
 import { loanView } from './loan-view';
@@ -83,13 +83,22 @@ export class LoansService {
     const payload = event.payload;
     const existing = await this.store.find(manager, payload.loanId, false);
     if (existing) return; // the same loan from a second disbursement event: nothing new
+    // The disbursement dates a loan by the wall clock, but business time may be ahead of it (a
+    // date closed early, or tests closing future dates). A loan cannot start on a date already
+    // closed: it would be born with days nobody closed for it, overdue at its first catch-up.
+    // It starts on the current business date instead.
+    const lastClosed = await lastClosedBusinessDate(manager);
+    const startDate =
+      lastClosed !== null && compareIsoDates(payload.terms.startDate, lastClosed) <= 0
+        ? await currentBusinessDate(manager)
+        : payload.terms.startDate;
     const loan = openLoan({
       id: payload.loanId,
       customerId: payload.customerId,
       lineId: payload.lineId,
       product: payload.product,
       principal: Money.fromJSON(payload.principal),
-      terms: payload.terms,
+      terms: { ...payload.terms, startDate },
     });
     await this.store.insert(manager, loan, event.eventId);
     const schedule = scheduleFor(loan.terms, loan.principal);
