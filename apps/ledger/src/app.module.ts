@@ -19,6 +19,8 @@ import { ledgerMigrations } from './migrations';
 import { CreditLineOpenedHandler } from './post-events/credit-line-opened.handler';
 import { postingHandlers } from './post-events/posting-handlers';
 import { PostingRulesController } from './post-events/posting-rules.controller';
+import { RebuildBalancesController } from './rebuild-balances/rebuild-balances.controller';
+import { RebuildBalancesService } from './rebuild-balances/rebuild-balances.service';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { DailyReconciliation } from './reconciliation/daily-reconciliation';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
@@ -54,6 +56,7 @@ export class LedgerModule {
         PostingRulesController,
         JournalController,
         ReconciliationController,
+        RebuildBalancesController,
       ],
       providers: [
         { provide: AccountDirectory, useValue: new AccountDirectory() },
@@ -71,6 +74,7 @@ export class LedgerModule {
         ChainSequencer,
         ReconciliationService,
         DailyReconciliation,
+        RebuildBalancesService,
         ...handlers,
       ],
     };
