@@ -1,6 +1,6 @@
 import { cliContext, type CliContext } from './context';
 import { health } from './commands/health';
-import { ledgerExport, ledgerVerify } from './commands/ledger';
+import { ledgerExport, ledgerRebuildBalances, ledgerVerify } from './commands/ledger';
 import { reconcile } from './commands/reconcile';
 import { schedule } from './commands/schedule';
 import { score } from './commands/score';
@@ -19,6 +19,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   'ledger export': {
     run: ledgerExport,
     help: 'stream the journal to stdout: [--format hledger|csv] [--from D] [--to D]',
+  },
+  'ledger rebuild-balances': {
+    run: ledgerRebuildBalances,
+    help: 'recompute balances from the journal, report differences; --apply writes them (admin) [--json]',
   },
   reconcile: {
     run: reconcile,
