@@ -37,6 +37,24 @@ export type DeadLetterKind = 'malformed' | 'validation' | 'processing';
 
 export type ConsumeOutcome = 'processed' | 'duplicate' | 'ignored' | 'dead-lettered';
 
+/**
+ * What re-delivering one record did (or, in a dry run, would do): `applied` (new to this service),
+ * `already-applied` (its inbox had the event id), `would-apply` (dry run, new), `ignored` (no
+ * handler here, or filtered out by event type), `invalid` (not a valid event), `failed`.
+ */
+export type RedeliveryOutcome =
+  'applied' | 'already-applied' | 'would-apply' | 'ignored' | 'invalid' | 'failed';
+
+export interface Redelivery {
+  readonly outcome: RedeliveryOutcome;
+  readonly eventId?: string;
+  readonly type?: string;
+  readonly error?: string;
+}
+
+/** Attempts a re-delivery gets before it is reported failed (replays never dead-letter). */
+export const RedeliveryAttempts = 3;
+
 class Rejection extends Error {
   constructor(
     readonly kind: DeadLetterKind,
@@ -150,6 +168,58 @@ export class EventConsumer {
         }
       }
     });
+  }
+
+  /**
+   * Re-delivers one record outside live consumption (replay, dead-letter re-drive): the same
+   * inbox deduplication, so an event applies at most once however often it is re-delivered.
+   * `accept` can narrow by envelope (event type, aggregate). A dry run only reads the inbox.
+   */
+  async redeliver(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    options: { dryRun: boolean; accept?: (envelope: EventEnvelope) => boolean },
+  ): Promise<Redelivery> {
+    let envelope: EventEnvelope;
+    try {
+      envelope = this.decode(message);
+    } catch (error) {
+      return { outcome: 'invalid', error: (error as Error).message };
+    }
+    const identity = { eventId: envelope.eventId, type: envelope.type };
+    const handler = this.handlers.get(`${envelope.type}@v${envelope.version}`);
+    if (!handler || (options.accept && !options.accept(envelope))) {
+      return { outcome: 'ignored', ...identity };
+    }
+    if (options.dryRun) {
+      const seen = await this.dataSource.query<unknown[]>(
+        `SELECT 1 FROM inbox WHERE handler = $1 AND event_id = $2`,
+        [handler.name, envelope.eventId],
+      );
+      return { outcome: seen.length > 0 ? 'already-applied' : 'would-apply', ...identity };
+    }
+    const context = { correlationId: envelope.correlationId, causationId: envelope.eventId };
+    return runWithContext(context, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const applied = await this.apply(handler, envelope, topic, partition, message.offset);
+          return { outcome: applied ? 'applied' : 'already-applied', ...identity };
+        } catch (error) {
+          if (attempt >= RedeliveryAttempts || isPermanentFailure(error)) {
+            return { outcome: 'failed', ...identity, error: (error as Error).message };
+          }
+          await new Promise((resolve) =>
+            setTimeout(resolve, this.options.retryBackoffMs * 2 ** (attempt - 1)),
+          );
+        }
+      }
+    });
+  }
+
+  /** Whether this consumer has a handler for an event type (any version). */
+  handles(type: string): boolean {
+    return [...this.handlers.values()].some((h) => h.definition.type === type);
   }
 
   /** Records the event id and applies the handler in one transaction. False: already applied. */

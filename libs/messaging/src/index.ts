@@ -9,3 +9,7 @@ export * from './topic-admin';
 export * from './messaging-status.controller';
 export * from './admin/admin-audit';
 export * from './admin/admin-tables.migration';
+export * from './admin/admin.controller';
+export * from './admin/dead-letters.service';
+export * from './admin/replay.service';
+export * from './admin/topic-reader';

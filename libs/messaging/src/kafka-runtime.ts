@@ -94,6 +94,11 @@ export class KafkaRuntime {
     this.eventConsumers.push(eventConsumer);
   }
 
+  /** The consumers this service runs (replays and dead-letter re-drives go through them). */
+  eventConsumerList(): readonly EventConsumer[] {
+    return this.eventConsumers;
+  }
+
   isProducerReady(): boolean {
     return this.producerConnected;
   }
@@ -257,7 +262,8 @@ export class KafkaRuntime {
     );
   }
 
-  private async connectedAdmin(): Promise<Admin> {
+  /** A shared admin client, connected on first use. */
+  async connectedAdmin(): Promise<Admin> {
     if (!this.admin) {
       const admin = this.kafka.admin();
       await admin.connect();

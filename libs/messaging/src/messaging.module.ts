@@ -20,6 +20,9 @@ import {
   type ServiceConfig,
 } from '@credit/platform';
 import { AdminAudit } from './admin/admin-audit';
+import { AdminController } from './admin/admin.controller';
+import { DeadLetterService } from './admin/dead-letters.service';
+import { ReplayService } from './admin/replay.service';
 import { EventConsumer, type EventHandler } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
 import { MessagingStatusController } from './messaging-status.controller';
@@ -62,8 +65,10 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
   static forRoot(options: MessagingModuleOptions): DynamicModule {
     return {
       module: MessagingModule,
-      controllers: [MessagingStatusController],
+      controllers: [MessagingStatusController, AdminController],
       providers: [
+        ReplayService,
+        DeadLetterService,
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: EventCatalog, useValue: options.catalog },
         {

@@ -1,0 +1,311 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import {
+  DomainError,
+  LOGGER,
+  PLATFORM_CONFIG,
+  SERVICE_NAME,
+  type ServiceConfig,
+} from '@credit/platform';
+import type { EventConsumer, RedeliveryOutcome } from '../event-consumer';
+import { KafkaRuntime } from '../kafka-runtime';
+import { type AdminAction, AdminAudit } from './admin-audit';
+import {
+  invalidField,
+  optionalBoolean,
+  optionalInstant,
+  optionalOffset,
+  optionalString,
+  optionalStringList,
+  rejectUnknown,
+  requireObject,
+} from './admin-input';
+import { type PartitionRange, planRanges, rangeSize, readRanges } from './topic-reader';
+
+export interface ReplaySelection {
+  readonly topics: readonly string[];
+  /** `earliest` or an ISO date-time: records at or after it. */
+  readonly from: string;
+  readonly to?: string;
+  readonly partition?: number;
+  readonly fromOffset?: string;
+  readonly toOffset?: string;
+  readonly eventTypes?: readonly string[];
+  readonly aggregateId?: string;
+}
+
+export type ReplayCounts = Record<RedeliveryOutcome, number>;
+
+export interface ReplayProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly eventsPerSecond: number;
+  readonly etaSeconds: number | null;
+  readonly counts: ReplayCounts;
+}
+
+interface Failure {
+  topic: string;
+  partition: number;
+  offset: string;
+  eventId?: string;
+  type?: string;
+  error?: string;
+}
+
+const FailuresKept = 20;
+const ProgressEveryMs = 1_000;
+
+/**
+ * Re-delivers a selection of this service's input topics to its own handlers, through a consumer
+ * group of its own (live consumption is never paused or rewound), deduplicated by the inbox: a
+ * replay applies only what this service has not applied yet. Runs in the background with progress,
+ * cancel and a final report kept on its admin action; throttled to REPLAY_MAX_EVENTS_PER_SECOND.
+ */
+@Injectable()
+export class ReplayService implements OnApplicationBootstrap {
+  private readonly cancelled = new Set<string>();
+  private readonly live = new Map<string, ReplayProgress>();
+
+  constructor(
+    private readonly runtime: KafkaRuntime,
+    private readonly audit: AdminAudit,
+    @Inject(PLATFORM_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_NAME) private readonly service: string,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const interrupted = await this.audit.failInterrupted();
+    if (interrupted > 0) {
+      this.logger.warn(
+        { interrupted },
+        `${interrupted} admin action(s) were interrupted by a stop`,
+      );
+    }
+  }
+
+  /** The topics this service consumes: what a replay may select. */
+  inputTopics(): string[] {
+    return [...new Set(this.consumers().flatMap((c) => c.topics()))].sort();
+  }
+
+  /** Validates the request body into a selection; 400 naming the field otherwise. */
+  parseSelection(input: unknown): { selection: ReplaySelection; dryRun: boolean } {
+    const body = requireObject(input);
+    rejectUnknown(body, [
+      'topics',
+      'from',
+      'to',
+      'partition',
+      'fromOffset',
+      'toOffset',
+      'eventTypes',
+      'aggregateId',
+      'dryRun',
+    ]);
+    const available = this.inputTopics();
+    const topics = optionalStringList(body, 'topics') ?? available;
+    const unknownTopic = topics.find((t) => !available.includes(t));
+    if (unknownTopic !== undefined) {
+      throw invalidField(
+        'topics',
+        `"${unknownTopic}" is not an input topic of ${this.service}; it consumes ${available.join(', ')}`,
+      );
+    }
+    const from = optionalString(body, 'from') ?? 'earliest';
+    const fromTime = from === 'earliest' ? undefined : optionalInstant(body, 'from');
+    const toTime = optionalInstant(body, 'to');
+    if (fromTime && toTime && toTime <= fromTime) throw invalidField('to', 'must be after from');
+    const partition = body.partition;
+    if (
+      partition !== undefined &&
+      (typeof partition !== 'number' || !Number.isInteger(partition) || partition < 0)
+    ) {
+      throw invalidField('partition', 'must be a whole number ≥ 0');
+    }
+    const fromOffset = optionalOffset(body, 'fromOffset');
+    const toOffset = optionalOffset(body, 'toOffset');
+    if (fromOffset !== undefined && toOffset !== undefined && toOffset < fromOffset) {
+      throw invalidField('toOffset', 'must not be before fromOffset');
+    }
+    const eventTypes = optionalStringList(body, 'eventTypes');
+    const unhandled = eventTypes?.find((type) => !this.consumers().some((c) => c.handles(type)));
+    if (unhandled !== undefined) {
+      throw invalidField('eventTypes', `${this.service} has no handler for "${unhandled}"`);
+    }
+    const selection: ReplaySelection = {
+      topics: [...topics].sort(),
+      from: fromTime ? fromTime.toISOString() : 'earliest',
+      ...(toTime ? { to: toTime.toISOString() } : {}),
+      ...(partition !== undefined ? { partition: partition } : {}),
+      ...(fromOffset !== undefined ? { fromOffset: fromOffset.toString() } : {}),
+      ...(toOffset !== undefined ? { toOffset: toOffset.toString() } : {}),
+      ...(eventTypes ? { eventTypes: [...eventTypes].sort() } : {}),
+      ...(body.aggregateId !== undefined
+        ? { aggregateId: optionalString(body, 'aggregateId') }
+        : {}),
+    };
+    return { selection, dryRun: optionalBoolean(body, 'dryRun') ?? false };
+  }
+
+  /** Starts a replay in the background (or returns the one this idempotency key started). */
+  async start(request: {
+    selection: ReplaySelection;
+    dryRun: boolean;
+    actor: string;
+    idempotencyKey: string;
+  }): Promise<{ action: AdminAction; replayed: boolean }> {
+    const started = await this.audit.begin({
+      idempotencyKey: request.idempotencyKey,
+      actor: request.actor,
+      action: 'replay',
+      selection: { service: this.service, ...request.selection },
+      dryRun: request.dryRun,
+    });
+    if (!started.replayed) {
+      void this.run(started.action.id, request.selection, request.dryRun);
+    }
+    return started;
+  }
+
+  async get(id: string): Promise<AdminAction> {
+    const action = await this.audit.get(id);
+    if (!action || action.action !== 'replay') {
+      throw new DomainError('ADMIN.REPLAY_NOT_FOUND', `no replay ${id}`, 'not-found');
+    }
+    const live = this.live.get(id);
+    return live && action.status === 'running' ? { ...action, progress: { ...live } } : action;
+  }
+
+  async cancel(id: string): Promise<AdminAction> {
+    const action = await this.get(id);
+    if (action.status !== 'running') {
+      throw new DomainError(
+        'ADMIN.REPLAY_FINISHED',
+        `replay ${id} is ${action.status}; only a running replay can be cancelled`,
+        'conflict',
+      );
+    }
+    this.cancelled.add(id);
+    return action;
+  }
+
+  private consumers(): readonly EventConsumer[] {
+    return this.runtime.eventConsumerList();
+  }
+
+  private async run(id: string, selection: ReplaySelection, dryRun: boolean): Promise<void> {
+    const counts: ReplayCounts = {
+      applied: 0,
+      'already-applied': 0,
+      'would-apply': 0,
+      ignored: 0,
+      invalid: 0,
+      failed: 0,
+    };
+    const failures: Failure[] = [];
+    const startedAt = Date.now();
+    let done = 0;
+    let total = 0;
+    const snapshot = (): ReplayProgress => {
+      const seconds = (Date.now() - startedAt) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      return {
+        done,
+        total,
+        eventsPerSecond: Math.round(rate),
+        etaSeconds: rate > 0 ? Math.ceil((total - done) / rate) : null,
+        counts: { ...counts },
+      };
+    };
+    const throttle = new Throttle(this.config.REPLAY_MAX_EVENTS_PER_SECOND);
+    let lastProgress = 0;
+    try {
+      const admin = await this.runtime.connectedAdmin();
+      const ranges: PartitionRange[] = await planRanges(admin, {
+        topics: selection.topics,
+        ...(selection.partition !== undefined ? { partition: selection.partition } : {}),
+        ...(selection.fromOffset !== undefined ? { fromOffset: BigInt(selection.fromOffset) } : {}),
+        ...(selection.toOffset !== undefined ? { toOffset: BigInt(selection.toOffset) } : {}),
+        ...(selection.from !== 'earliest' ? { fromTime: new Date(selection.from) } : {}),
+        ...(selection.to !== undefined ? { toTime: new Date(selection.to) } : {}),
+      });
+      total = rangeSize(ranges);
+      this.live.set(id, snapshot());
+      const types = selection.eventTypes ? new Set(selection.eventTypes) : undefined;
+      const accept = (envelope: { type: string; key: string }) =>
+        (!types || types.has(envelope.type)) &&
+        (selection.aggregateId === undefined || envelope.key === selection.aggregateId);
+      await readRanges(
+        this.runtime.kafka,
+        `${this.service}.replay.${id}`,
+        ranges,
+        async (topic, partition, message) => {
+          await throttle.take();
+          for (const consumer of this.consumers().filter((c) => c.topics().includes(topic))) {
+            const result = await consumer.redeliver(topic, partition, message, { dryRun, accept });
+            counts[result.outcome] += 1;
+            if (
+              (result.outcome === 'failed' || result.outcome === 'invalid') &&
+              failures.length < FailuresKept
+            ) {
+              failures.push({ topic, partition, offset: message.offset, ...result });
+            }
+          }
+          done += 1;
+          if (Date.now() - lastProgress >= ProgressEveryMs) {
+            lastProgress = Date.now();
+            const progress = snapshot();
+            this.live.set(id, progress);
+            await this.audit.progress(id, { ...progress });
+          }
+        },
+        { stopped: () => this.cancelled.has(id) },
+      );
+      const cancelled = this.cancelled.has(id);
+      const status = cancelled ? 'cancelled' : counts.failed > 0 ? 'failed' : 'succeeded';
+      const report = { ...snapshot(), durationMs: Date.now() - startedAt, failures };
+      await this.audit.finish(
+        id,
+        status,
+        report,
+        status === 'failed' ? `${counts.failed} event(s) failed to apply` : undefined,
+      );
+      this.logger.info({ replayId: id, ...report }, `replay ${id} ${status}`);
+    } catch (error) {
+      this.logger.error({ err: error, replayId: id }, `replay ${id} failed`);
+      await this.audit
+        .finish(id, 'failed', { ...snapshot(), failures }, (error as Error).message)
+        .catch(() => undefined);
+    } finally {
+      this.live.delete(id);
+      this.cancelled.delete(id);
+    }
+  }
+}
+
+/** At most `perSecond` takes per second (0: unlimited), smoothed over 100 ms windows. */
+class Throttle {
+  private windowStart = Date.now();
+  private taken = 0;
+
+  constructor(private readonly perSecond: number) {}
+
+  async take(): Promise<void> {
+    if (this.perSecond <= 0) return;
+    const perWindow = Math.max(1, Math.floor(this.perSecond / 10));
+    for (;;) {
+      const now = Date.now();
+      if (now - this.windowStart >= 100) {
+        this.windowStart = now;
+        this.taken = 0;
+      }
+      if (this.taken < perWindow) {
+        this.taken += 1;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 - (now - this.windowStart)));
+    }
+  }
+}
