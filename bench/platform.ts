@@ -1,0 +1,434 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  type LatencySummary,
+  countRows,
+  log,
+  recreateDatabase,
+  repoRoot,
+  round,
+  sleep,
+  summarize,
+  withClient,
+  workDir,
+} from './support';
+
+/** The bench platform: the five services on 3201–3205, databases credit_bench_<service>. */
+export const BenchPortOffset = 200;
+const basePorts = {
+  application: 3001,
+  scoring: 3002,
+  disbursement: 3003,
+  repayment: 3004,
+  ledger: 3005,
+};
+type Service = keyof typeof basePorts;
+const urlOf = (service: Service) => `http://127.0.0.1:${basePorts[service] + BenchPortOffset}`;
+const databaseOf = (service: Service) => `credit_bench_${service}`;
+const customerKey = () => process.env.CUSTOMER_API_KEY ?? 'dev-customer-key-0000000000000001';
+
+const cny = (amount: string) => ({ amount, currency: 'CNY' });
+
+/** The applicant profile the scorecard approves (tests/e2e/lifecycle.e2e-spec.ts). */
+const scoredApplicant = {
+  age: 40,
+  monthlyIncome: cny('30000.00'),
+  monthlyDebtPayments: cny('0.00'),
+  profile: {
+    checkingStatus: 'no checking',
+    creditHistory: 'critical/other existing credit',
+    purpose: 'radio/tv',
+    savingsStatus: '>=1000',
+    employmentSince: '>=7',
+    installmentRatePercent: 2,
+    otherParties: 'none',
+    residenceSince: 4,
+    propertyMagnitude: 'real estate',
+    otherPaymentPlans: 'none',
+    housing: 'own',
+    existingCredits: 1,
+    job: 'skilled',
+    dependents: 1,
+    ownTelephone: 'yes',
+  },
+};
+
+const applicant = (nationalId: string) => ({
+  name: 'Bench Customer',
+  nationalId,
+  phone: '+8613800138000',
+  ...scoredApplicant,
+});
+
+async function post(
+  service: Service,
+  route: string,
+  body: unknown,
+  idempotencyKey?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${customerKey()}`,
+    'content-type': 'application/json',
+  };
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  const response = await fetch(`${urlOf(service)}${route}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+// --- Scoring ----------------------------------------------------------------------------------
+
+export interface ScoringResult {
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly requestsPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly errors: number;
+}
+
+/** POST /v1/score in a closed loop at a given concurrency (keep-alive HTTP). */
+export async function benchScoring(concurrency: number, seconds: number): Promise<ScoringResult> {
+  const body = {
+    kind: 'credit-line',
+    applicant: scoredApplicant,
+    creditLine: { requestedLimit: cny('20000.00') },
+    draw: null,
+  };
+  const samples: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const sent = performance.now();
+        const reply = await post('scoring', '/v1/score', body);
+        if (reply.status === 200) samples.push(performance.now() - sent);
+        else if (++errors > 100)
+          throw new Error(`POST /v1/score: ${reply.status} ${JSON.stringify(reply.body)}`);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    concurrency,
+    seconds: round(elapsed),
+    requestsPerSecond: Math.round(samples.length / elapsed),
+    latency: summarize(samples),
+    errors,
+  };
+}
+
+// --- End to end -------------------------------------------------------------------------------
+
+/** Draws per customer: the velocity rule allows five applications a day, one is the line. */
+const DrawsPerCustomer = 4;
+const DrawAmount = '1000.00';
+/** A loan not posted this long after its step ended counts as dropped. */
+const DrainTimeoutMs = 30_000;
+/** Latency target of an origination, end to end. */
+export const OriginationP99TargetMs = 250;
+
+export interface RateStep {
+  readonly offeredPerSecond: number;
+  readonly seconds: number;
+  readonly sent: number;
+  readonly accepted: number;
+  readonly posted: number;
+  /** Refused at submission, declined, or not posted within the drain time. */
+  readonly failedOrDropped: number;
+  readonly completedPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly meetsP99: boolean;
+}
+
+export interface EndToEndResult {
+  readonly customers: number;
+  readonly lineSetupSeconds: number;
+  readonly steps: RateStep[];
+  readonly highestRateWithinP99: number | null;
+}
+
+interface Customer {
+  readonly nationalId: string;
+  readonly lineId: string;
+  draws: number;
+}
+
+/** Opens one credit line per customer and waits until each is approved and known to the ledger. */
+async function openLines(count: number, runId: string): Promise<Customer[]> {
+  const pending = new Map<string, string>();
+  const queue = Array.from(
+    { length: count },
+    (_, i) => `BENCH${runId}${String(i).padStart(6, '0')}`,
+  );
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let nationalId = queue.pop(); nationalId; nationalId = queue.pop()) {
+        const reply = await post(
+          'application',
+          '/v1/applications',
+          {
+            kind: 'credit-line',
+            applicant: applicant(nationalId),
+            creditLine: { requestedLimit: cny('50000.00') },
+          },
+          `bench-line-${nationalId}`,
+        );
+        if (reply.status !== 201) throw new Error(`line application: ${reply.status}`);
+        pending.set(String(reply.body.applicationId), nationalId);
+      }
+    }),
+  );
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const lines = await withClient(databaseOf('application'), (client) =>
+      client.query<{ application_id: string; id: string }>(
+        `SELECT application_id, id FROM credit_lines WHERE application_id = ANY($1)`,
+        [[...pending.keys()]],
+      ),
+    );
+    const known =
+      lines.rows.length === pending.size
+        ? await countRows(
+            databaseOf('ledger'),
+            `SELECT count(*) AS n FROM accounts WHERE id = ANY($1)`,
+            [lines.rows.map((row) => `assets:credit-line-drawn:${row.id}`)],
+          )
+        : 0;
+    if (known === pending.size) {
+      return lines.rows.map((row) => ({
+        nationalId: pending.get(row.application_id) ?? '',
+        lineId: row.id,
+        draws: 0,
+      }));
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `only ${lines.rows.length}/${pending.size} lines approved, ${known} in the ledger`,
+      );
+    await sleep(500);
+  }
+}
+
+/**
+ * One open-loop step: draws are sent on a fixed schedule whatever the answers; each loan's
+ * latency runs from its scheduled send time to the posting of its principal in the ledger
+ * (journal_lines.posted_at, the database clock of the same machine).
+ */
+async function rateStep(rate: number, seconds: number, customers: Customer[]): Promise<RateStep> {
+  const total = rate * seconds;
+  const sent: { at: number; loanId: string | null }[] = [];
+  const inFlight: Promise<void>[] = [];
+  const start = Date.now() + 100;
+  let next = 0;
+  const customerFor = () => {
+    const customer = customers.find((c) => c.draws < DrawsPerCustomer);
+    if (!customer) throw new Error('not enough credit lines for the draws of this run');
+    customer.draws++;
+    return customer;
+  };
+  while (next < total) {
+    const due = start + (next * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    while (next < total && start + (next * 1000) / rate <= Date.now()) {
+      const scheduled = start + (next * 1000) / rate;
+      const customer = customerFor();
+      const record: { at: number; loanId: string | null } = { at: scheduled, loanId: null };
+      sent.push(record);
+      inFlight.push(
+        post(
+          'application',
+          '/v1/applications',
+          {
+            kind: 'draw',
+            applicant: applicant(customer.nationalId),
+            draw: {
+              lineId: customer.lineId,
+              product: 'cash-loan',
+              amount: cny(DrawAmount),
+              periods: 3,
+            },
+          },
+          `bench-draw-${randomUUID()}`,
+        ).then(
+          (reply) => {
+            if (reply.status === 201) record.loanId = `L-${String(reply.body.applicationId)}`;
+          },
+          () => undefined,
+        ),
+      );
+      next++;
+    }
+  }
+  const sendEnded = Date.now();
+  await Promise.all(inFlight);
+  const accepted = sent.filter((s) => s.loanId !== null);
+  const postedAt = new Map<string, number>();
+  while (postedAt.size < accepted.length && Date.now() < sendEnded + DrainTimeoutMs) {
+    await sleep(500);
+    const rows = await withClient(databaseOf('ledger'), (client) =>
+      client.query<{ account_id: string; posted_at: Date }>(
+        `SELECT account_id, min(posted_at) AS posted_at FROM journal_lines
+          WHERE account_id = ANY($1) AND side = 'debit' GROUP BY account_id`,
+        [accepted.map((s) => `assets:loans:principal:${s.loanId}`)],
+      ),
+    );
+    for (const row of rows.rows)
+      postedAt.set(row.account_id.replace('assets:loans:principal:', ''), row.posted_at.getTime());
+  }
+  const latencies = accepted
+    .filter((s) => s.loanId && postedAt.has(s.loanId))
+    .map((s) => (postedAt.get(s.loanId ?? '') ?? 0) - s.at);
+  const lastPosted = Math.max(start, ...postedAt.values());
+  const latency = summarize(latencies);
+  return {
+    offeredPerSecond: rate,
+    seconds,
+    sent: sent.length,
+    accepted: accepted.length,
+    posted: latencies.length,
+    failedOrDropped: sent.length - latencies.length,
+    completedPerSecond: round(latencies.length / ((lastPosted - start) / 1000), 1),
+    latency,
+    meetsP99: latencies.length === sent.length && latency.p99Ms <= OriginationP99TargetMs,
+  };
+}
+
+export async function benchEndToEnd(rates: number[], stepSeconds: number): Promise<EndToEndResult> {
+  const runId = Date.now().toString(36).toUpperCase();
+  const customers: Customer[] = [];
+  let lineSetupSeconds = 0;
+  const steps: RateStep[] = [];
+  for (const rate of rates) {
+    // Lines for this step only, opened before it starts: a run that stops early opens no more.
+    const needed = Math.ceil((rate * stepSeconds) / DrawsPerCustomer);
+    const setupStarted = performance.now();
+    log(`end to end: opening ${needed} credit lines for the ${rate}/s step`);
+    customers.push(...(await openLines(needed, `${runId}S${steps.length}`)));
+    lineSetupSeconds += (performance.now() - setupStarted) / 1000;
+    const step = await rateStep(rate, stepSeconds, customers);
+    steps.push(step);
+    log(
+      `end to end ${rate}/s: ${step.posted}/${step.sent} posted, p50 ${step.latency.p50Ms} ms, p99 ${step.latency.p99Ms} ms, ${step.failedOrDropped} failed or dropped`,
+    );
+    // Past saturation each further step only queues more: stop when the system fell behind.
+    if (step.failedOrDropped > step.sent * 0.05 || step.latency.p99Ms > 20 * OriginationP99TargetMs)
+      break;
+  }
+  const held = steps.filter((s) => s.meetsP99).map((s) => s.offeredPerSecond);
+  return {
+    customers: customers.length,
+    lineSetupSeconds: round(lineSetupSeconds, 1),
+    steps,
+    highestRateWithinP99: held.length > 0 ? Math.max(...held) : null,
+  };
+}
+
+// --- Replay -----------------------------------------------------------------------------------
+
+export interface ReplayResult {
+  readonly service: 'ledger' | 'repayment';
+  readonly events: number;
+  readonly applied: number;
+  /** From the first to the last event applied (inbox processed_at). */
+  readonly applySeconds: number;
+  readonly eventsPerSecond: number;
+  /** From the process start, boot and group join included. */
+  readonly wallSeconds: number;
+  readonly complete: boolean;
+}
+
+const ReplayTimeoutMs = 180_000;
+const replayPorts = { ledger: 3211, repayment: 3212 };
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts a second instance of the service on an empty database with a fresh consumer group that
+ * starts at the earliest offsets, and times it until its inbox holds as many events as the live
+ * instance's.
+ */
+export async function benchReplay(service: 'ledger' | 'repayment'): Promise<ReplayResult> {
+  const events = await countRows(databaseOf(service), `SELECT count(*) AS n FROM inbox`);
+  const database = `credit_bench_${service}_replay`;
+  await recreateDatabase(database);
+  const logs = path.join(workDir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const out = createWriteStream(path.join(logs, `${service}-replay.log`));
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['-r', './tools/runtime/register.js', `apps/${service}/src/main.ts`],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        HTTP_PORT: String(replayPorts[service]),
+        DATABASE_URL: `${process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'}/${database}`,
+        KAFKA_CONSUMER_GROUP: `${service}-replay-${Date.now().toString(36)}`,
+        KAFKA_CONSUMER_START: 'earliest',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const stop = () => void stopChild(child);
+  process.once('exit', stop);
+  try {
+    let applied = 0;
+    const deadline = Date.now() + ReplayTimeoutMs;
+    while (Date.now() < deadline && child.exitCode === null) {
+      await sleep(200);
+      // The service creates the inbox table with its migrations, a moment after it starts.
+      const migrated = await countRows(
+        database,
+        `SELECT count(*) AS n FROM pg_tables WHERE tablename = 'inbox'`,
+      );
+      applied = migrated > 0 ? await countRows(database, `SELECT count(*) AS n FROM inbox`) : 0;
+      if (applied >= events) break;
+    }
+    const wallSeconds = round((performance.now() - started) / 1000, 1);
+    const span = await withClient(database, (client) =>
+      client.query<{ seconds: number }>(
+        `SELECT EXTRACT(EPOCH FROM max(processed_at) - min(processed_at))::float8 AS seconds FROM inbox`,
+      ),
+    );
+    const applySeconds = round(span.rows[0]?.seconds ?? 0, 2);
+    return {
+      service,
+      events,
+      applied,
+      applySeconds,
+      eventsPerSecond: applySeconds > 0 ? Math.round(applied / applySeconds) : 0,
+      wallSeconds,
+      complete: applied >= events,
+    };
+  } finally {
+    process.removeListener('exit', stop);
+    await stopChild(child);
+    out.end();
+  }
+}

@@ -1,0 +1,319 @@
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ratio } from './ceiling';
+import { OriginationP99TargetMs } from './platform';
+import type { DatabasePart, PlatformPart } from './run';
+import { readPart, repoRoot, round } from './support';
+
+/** Merges the parts of a run into bench/results/<timestamp>.json (and latest.json) and prints Markdown. */
+
+interface Target {
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean | null;
+}
+
+interface Timed {
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly loadAverage?: { start: number[]; end: number[] };
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const meminfo = readFileSync('/proc/meminfo', 'utf8');
+  const memKb = Number(/MemTotal:\s+(\d+) kB/.exec(meminfo)?.[1] ?? 0);
+  return {
+    cpuModel: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: round(memKb / 1024 / 1024, 1),
+    kernel: os.release(),
+  };
+}
+
+function kafkaVersion(): string {
+  const cache =
+    process.env.KAFKA_CACHE_DIR ??
+    path.join(
+      os.homedir(),
+      '.cache',
+      'credit-platform',
+      `kafka-${process.env.KAFKA_VERSION ?? '4.1.1'}`,
+    );
+  const libs = path.join(cache, 'libs');
+  const jar = existsSync(libs)
+    ? readdirSync(libs).find((file) => /^kafka_2\.13-[\d.]+\.jar$/.test(file))
+    : undefined;
+  return jar ? jar.replace(/^kafka_2\.13-/, '').replace(/\.jar$/, '') : 'unknown';
+}
+
+function postgres() {
+  const query = (sql: string) =>
+    execFileSync(
+      'psql',
+      [`${process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'}/postgres`, '-tAc', sql],
+      { encoding: 'utf8' },
+    ).trim();
+  return {
+    version: query('SHOW server_version'),
+    synchronousCommit: query('SHOW synchronous_commit'),
+    fsync: query('SHOW fsync'),
+    walSyncMethod: query('SHOW wal_sync_method'),
+    sharedBuffers: query('SHOW shared_buffers'),
+    pgbench: execFileSync('pgbench', ['--version'], { encoding: 'utf8' }).trim(),
+  };
+}
+
+const best = (values: number[]) => (values.length > 0 ? Math.max(...values) : 0);
+const yes = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : 'missed');
+
+function targets(database: DatabasePart | null, platform: PlatformPart | null): Target[] {
+  const list: Target[] = [];
+  if (database) {
+    const ledger = (workload: string, batch?: number) =>
+      database.cases
+        .filter(
+          (c) =>
+            c.ledger.workload === workload && (batch === undefined || c.ledger.batchSize === batch),
+        )
+        .map((c) => c.ledger.postingsPerSecond);
+    const uniform = best(ledger('uniform'));
+    list.push({
+      goal: 'ledger ≥ 10,000 postings/s (uniform, best case)',
+      measured: `${uniform}/s`,
+      met: uniform >= 10_000,
+    });
+    for (const batch of [...new Set(database.cases.map((c) => c.ledger.batchSize))]) {
+      const ceiling = best(
+        database.cases
+          .filter((c) => c.ceiling.workload === 'uniform' && c.ceiling.batchSize === batch)
+          .map((c) => c.ceiling.postingsPerSecond),
+      );
+      const r = ratio(best(ledger('uniform', batch)), ceiling);
+      list.push({
+        goal: `ledger ≥ 0.6 × pgbench ceiling, batch ${batch} (best of each)`,
+        measured: `${r} ×`,
+        met: r >= 0.6,
+      });
+    }
+    const hot = best(ledger('hot'));
+    list.push({
+      goal: 'hot account ≥ 2,000 postings/s (best case)',
+      measured: `${hot}/s`,
+      met: hot >= 2_000,
+    });
+    const [small, large] = [
+      database.balanceReads[0],
+      database.balanceReads[database.balanceReads.length - 1],
+    ];
+    if (small && large && small !== large) {
+      const flat =
+        large.now.p99Ms <= 2 * small.now.p99Ms + 0.5 &&
+        large.asOf.p99Ms <= 2 * small.asOf.p99Ms + 0.5;
+      list.push({
+        goal: `balance read flat from ${small.lines} to ${large.lines} lines (p99 within 2× + 0.5 ms)`,
+        measured: `now ${small.now.p99Ms} → ${large.now.p99Ms} ms, asOf ${small.asOf.p99Ms} → ${large.asOf.p99Ms} ms`,
+        met: flat,
+      });
+    }
+  }
+  if (platform) {
+    const rate = platform.endToEnd.highestRateWithinP99;
+    list.push({
+      goal: `≥ 500 originations/s end to end with p99 ≤ ${OriginationP99TargetMs} ms`,
+      measured: rate === null ? 'no step held it' : `${rate}/s held it`,
+      met: rate !== null && rate >= 500,
+    });
+    const loaded = platform.scoring[platform.scoring.length - 1];
+    if (loaded)
+      list.push({
+        goal: 'scoring p99 ≤ 50 ms under load',
+        measured: `${loaded.latency.p99Ms} ms at ${loaded.concurrency} concurrent, ${loaded.requestsPerSecond} req/s`,
+        met: loaded.latency.p99Ms <= 50,
+      });
+    for (const replay of platform.replay)
+      list.push({
+        goal: `replay into ${replay.service} ≥ 20,000 events/s`,
+        measured: `${replay.eventsPerSecond}/s (${replay.applied}/${replay.events} events)`,
+        met: replay.complete && replay.eventsPerSecond >= 20_000,
+      });
+  }
+  return list;
+}
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  return [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function markdown(report: ReturnType<typeof buildReport>): string {
+  const out: string[] = [];
+  const m = report.machine;
+  out.push(
+    `Measured ${report.finishedAt} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; PostgreSQL ${report.versions.postgres.version} (synchronous_commit ${report.versions.postgres.synchronousCommit}, fsync ${report.versions.postgres.fsync}), Kafka ${report.versions.kafka}, Node ${report.versions.node}. Load average at start/end: ${report.loadAverage}.`,
+  );
+  const db = report.database;
+  if (db) {
+    out.push(
+      '',
+      `**Ledger postings** (in process: EntriesService.post, ${db.caseSeconds} s per case, closed loop) against **the pgbench ceiling** (minimal SQL, same batch and concurrency, run back to back):`,
+      '',
+      table(
+        [
+          'workload',
+          'batch',
+          'conc.',
+          'ledger postings/s',
+          'batch p50 / p99 ms',
+          'per posting p50 / p99 ms',
+          'pgbench postings/s',
+          'pgbench batch p50 / p99 ms',
+          'ratio',
+        ],
+        db.cases.map(({ ledger: l, ceiling: c }) => [
+          l.workload,
+          l.batchSize,
+          l.concurrency,
+          l.postingsPerSecond,
+          `${l.batch.p50Ms} / ${l.batch.p99Ms}`,
+          `${l.perPosting.p50Ms} / ${l.perPosting.p99Ms}`,
+          c.postingsPerSecond,
+          `${c.batch.p50Ms} / ${c.batch.p99Ms}`,
+          ratio(l.postingsPerSecond, c.postingsPerSecond),
+        ]),
+      ),
+      '',
+      '**Balance reads** (AccountsService.balance, what GET /v1/accounts/{id}/balance runs, sequential):',
+      '',
+      table(
+        ['journal lines on the account', 'bulk load s', 'now p50 / p99 ms', 'asOf p50 / p99 ms'],
+        db.balanceReads.map((r) => [
+          r.lines,
+          r.loadSeconds,
+          `${r.now.p50Ms} / ${r.now.p99Ms}`,
+          `${r.asOf.p50Ms} / ${r.asOf.p99Ms}`,
+        ]),
+      ),
+    );
+  }
+  const p = report.platform;
+  if (p) {
+    out.push(
+      '',
+      '**Scoring** (POST /v1/score over HTTP, closed loop):',
+      '',
+      table(
+        ['concurrency', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+        p.scoring.map((s) => [
+          s.concurrency,
+          s.requestsPerSecond,
+          s.latency.p50Ms,
+          s.latency.p99Ms,
+          s.errors,
+        ]),
+      ),
+      '',
+      `**Originations end to end** (open loop: cash-loan draws on ${p.endToEnd.customers} pre-opened lines; latency from the scheduled send to the principal posted in the ledger):`,
+      '',
+      table(
+        [
+          'offered/s',
+          'sent',
+          'posted',
+          'failed or dropped',
+          'completed/s',
+          'p50 ms',
+          'p99 ms',
+          `p99 ≤ ${OriginationP99TargetMs} ms`,
+        ],
+        p.endToEnd.steps.map((s) => [
+          s.offeredPerSecond,
+          s.sent,
+          s.posted,
+          s.failedOrDropped,
+          s.completedPerSecond,
+          s.latency.p50Ms,
+          s.latency.p99Ms,
+          s.meetsP99 ? 'yes' : 'no',
+        ]),
+      ),
+      '',
+      '**Replay** (a second instance, empty database, fresh consumer group from the earliest offsets):',
+      '',
+      table(
+        ['service', 'events', 'applied', 'apply s', 'events/s', 'wall s (boot included)'],
+        p.replay.map((r) => [
+          r.service,
+          r.events,
+          r.applied,
+          r.applySeconds,
+          r.eventsPerSecond,
+          r.wallSeconds,
+        ]),
+      ),
+    );
+  }
+  out.push(
+    '',
+    '**Targets**',
+    '',
+    table(
+      ['goal', 'measured', ''],
+      report.targets.map((t) => [t.goal, t.measured, yes(t.met)]),
+    ),
+  );
+  return out.join('\n');
+}
+
+function buildReport() {
+  const database = readPart<DatabasePart & Timed>('database');
+  const platform = readPart<PlatformPart & Timed>('platform');
+  const loads = [
+    database?.loadAverage?.start,
+    database?.loadAverage?.end,
+    platform?.loadAverage?.start,
+    platform?.loadAverage?.end,
+  ]
+    .filter((l): l is number[] => l !== undefined)
+    .map((l) => l.map((v) => round(v, 2)).join('/'));
+  return {
+    startedAt: database?.startedAt ?? platform?.startedAt ?? null,
+    finishedAt: new Date().toISOString(),
+    machine: machine(),
+    versions: { postgres: postgres(), kafka: kafkaVersion(), node: process.version },
+    loadAverage: loads.join(' → '),
+    method: {
+      ledger:
+        'in process: the ledger EntriesService (POST /v1/entries path) on credit_bench_ledger_engine, migrated with the ledger migrations; synchronous_commit on',
+      ceiling:
+        'pgbench -M prepared on credit_bench_pgbench: bench/scripts/ceiling-schema.sql and ceiling-posting.sql, one transaction per batch',
+      endToEnd:
+        'the five services on ports 3201-3205 (databases credit_bench_*), Kafka on 127.0.0.1:29092, open-loop HTTP draws',
+    },
+    database,
+    platform,
+    targets: targets(database, platform),
+  };
+}
+
+export function writeReport(): void {
+  const report = buildReport();
+  const dir = path.join(repoRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${report.finishedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  copyFileSync(file, path.join(dir, 'latest.json'));
+  process.stdout.write(`${markdown(report)}\n\nReport: ${path.relative(repoRoot, file)}\n`);
+}

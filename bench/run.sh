@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# npm run bench: the ledger against the database's own limit (pgbench), balance reads, then the
+# whole platform on its own broker, ports and databases (scoring, originations end to end,
+# replay). Writes bench/results/<timestamp>.json (and latest.json) and prints Markdown tables.
+# Not part of `npm test`. Knobs (defaults): BENCH_CASE_SECONDS (5), BENCH_BATCH_SIZES (1,10,100),
+# BENCH_CONCURRENCY (1,4,16), BENCH_BALANCE_LINES (1000,1000000), BENCH_SCORING_SECONDS (10),
+# BENCH_E2E_RATES (2,5,10,20,40,80), BENCH_E2E_STEP_SECONDS (20); BENCH_SKIP_DATABASE or
+# BENCH_SKIP_PLATFORM (set to anything) leave a part out.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../tools/scripts/lib.sh"
+cd "$REPO_ROOT"
+
+# Its own broker, ports (3201-3205) and databases (credit_bench_*), beside npm start and npm test.
+export KAFKA_PORT="${BENCH_KAFKA_PORT:-29092}"
+export KAFKA_CONTROLLER_PORT="${BENCH_KAFKA_CONTROLLER_PORT:-29093}"
+export KAFKA_DATA_DIR="${BENCH_KAFKA_DATA_DIR:-${HOME:-/root}/.cache/credit-platform/kafka-bench-data}"
+export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
+export LOG_LEVEL="${BENCH_SERVICE_LOG_LEVEL:-warn}"
+BENCH_PORT_OFFSET=200
+export REPAYMENT_URL="http://127.0.0.1:$((SERVICE_PORT[repayment] + BENCH_PORT_OFFSET))"
+export LEDGER_URL="http://127.0.0.1:$((SERVICE_PORT[ledger] + BENCH_PORT_OFFSET))"
+# No background jobs during the measurements; the simulated bank pays every draw.
+export COB_SCHEDULE_ENABLED=false SETTLEMENT_SCHEDULE_ENABLED=false RECONCILIATION_SCHEDULE_ENABLED=false
+export RAIL_FAILURE_RATE=0 RAIL_LATE_RATE=0
+ensure_node_modules
+load_env
+
+LOG_DIR="$REPO_ROOT/tmp/bench/logs"
+rm -rf "$REPO_ROOT/tmp/bench"
+mkdir -p "$LOG_DIR"
+bench() { node -r ./tools/runtime/register.js bench/run.ts "$@"; }
+
+pids=()
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  ((${#pids[@]})) && stop_pids "${pids[@]}"
+  bash tools/scripts/kafka.sh stop >/dev/null 2>&1 || true
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ -z "${BENCH_SKIP_DATABASE:-}" ]]; then
+  say "part 1: ledger postings against the pgbench ceiling, balance reads"
+  bench database
+fi
+
+if [[ -z "${BENCH_SKIP_PLATFORM:-}" ]]; then
+  say "part 2: the platform on a fresh broker at ${KAFKA_BROKERS} and ports 3201-3205"
+  bash tools/scripts/kafka.sh reset >/dev/null
+  bash tools/scripts/kafka.sh start
+  npm run -s cli -- topics ensure >/dev/null
+  databases=()
+  for svc in "${SERVICES[@]}"; do databases+=("credit_bench_${svc}"); done
+  recreate_databases "${databases[@]}"
+  start_all_services "$BENCH_PORT_OFFSET" credit_bench_ "$LOG_DIR"
+  bench platform
+fi
+
+bench report
