@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,10 +6,9 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import { Money } from '@credit/money';
 import { ChainSequencer } from '../src/journal/chain-sequencer';
-import { type LedgerHarness, startLedger, testKeys } from './harness';
+import { type LedgerHarness, runCli, startLedger, testKeys } from './harness';
 
 const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '../../..');
 
 type Side = 'debit' | 'credit';
 interface Line {
@@ -173,25 +172,6 @@ function parseCsv(text: string): string[][] {
   }
   if (field !== '' || record.length > 0) throw new Error('CSV does not end with CRLF');
   return records;
-}
-
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', './tools/runtime/register.js', 'apps/cli/src/main.ts', ...args],
-      { cwd: repoRoot, env: { ...process.env, ...env } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('journal: hash chain, verification and hledger/CSV export', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Money, isMoneyError } from '@credit/money';
 
 /** Differences listed in one report at most; all of them are counted and, with apply, fixed. */
 export const RebuildDifferencesListedMax = 500;
@@ -138,20 +139,34 @@ const figureFields: {
 /** PostgreSQL's text of a numeric zero: 0, 0.00, -0.00. */
 const isZero = (numeric: string) => /^-?0(\.0+)?$/.test(numeric);
 
+/**
+ * At the currency's scale (`0` and `0.00` read alike); a corrupt figure that Money refuses (more
+ * decimals than the currency has) is shown exactly as stored, since that is what the report is for.
+ */
+function amount(value: string, currency: string): string {
+  try {
+    return Money.of(value, currency).toString();
+  } catch (error) {
+    if (isMoneyError(error)) return value;
+    throw error;
+  }
+}
+
 function toDifference(row: ComparedRow): BalanceDifference {
+  const money = (value: string | null) => amount(value ?? '0', row.currency);
   const recomputed: BalanceFigures = {
-    postedDebits: row.pd,
-    postedCredits: row.pc,
-    pendingDebits: row.ped,
-    pendingCredits: row.pec,
+    postedDebits: money(row.pd),
+    postedCredits: money(row.pc),
+    pendingDebits: money(row.ped),
+    pendingCredits: money(row.pec),
     lineCount: Number(row.lc),
   };
   const stored: BalanceFigures | null = row.stored_exists
     ? {
-        postedDebits: row.stored_pd ?? '0',
-        postedCredits: row.stored_pc ?? '0',
-        pendingDebits: row.stored_ped ?? '0',
-        pendingCredits: row.stored_pec ?? '0',
+        postedDebits: money(row.stored_pd),
+        postedCredits: money(row.stored_pc),
+        pendingDebits: money(row.stored_ped),
+        pendingCredits: money(row.stored_pec),
         lineCount: Number(row.stored_lc ?? '0'),
       }
     : null;
@@ -161,10 +176,10 @@ function toDifference(row: ComparedRow): BalanceDifference {
     stored,
     recomputed,
     difference: {
-      postedDebits: row.diff_pd,
-      postedCredits: row.diff_pc,
-      pendingDebits: row.diff_ped,
-      pendingCredits: row.diff_pec,
+      postedDebits: money(row.diff_pd),
+      postedCredits: money(row.diff_pc),
+      pendingDebits: money(row.diff_ped),
+      pendingCredits: money(row.diff_pec),
       lineCount: Number(row.diff_lc),
     },
     fields: figureFields
