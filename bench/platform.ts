@@ -150,6 +150,8 @@ export interface RateStep {
   readonly completedPerSecond: number;
   readonly latency: LatencySummary;
   readonly meetsP99: boolean;
+  /** Where the time went: each hop between the services' own timestamps, per loan. */
+  readonly stages: { hop: string; p50Ms: number; p99Ms: number }[];
 }
 
 export interface EndToEndResult {
@@ -293,6 +295,12 @@ async function rateStep(rate: number, seconds: number, customers: Customer[]): P
     .map((s) => (postedAt.get(s.loanId ?? '') ?? 0) - s.at);
   const lastPosted = Math.max(start, ...postedAt.values());
   const latency = summarize(latencies);
+  const stages = await originationStages(
+    accepted.flatMap((s) => {
+      const posted = s.loanId ? postedAt.get(s.loanId) : undefined;
+      return s.loanId && posted !== undefined ? [{ loanId: s.loanId, sentAt: s.at, posted }] : [];
+    }),
+  );
   return {
     offeredPerSecond: rate,
     seconds,
@@ -303,8 +311,60 @@ async function rateStep(rate: number, seconds: number, customers: Customer[]): P
     completedPerSecond: round(latencies.length / ((lastPosted - start) / 1000), 1),
     latency,
     meetsP99: latencies.length === sent.length && latency.p99Ms <= OriginationP99TargetMs,
+    stages,
   };
 }
+
+/** Each loan's timestamps in the services' databases (transaction times), hop by hop. */
+async function originationStages(loans: { loanId: string; sentAt: number; posted: number }[]) {
+  const applicationIds = loans.map((l) => l.loanId.replace(/^L-/, ''));
+  const times = async (service: Service, sql: string) =>
+    withClient(databaseOf(service), async (client) => {
+      const result = await client.query<{ id: string; at: Date }>(sql, [applicationIds]);
+      return new Map(result.rows.map((row) => [row.id, row.at.getTime()]));
+    });
+  const submitted = await times(
+    'application',
+    `SELECT id::text AS id, submitted_at AS at FROM applications WHERE id::text = ANY($1)`,
+  );
+  const scored = await times(
+    'scoring',
+    `SELECT application_id AS id, decided_at AS at FROM decisions WHERE application_id = ANY($1)`,
+  );
+  const created = await times(
+    'disbursement',
+    `SELECT application_id AS id, created_at AS at FROM disbursements WHERE application_id = ANY($1)`,
+  );
+  const paying = await times(
+    'disbursement',
+    `SELECT d.application_id AS id, min(h.at) AS at FROM disbursements d
+       JOIN disbursement_history h ON h.loan_id = d.loan_id AND h.state = 'paying'
+      WHERE d.application_id = ANY($1) GROUP BY d.application_id`,
+  );
+  const disbursed = await times(
+    'disbursement',
+    `SELECT application_id AS id, disbursed_at AS at FROM disbursements WHERE application_id = ANY($1)`,
+  );
+  const hops: [string, (id: string, loan: (typeof loans)[number]) => number | undefined][] = [
+    ['send → application stored', (id, loan) => minus(submitted.get(id), loan.sentAt)],
+    ['application → scored', (id) => minus(scored.get(id), submitted.get(id))],
+    ['scored → loan created', (id) => minus(created.get(id), scored.get(id))],
+    ['loan created → paying (hold in ledger)', (id) => minus(paying.get(id), created.get(id))],
+    ['paying → disbursed', (id) => minus(disbursed.get(id), paying.get(id))],
+    ['disbursed → posted in ledger', (id, loan) => minus(loan.posted, disbursed.get(id))],
+  ];
+  return hops.map(([hop, of]) => {
+    const samples = loans.flatMap((loan, i) => {
+      const value = of(applicationIds[i] ?? '', loan);
+      return value === undefined ? [] : [value];
+    });
+    const summary = summarize(samples);
+    return { hop, p50Ms: summary.p50Ms, p99Ms: summary.p99Ms };
+  });
+}
+
+const minus = (later: number | undefined, earlier: number | undefined) =>
+  later === undefined || earlier === undefined ? undefined : later - earlier;
 
 export async function benchEndToEnd(rates: number[], stepSeconds: number): Promise<EndToEndResult> {
   const runId = Date.now().toString(36).toUpperCase();
