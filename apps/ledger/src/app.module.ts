@@ -17,7 +17,7 @@ import { ChainSequencer } from './journal/chain-sequencer';
 import { JournalController } from './journal/journal.controller';
 import { ledgerMigrations } from './migrations';
 import { CreditLineOpenedHandler } from './post-events/credit-line-opened.handler';
-import { postingHandlers } from './post-events/posting-handlers';
+import { postedEventDefinitions, postingHandler } from './post-events/posting-handlers';
 import { PostingRulesController } from './post-events/posting-rules.controller';
 import { RebuildBalancesController } from './rebuild-balances/rebuild-balances.controller';
 import { RebuildBalancesService } from './rebuild-balances/rebuild-balances.service';
@@ -30,10 +30,32 @@ import { TrialBalanceService } from './trial-balance/trial-balance.service';
 /** The consumer group of the live posting path. */
 export const LedgerConsumerGroup = 'ledger';
 
+/**
+ * Events that settle or write off what other events put on the books. The ledger may receive one
+ * before the events it settles (they travel on other topics) and then retries it until they are
+ * posted. A consumer waits for a retrying batch before it fetches again, so these are consumed by
+ * their own group (`<group>-settlements`): a waiting repayment never holds up the accruals, fees
+ * and disbursements it waits for. The inbox key is the handler's, so an event posts once however
+ * many groups deliver it.
+ */
+export const SettlingEventTypes: ReadonlySet<string> = new Set([
+  'repayment.allocated',
+  'loan.charged-off',
+  'recovery.received',
+  'merchant.settled',
+]);
+
 @Module({})
 export class LedgerModule {
   static register(config: LedgerConfig, logger: Logger): DynamicModule {
-    const handlers = [...postingHandlers(), CreditLineOpenedHandler];
+    const posted = postedEventDefinitions();
+    const booking = [
+      ...posted.filter((d) => !SettlingEventTypes.has(d.type)).map(postingHandler),
+      CreditLineOpenedHandler,
+    ];
+    const settling = posted.filter((d) => SettlingEventTypes.has(d.type)).map(postingHandler);
+    const handlers = [...booking, ...settling];
+    const groupId = config.KAFKA_CONSUMER_GROUP ?? LedgerConsumerGroup;
     return {
       module: LedgerModule,
       imports: [
@@ -45,7 +67,10 @@ export class LedgerModule {
         }),
         MessagingModule.forRoot({
           catalog: platformEventCatalog(),
-          consumers: [{ groupId: config.KAFKA_CONSUMER_GROUP ?? LedgerConsumerGroup, handlers }],
+          consumers: [
+            { groupId, handlers: booking },
+            { groupId: `${groupId}-settlements`, handlers: settling },
+          ],
         }),
       ],
       controllers: [

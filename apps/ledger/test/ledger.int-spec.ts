@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { LoanDisbursedV1, RepaymentAllocatedV1 } from '@credit/contracts';
+import { InterestAccruedV1, LoanDisbursedV1, RepaymentAllocatedV1 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type LedgerHarness, startLedger } from './harness';
 
@@ -497,6 +497,83 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         [disbursed.eventId],
       );
       expect(posted).toEqual([{ event_type: 'ledger.entry.posted' }]);
+    });
+
+    it('posts a repayment that arrives before the accrual it settles once the accrual is posted', async () => {
+      // The repayment travels on its own topic and may overtake the interest it pays; while it is
+      // retried, the ledger must go on consuming the accrual, or the repayment is dead-lettered.
+      const suffix = randomUUID().slice(0, 8);
+      const loanId = `L-${suffix}`;
+      const customerId = `C-${suffix}`;
+      const disbursed = writer.build({
+        definition: LoanDisbursedV1,
+        key: loanId,
+        payload: {
+          loanId,
+          customerId,
+          product: 'cash-loan',
+          principal: cny('1000.00'),
+          merchantId: null,
+          merchantFee: null,
+          lineId: null,
+          terms: {
+            method: 'daily-interest',
+            periods: 3,
+            annualRate: null,
+            dailyRate: '0.0005',
+            feeRate: null,
+            feePayer: null,
+            dayCount: 'ACT/365',
+            penaltyDailyRate: '0.0005',
+            startDate: '2026-11-25',
+          },
+          disbursedAt: new Date().toISOString(),
+        },
+      });
+      const repaid = writer.build({
+        definition: RepaymentAllocatedV1,
+        key: loanId,
+        payload: {
+          repaymentId: `R-${suffix}`,
+          lineId: null,
+          loanId,
+          customerId,
+          amount: cny('105.00'),
+          allocation: {
+            penalty: cny('0.00'),
+            interest: cny('5.00'),
+            fee: cny('0.00'),
+            principal: cny('100.00'),
+            overpayment: cny('0.00'),
+          },
+          receivedAt: new Date().toISOString(),
+        },
+      });
+      const accrued = writer.build({
+        definition: InterestAccruedV1,
+        key: loanId,
+        payload: { loanId, customerId, businessDate: '2026-12-05', amount: cny('5.00') },
+      });
+      const entriesOf = async (eventId: string) =>
+        (await ledger.request('GET', `/v1/entries?sourceEventId=${eventId}`)).body
+          .entries as unknown[];
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: LoanDisbursedV1.topic, messages: [recordOf(disbursed)] });
+      await waitFor('the disbursement posted', async () =>
+        (await entriesOf(disbursed.eventId)).length === 1 ? true : undefined,
+      );
+      await producer.send({ topic: RepaymentAllocatedV1.topic, messages: [recordOf(repaid)] });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the repayment is being retried
+      await producer.send({ topic: InterestAccruedV1.topic, messages: [recordOf(accrued)] });
+      await producer.disconnect();
+      await waitFor(
+        'the repayment posted after the accrual',
+        async () => ((await entriesOf(repaid.eventId)).length === 1 ? true : undefined),
+        15_000,
+      );
+      expect((await balanceOf(`assets:receivable:interest:${loanId}`)).balance).toBe('0.00');
+      expect((await balanceOf(`assets:loans:principal:${loanId}`)).balance).toBe('900.00');
     });
 
     it('sends an event it cannot post to the DLQ with the reason, and posts nothing for it', async () => {
