@@ -431,7 +431,15 @@ function stopChild(child: ChildProcess): Promise<void> {
  * instance's.
  */
 export async function benchReplay(service: 'ledger' | 'repayment'): Promise<ReplayResult> {
-  const events = await countRows(databaseOf(service), `SELECT count(*) AS n FROM inbox`);
+  // The live instance may still be consuming the last step's events: wait until it is idle.
+  const liveCount = () => countRows(databaseOf(service), `SELECT count(*) AS n FROM inbox`);
+  let events = await liveCount();
+  for (let settled = Date.now() + 60_000; Date.now() < settled;) {
+    await sleep(2_000);
+    const now = await liveCount();
+    if (now === events) break;
+    events = now;
+  }
   const database = `credit_bench_${service}_replay`;
   await recreateDatabase(database);
   const logs = path.join(workDir, 'logs');

@@ -178,6 +178,7 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
           'ledger postings/s',
           'batch p50 / p99 ms',
           'per posting p50 / p99 ms',
+          'Node CPU ms / posting',
           'pgbench postings/s',
           'pgbench batch p50 / p99 ms',
           'ratio',
@@ -301,7 +302,7 @@ function buildReport() {
     .map((l) => l.map((v) => round(v, 2)).join('/'));
   return {
     startedAt: database?.startedAt ?? platform?.startedAt ?? null,
-    finishedAt: new Date().toISOString(),
+    finishedAt: platform?.finishedAt ?? database?.finishedAt ?? new Date().toISOString(),
     machine: machine(),
     versions: { postgres: postgres(), kafka: kafkaVersion(), node: process.version },
     loadAverage: loads.join(' → '),
