@@ -1,11 +1,22 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { addDays } from '@credit/lending-math';
 import { Money } from '@credit/money';
-import { apiKeys, type Service } from '../support/services';
+import {
+  apply,
+  balance,
+  call,
+  close,
+  cny,
+  draw,
+  eventually,
+  expectBooksAgreeWithHledger,
+  loanOf,
+  openLine,
+  reconciled,
+  repay,
+  sideTotal,
+  waitForLoan,
+} from '../support/platform-api';
 
 /**
  * The whole lifecycle through public APIs only: apply → score → approve → disburse → post →
@@ -13,168 +24,6 @@ import { apiKeys, type Service } from '../support/services';
  * books reconcile. Scenarios run in order: closing business dates moves business time forward
  * for every loan, so each scenario starts where the previous one left time.
  */
-const defaultPorts: Record<Service, number> = {
-  application: 3001,
-  scoring: 3002,
-  disbursement: 3003,
-  repayment: 3004,
-  ledger: 3005,
-};
-const urlOf = (service: Service) =>
-  process.env[`E2E_${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${defaultPorts[service]}`;
-
-interface Reply {
-  status: number;
-  body: any;
-}
-
-async function call(
-  service: Service,
-  method: string,
-  route: string,
-  options: { body?: unknown; role?: keyof typeof apiKeys; key?: string } = {},
-): Promise<Reply> {
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${apiKeys[options.role ?? 'operator']}`,
-  };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.key) headers['idempotency-key'] = options.key;
-  const response = await fetch(`${urlOf(service)}${route}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body:
-      text && (response.headers.get('content-type') ?? '').includes('json')
-        ? JSON.parse(text)
-        : text,
-  };
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
-/** An applicant the scorecard likes: no checking account, critical history elsewhere, savings, long employment. */
-function applicant(nationalId: string) {
-  return {
-    name: 'Li Lei',
-    nationalId,
-    phone: '+8613800138000',
-    age: 40,
-    monthlyIncome: cny('30000.00'),
-    monthlyDebtPayments: cny('0.00'),
-    profile: {
-      checkingStatus: 'no checking',
-      creditHistory: 'critical/other existing credit',
-      purpose: 'radio/tv',
-      savingsStatus: '>=1000',
-      employmentSince: '>=7',
-      installmentRatePercent: 2,
-      otherParties: 'none',
-      residenceSince: 4,
-      propertyMagnitude: 'real estate',
-      otherPaymentPlans: 'none',
-      housing: 'own',
-      existingCredits: 1,
-      job: 'skilled',
-      dependents: 1,
-      ownTelephone: 'yes',
-    },
-  };
-}
-
-async function apply(nationalId: string, request: Record<string, unknown>): Promise<any> {
-  const submitted = await call('application', 'POST', '/v1/applications', {
-    role: 'customer',
-    key: `e2e-${randomUUID()}`,
-    body: { applicant: applicant(nationalId), ...request },
-  });
-  expect(submitted.status).toBe(201);
-  const id = submitted.body.applicationId as string;
-  return eventually(`the decision on ${id}`, async () => {
-    const view = await call('application', 'GET', `/v1/applications/${id}`, { role: 'customer' });
-    return view.body.status !== 'submitted' ? view.body : undefined;
-  });
-}
-
-async function openLine(nationalId: string): Promise<string> {
-  const line = await apply(nationalId, {
-    kind: 'credit-line',
-    creditLine: { requestedLimit: cny('50000.00') },
-  });
-  expect(line.status).toBe('approved');
-  return line.lineId as string;
-}
-
-async function draw(
-  nationalId: string,
-  lineId: string,
-  request: Record<string, unknown>,
-): Promise<string> {
-  const decided = await apply(nationalId, { kind: 'draw', draw: { lineId, ...request } });
-  expect(decided.status).toBe('approved');
-  return `L-${decided.applicationId as string}`;
-}
-
-const loanOf = (loanId: string) =>
-  call('repayment', 'GET', `/v1/loans/${loanId}`, { role: 'customer' });
-const waitForLoan = (loanId: string) =>
-  eventually(`loan ${loanId} scheduled`, async () =>
-    (await loanOf(loanId)).status === 200 ? (await loanOf(loanId)).body : undefined,
-  );
-const close = (businessDate: string) =>
-  call('repayment', 'POST', '/v1/close-of-business', { body: { businessDate } });
-const repay = (loanId: string, amount: string) =>
-  call('repayment', 'POST', `/v1/loans/${loanId}/repayments`, {
-    role: 'customer',
-    key: `e2e-${randomUUID()}`,
-    body: { amount, currency: 'CNY' },
-  });
-const balance = async (account: string): Promise<string> => {
-  const reply = await call('ledger', 'GET', `/v1/accounts/${account}/balance`);
-  return reply.status === 200 ? (reply.body.balance as string) : 'none';
-};
-/** The sum of one side of an account's statement (all pages). */
-async function sideTotal(account: string, side: 'debit' | 'credit'): Promise<string> {
-  let total = Money.zero('CNY');
-  let cursor: string | null = null;
-  do {
-    const reply: Reply = await call(
-      'ledger',
-      'GET',
-      `/v1/accounts/${account}/statement?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    if (reply.status !== 200) return 'none';
-    for (const line of reply.body.lines as { side: string; amount: string }[]) {
-      if (line.side === side) total = total.add(Money.of(line.amount, 'CNY'));
-    }
-    cursor = reply.body.nextCursor as string | null;
-  } while (cursor);
-  return total.toString();
-}
-/** Waits until the ledger has posted everything the services published and the books reconcile. */
-const reconciled = () =>
-  eventually('the books to reconcile', async () => {
-    const report = await call('ledger', 'GET', '/v1/reconciliation');
-    return report.body.ok === true ? report.body : undefined;
-  });
-
 describe('the credit lifecycle, end to end', () => {
   const customerA = `E2EA${randomUUID().slice(0, 8)}`;
   const customerB = `E2EB${randomUUID().slice(0, 8)}`;
@@ -324,38 +173,6 @@ describe('the credit lifecycle, end to end', () => {
       return runs.find((run) => run.businessDate === today && run.ok);
     });
     expect(report.trialBalance.balanced).toBe(true);
-    const trial = (await call('ledger', 'GET', '/v1/trial-balance')).body as {
-      accounts: { account: string; balance: string }[];
-    };
-    const net = trial.accounts.reduce(
-      (sum, a) => sum.add(Money.of(a.balance, 'CNY')),
-      Money.zero('CNY'),
-    );
-    expect(net.toString()).toBe('0.00');
-    const exported = await fetch(`${urlOf('ledger')}/v1/journal/export?format=hledger`, {
-      headers: { authorization: `Bearer ${apiKeys.operator}` },
-    });
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'books-')), 'books.journal');
-    writeFileSync(file, await exported.text());
-    execFileSync('hledger', ['-f', file, 'check']);
-    const csv = execFileSync(
-      'hledger',
-      ['-f', file, 'balance', '-O', 'csv', '--flat', '--no-total'],
-      { encoding: 'utf8' },
-    );
-    const fromHledger = new Map(
-      csv
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => line.split('","').map((cell) => cell.replace(/"/g, '')))
-        .map(([account, amount]) => [
-          account ?? '',
-          Money.of((amount ?? '0').replace(/ CNY$/, ''), 'CNY').toString(),
-        ]),
-    );
-    for (const { account, balance: amount } of trial.accounts.filter((a) => a.balance !== '0.00')) {
-      expect({ account, hledger: fromHledger.get(account) }).toEqual({ account, hledger: amount });
-    }
+    await expectBooksAgreeWithHledger();
   });
 });
