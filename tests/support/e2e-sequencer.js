@@ -1,0 +1,17 @@
+// The e2e specs share one set of running services and one business time, which closing a date
+// moves forward for every loan. The 200-customer simulation runs last: it leaves hundreds of loans
+// open, and a later spec closing dates months ahead would make the books catch all of them up.
+const Sequencer = require('@jest/test-sequencer').default;
+
+const RunLast = ['random-lifecycle.e2e-spec.ts'];
+
+class E2eSequencer extends Sequencer {
+  sort(tests) {
+    const rank = (test) => RunLast.findIndex((name) => test.path.endsWith(name));
+    return [...tests].sort(
+      (a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+    );
+  }
+}
+
+module.exports = E2eSequencer;
