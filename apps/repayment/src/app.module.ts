@@ -1,11 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { platformEventCatalog } from '@credit/contracts';
-import { MessagingModule } from '@credit/messaging';
+import { Topics, platformEventCatalog } from '@credit/contracts';
+import { MessagingModule, OutboxWriter } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
 import { CloseOfBusinessController } from './close-of-business/close-of-business.controller';
 import { CloseOfBusinessService } from './close-of-business/close-of-business.service';
 import type { RepaymentConfig } from './config/env';
+import { BusinessDayClosedHandler, LoanStateRecordedHandler } from './changelog/changelog.handlers';
+import { LoanChangelog } from './infrastructure/loan-changelog';
 import { LoanStore } from './infrastructure/loan-store';
 import { LinesController } from './lines/lines.controller';
 import { LoanDisbursedHandler } from './loan-disbursed/loan-disbursed.handler';
@@ -34,9 +36,11 @@ export class RepaymentModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? RepaymentConsumerGroup,
-              handlers: [LoanDisbursedHandler],
+              handlers: [LoanDisbursedHandler, LoanStateRecordedHandler, BusinessDayClosedHandler],
             },
           ],
+          // A rebuild restores the changelog first; loan.disbursed then finds every loan it knew.
+          replayFirst: [Topics.businessDayClosed, Topics.loanStateRecorded],
         }),
       ],
       controllers: [LoansController, QuotesController, CloseOfBusinessController, LinesController],
@@ -44,7 +48,14 @@ export class RepaymentModule {
         { provide: LoanStore, useValue: new LoanStore() },
         LoansService,
         CloseOfBusinessService,
+        {
+          provide: LoanChangelog,
+          inject: [OutboxWriter],
+          useFactory: (outbox: OutboxWriter) => new LoanChangelog(outbox),
+        },
         LoanDisbursedHandler,
+        LoanStateRecordedHandler,
+        BusinessDayClosedHandler,
       ],
     };
   }

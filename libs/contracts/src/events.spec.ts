@@ -373,6 +373,8 @@ describe('event payload schemas v1', () => {
       'loan.charged-off@v1',
       'recovery.received@v1',
       'ledger.entry.posted@v1',
+      'loan.state-recorded@v1',
+      'calendar.business-day-closed@v1',
     ];
 
     it('has each type@v1 exactly once', () => {

@@ -14,7 +14,7 @@ import {
 } from '@credit/scorecard';
 import { z } from 'zod';
 import { EventCatalog, defineEvent, type EventDefinition } from './catalog';
-import { moneySchema, type MoneyDto } from './money-schema';
+import { decimalStringSchema, moneySchema, type MoneyDto } from './money-schema';
 import { Topics } from './topics';
 
 // ---------------------------------------------------------------- shared field schemas
@@ -607,6 +607,101 @@ export const DisbursementFailedV1 = defineEvent({
 });
 export type DisbursementFailedV1Payload = z.infer<typeof DisbursementFailedV1.schema>;
 
+// ---------------------------------------------------------------- repayment changelog
+
+const decimal = decimalStringSchema;
+
+/**
+ * The repayment service's changelog: a loan's whole state (row, installments, repayments) after
+ * each change, with a version that grows by one per change. The service consumes its own changelog:
+ * live it is a no-op (the stored version is already there); replayed into an emptied database it
+ * rebuilds every loan exactly as it was.
+ */
+export const LoanStateRecordedV1 = defineEvent({
+  type: 'loan.state-recorded',
+  version: 1,
+  topic: Topics.loanStateRecorded,
+  schema: z
+    .object({
+      loanId: id,
+      version: z.number().int().min(1),
+      loan: z
+        .object({
+          customerId: id,
+          lineId: id.nullable(),
+          product: z.enum(loanProducts),
+          currency: z.string().length(3),
+          principal: decimal,
+          terms: loanTermsSchema,
+          startDate: businessDate,
+          apr: z.string().min(1).max(40),
+          status: z.enum(['active', 'paid-off', 'charged-off']),
+          interestAccrued: decimal,
+          interestPaid: decimal,
+          feeCharged: decimal,
+          feePaid: decimal,
+          penaltyAccrued: decimal,
+          penaltyPaid: decimal,
+          principalPaid: decimal,
+          customerCredit: decimal,
+          processedThrough: businessDate,
+          daysPastDue: z.number().int(),
+          delinquencyBucket: z.string().min(1).max(20),
+          disbursedEventId: z.uuid(),
+          createdAt: timestamp,
+          closedOn: businessDate.nullable(),
+        })
+        .strict(),
+      installments: z.array(
+        z
+          .object({
+            period: z.number().int().min(1),
+            dueDate: businessDate,
+            principalDue: decimal,
+            interestDue: decimal,
+            feeDue: decimal,
+            principalPaid: decimal,
+            interestPaid: decimal,
+            feePaid: decimal,
+            feeCharged: z.boolean(),
+            paidOn: businessDate.nullable(),
+          })
+          .strict(),
+      ),
+      repayments: z.array(
+        z
+          .object({
+            id: z.uuid(),
+            idempotencyKey: z.string().min(1).max(200),
+            requestHash: z.string().min(1).max(200),
+            amount: decimal,
+            currency: z.string().length(3),
+            businessDate,
+            allocation: z.record(z.string(), z.unknown()),
+            receivedAt: timestamp,
+          })
+          .strict(),
+      ),
+    })
+    .strict(),
+});
+export type LoanStateRecordedV1Payload = z.infer<typeof LoanStateRecordedV1.schema>;
+
+/** A business date the repayment service closed, with its report (part of its changelog). */
+export const BusinessDayClosedV1 = defineEvent({
+  type: 'calendar.business-day-closed',
+  version: 1,
+  topic: Topics.businessDayClosed,
+  schema: z
+    .object({
+      businessDate,
+      closedAt: timestamp,
+      report: z.record(z.string(), z.unknown()),
+    })
+    .strict(),
+});
+export type BusinessDayClosedV1Payload = z.infer<typeof BusinessDayClosedV1.schema>;
+
 export const platformEventDefinitions: readonly EventDefinition[] = [
   LoanCreatedV1,
   DisbursementFailedV1,
@@ -622,6 +717,8 @@ export const platformEventDefinitions: readonly EventDefinition[] = [
   LoanChargedOffV1,
   RecoveryReceivedV1,
   LedgerEntryPostedV1,
+  LoanStateRecordedV1,
+  BusinessDayClosedV1,
 ];
 
 export function platformEventCatalog(): EventCatalog {

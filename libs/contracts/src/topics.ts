@@ -21,6 +21,9 @@ export const Topics = {
   feeCharged: 'fee.charged',
   merchantSettled: 'merchant.settled',
   ledgerEntryPosted: 'ledger.entry.posted',
+  /** The repayment service's changelog: it rebuilds from these after losing its database. */
+  loanStateRecorded: 'loan.state-recorded',
+  businessDayClosed: 'calendar.business-day-closed',
 } as const;
 
 export type DomainTopic = (typeof Topics)[keyof typeof Topics];

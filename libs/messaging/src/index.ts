@@ -13,3 +13,4 @@ export * from './admin/admin.controller';
 export * from './admin/dead-letters.service';
 export * from './admin/replay.service';
 export * from './admin/topic-reader';
+export * from './messaging-options';

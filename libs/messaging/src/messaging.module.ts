@@ -5,7 +5,6 @@ import {
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  type Type,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ModuleRef } from '@nestjs/core';
@@ -23,24 +22,14 @@ import { AdminAudit } from './admin/admin-audit';
 import { AdminController } from './admin/admin.controller';
 import { DeadLetterService } from './admin/dead-letters.service';
 import { ReplayService } from './admin/replay.service';
-import { EventConsumer, type EventHandler } from './event-consumer';
+import { EventConsumer } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
 import { MessagingStatusController } from './messaging-status.controller';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-options';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxAppendedFlag, OutboxWriter } from './outbox-writer';
 
-export interface ConsumerGroupDefinition {
-  /** The Kafka consumer group, e.g. `ledger`. */
-  readonly groupId: string;
-  readonly handlers: readonly Type<EventHandler>[];
-}
-
-export interface MessagingModuleOptions {
-  readonly catalog: EventCatalog;
-  readonly consumers: readonly ConsumerGroupDefinition[];
-}
-
-const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export type { ConsumerGroupDefinition, MessagingModuleOptions } from './messaging-options';
 
 /**
  * Outbox writer and relay, idempotent consumers with DLQ, Kafka connection with retries.

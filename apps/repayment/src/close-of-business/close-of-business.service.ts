@@ -10,6 +10,7 @@ import { type IsoDate, addDays } from '@credit/lending-math';
 import { LOGGER, PLATFORM_CONFIG } from '@credit/platform';
 import type { RepaymentConfig } from '../config/env';
 import { todayUtc } from '../infrastructure/business-calendar';
+import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
 import { LoansService } from '../loans/loans.service';
 
@@ -39,6 +40,7 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
     private readonly dataSource: DataSource,
     private readonly store: LoanStore,
     private readonly loans: LoansService,
+    private readonly changelog: LoanChangelog,
     @Inject(PLATFORM_CONFIG) private readonly config: RepaymentConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -73,10 +75,21 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
       events,
     };
     if (!before) {
-      await this.dataSource.query(
-        `INSERT INTO business_days (business_date, report) VALUES ($1, $2) ON CONFLICT (business_date) DO NOTHING`,
-        [businessDate, JSON.stringify(report)],
-      );
+      await this.dataSource.transaction(async (manager) => {
+        const inserted = await manager.query<{ closed_at: Date }[]>(
+          `INSERT INTO business_days (business_date, report) VALUES ($1, $2)
+           ON CONFLICT (business_date) DO NOTHING RETURNING closed_at`,
+          [businessDate, JSON.stringify(report)],
+        );
+        const closedAt = inserted[0]?.closed_at;
+        if (closedAt) {
+          await this.changelog.recordBusinessDay(manager, {
+            businessDate,
+            closedAt: closedAt.toISOString(),
+            report: { ...report },
+          });
+        }
+      });
     }
     this.logger.info(report, `closed business date ${businessDate}: ${loansClosed} loans`);
     return report;

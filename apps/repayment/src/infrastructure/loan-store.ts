@@ -142,7 +142,7 @@ export class LoanStore {
 
   async save(manager: EntityManager, loan: LoanState): Promise<void> {
     await manager.query(
-      `UPDATE loans SET status = $2, interest_accrued = $3, interest_paid = $4, fee_charged = $5, fee_paid = $6,
+      `UPDATE loans SET version = version + 1, status = $2, interest_accrued = $3, interest_paid = $4, fee_charged = $5, fee_paid = $6,
               penalty_accrued = $7, penalty_paid = $8, principal_paid = $9, customer_credit = $10,
               processed_through = $11, days_past_due = $12, delinquency_bucket = $13, closed_on = $14
         WHERE id = $1`,

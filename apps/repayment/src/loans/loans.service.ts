@@ -25,6 +25,7 @@ import { scheduleFor } from '../domain/schedule';
 import type { RepaymentConfig } from '../config/env';
 import { currentBusinessDate, lastClosedBusinessDate } from '../infrastructure/business-calendar';
 import { publishLoanEvents } from '../infrastructure/loan-events';
+import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
 import { loanView } from './loan-view';
 import type { RepaymentDto } from './loans.dto';
@@ -70,6 +71,7 @@ export class LoansService {
     private readonly dataSource: DataSource,
     private readonly store: LoanStore,
     private readonly outbox: OutboxWriter,
+    private readonly changelog: LoanChangelog,
     @Inject(PLATFORM_CONFIG) config: RepaymentConfig,
   ) {
     this.policy = { chargeOffDpd: config.CHARGE_OFF_DPD };
@@ -132,6 +134,7 @@ export class LoansService {
         apr: loan.apr,
       },
     });
+    await this.changelog.record(manager, loan.id);
   }
 
   /** The loan as of the current business date (catch-up simulated in memory, nothing written). */
@@ -296,6 +299,7 @@ export class LoansService {
             receivedAt,
           },
         });
+        await this.changelog.record(manager, loanId);
         return { repayment, replayed: false };
       }
       if (current.status !== 'active') {
@@ -348,6 +352,7 @@ export class LoansService {
           receivedAt,
         },
       });
+      await this.changelog.record(manager, loanId);
       return { repayment, replayed: false };
     });
   }
@@ -418,6 +423,7 @@ export class LoansService {
       const closed = closeThrough(loan, date, this.policy);
       await this.store.save(manager, closed.loan);
       await publishLoanEvents(manager, this.outbox, closed.loan, closed.events);
+      await this.changelog.record(manager, loanId);
       const counts: Record<string, number> = {};
       for (const event of closed.events) counts[event.type] = (counts[event.type] ?? 0) + 1;
       return counts;

@@ -3,10 +3,12 @@ import {
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
 import { CreateLoans1764200000000 } from './1764200000000-create-loans';
+import { LoanVersion1764200000001 } from './1764200000001-loan-version';
 
 /** Append-only, applied in order at start and before tests; table repayment_migrations. */
 export const repaymentMigrations = [
   CreateMessagingTables1764000000000,
   CreateLoans1764200000000,
+  LoanVersion1764200000001,
   CreateAdminTables1764900000000,
 ];

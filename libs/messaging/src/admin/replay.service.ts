@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   DomainError,
@@ -9,6 +10,7 @@ import {
 } from '@credit/platform';
 import type { EventConsumer, RedeliveryOutcome } from '../event-consumer';
 import { KafkaRuntime } from '../kafka-runtime';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging-options';
 import { type AdminAction, AdminAudit } from './admin-audit';
 import {
   invalidField,
@@ -73,6 +75,7 @@ export class ReplayService implements OnApplicationBootstrap {
     @Inject(PLATFORM_CONFIG) private readonly config: ServiceConfig,
     @Inject(SERVICE_NAME) private readonly service: string,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -237,42 +240,52 @@ export class ReplayService implements OnApplicationBootstrap {
       const accept = (envelope: { type: string; key: string }) =>
         (!types || types.has(envelope.type)) &&
         (selection.aggregateId === undefined || envelope.key === selection.aggregateId);
-      await readRanges(
-        this.runtime.kafka,
-        `${this.service}.replay.${id}`,
-        ranges,
-        async (topic, partition, message) => {
-          await throttle.take();
-          for (const consumer of this.consumers().filter((c) => c.topics().includes(topic))) {
-            const result = await consumer.redeliver(topic, partition, message, { dryRun, accept });
-            counts[result.outcome] += 1;
-            if (
-              (result.outcome === 'failed' || result.outcome === 'invalid') &&
-              failures.length < FailuresKept
-            ) {
-              failures.push({ topic, partition, offset: message.offset, ...result });
-            }
+      const onRecord = async (topic: string, partition: number, message: KafkaMessage) => {
+        await throttle.take();
+        for (const consumer of this.consumers().filter((c) => c.topics().includes(topic))) {
+          const result = await consumer.redeliver(topic, partition, message, { dryRun, accept });
+          counts[result.outcome] += 1;
+          if (
+            (result.outcome === 'failed' || result.outcome === 'invalid') &&
+            failures.length < FailuresKept
+          ) {
+            failures.push({ topic, partition, offset: message.offset, ...result });
           }
-          done += 1;
-          if (Date.now() - lastProgress >= ProgressEveryMs) {
-            lastProgress = Date.now();
-            const progress = snapshot();
-            this.live.set(id, progress);
-            await this.audit.progress(id, { ...progress });
-          }
-        },
-        { stopped: () => this.cancelled.has(id) },
-      );
+        }
+        done += 1;
+        if (Date.now() - lastProgress >= ProgressEveryMs) {
+          lastProgress = Date.now();
+          const progress = snapshot();
+          this.live.set(id, progress);
+          await this.audit.progress(id, { ...progress });
+        }
+      };
+      // Changelog topics first (to their end), then the rest: each phase its own throwaway group.
+      const first = new Set(this.options.replayFirst ?? []);
+      const phases = [
+        ranges.filter((r) => first.has(r.topic)),
+        ranges.filter((r) => !first.has(r.topic)),
+      ];
+      for (const [phase, phaseRanges] of phases.entries()) {
+        if (this.cancelled.has(id)) break;
+        await readRanges(
+          this.runtime.kafka,
+          `${this.service}.replay.${id}.${phase}`,
+          phaseRanges,
+          onRecord,
+          { stopped: () => this.cancelled.has(id) },
+        );
+      }
       const cancelled = this.cancelled.has(id);
       const status = cancelled ? 'cancelled' : counts.failed > 0 ? 'failed' : 'succeeded';
       const report = { ...snapshot(), durationMs: Date.now() - startedAt, failures };
+      this.logger.info({ replayId: id, ...report }, `replay ${id} ${status}`);
       await this.audit.finish(
         id,
         status,
         report,
         status === 'failed' ? `${counts.failed} event(s) failed to apply` : undefined,
       );
-      this.logger.info({ replayId: id, ...report }, `replay ${id} ${status}`);
     } catch (error) {
       this.logger.error({ err: error, replayId: id }, `replay ${id} failed`);
       await this.audit
