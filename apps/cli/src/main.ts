@@ -1,4 +1,5 @@
 import { cliContext, type CliContext } from './context';
+import { UsageError, dlq, replay } from './commands/admin';
 import { health } from './commands/health';
 import { ledgerExport, ledgerRebuildBalances, ledgerVerify } from './commands/ledger';
 import { reconcile } from './commands/reconcile';
@@ -28,6 +29,14 @@ const commands: Record<string, { run: Command; help: string }> = {
     run: reconcile,
     help: 'ledger against repayment figures, events against entries, trial balance; exit 1 on a break',
   },
+  replay: {
+    run: replay,
+    help: 'replay input topics into a service: --service S [--from earliest|ISO] [--to ISO] [--topic T] [--type E] [--aggregate ID] [--partition N] [--from-offset N] [--to-offset N] [--dry-run] [--json]',
+  },
+  dlq: {
+    run: dlq,
+    help: 'dead letters: list|redrive|discard --service S [--id ID] [--topic T] [--type E] [--all] [--reason TEXT] [--status S] [--json]',
+  },
   schedule: {
     run: schedule,
     help: 'a loan schedule with APR: --principal N --periods N --method M [...] [--json]',
@@ -56,6 +65,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${usage()}`);
+      process.exit(2);
+    }
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
