@@ -10,6 +10,7 @@ import {
   envelopeSchema,
 } from '@credit/contracts';
 import { type Metrics, runWithContext } from '@credit/platform';
+import { HandlerInTransaction } from './outbox-writer';
 
 /** Applies one event type. Effects go through `manager`, inside the transaction that records the event id. */
 export interface EventHandler<TPayload = unknown> {
@@ -231,6 +232,9 @@ export class EventConsumer {
     offset: string,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
+      if (manager.queryRunner) {
+        (manager.queryRunner.data as Record<string, unknown>)[HandlerInTransaction] = handler.name;
+      }
       const inserted = await manager.query<unknown[]>(
         `INSERT INTO inbox (handler, event_id, event_type, topic, partition, "offset")
          VALUES ($1, $2, $3, $4, $5, $6)

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, envelopeSchema } from '@credit/contracts';
 import { currentContext, newCorrelationId } from '@credit/platform';
@@ -9,6 +9,32 @@ export const OutboxAppendedFlag = 'messaging.outboxAppended';
 function markAppended(manager: EntityManager): void {
   if (manager.queryRunner)
     (manager.queryRunner.data as Record<string, unknown>)[OutboxAppendedFlag] = true;
+}
+
+/** Per transaction: how many events of each (type, key) a handler's causing event produced. */
+const DerivedCounts = 'messaging.derivedEventCounts';
+/** Per transaction: the name of the handler applying the causing event (set by the consumer). */
+export const HandlerInTransaction = 'messaging.handler';
+
+/**
+ * The id of an event produced while handling another (the causation): a name-based UUID (RFC 9562
+ * version 8, from SHA-256) of the source (producer and handler), the causing event id, the type, the key and its ordinal
+ * among same-typed events for that key. Handling the same event again (a replay into an emptied
+ * database, a rebuild) therefore produces the same ids, and every consumer downstream drops the
+ * copies by its inbox: a rebuild never duplicates an event.
+ */
+export function derivedEventId(
+  source: string,
+  causationId: string,
+  type: string,
+  key: string,
+  ordinal: number,
+): string {
+  const hex = createHash('sha256')
+    .update(`${source}\u0000${causationId}\u0000${type}\u0000${key}\u0000${ordinal}`)
+    .digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export class EventValidationError extends Error {
@@ -39,20 +65,21 @@ export interface NewEvent<TPayload> {
 export class OutboxWriter {
   constructor(private readonly producer: string) {}
 
-  build<TPayload>(event: NewEvent<TPayload>): EventEnvelope<TPayload> {
+  build<TPayload>(event: NewEvent<TPayload>, manager?: EntityManager): EventEnvelope<TPayload> {
     const parsed = event.definition.schema.safeParse(event.payload);
     if (!parsed.success) {
       throw new EventValidationError(event.definition.type, parsed.error.message);
     }
     const context = currentContext();
+    const causationId =
+      event.causationId !== undefined ? event.causationId : (context?.causationId ?? null);
     const envelope: EventEnvelope<TPayload> = {
-      eventId: event.eventId ?? randomUUID(),
+      eventId: event.eventId ?? this.derivedId(event, causationId, manager),
       type: event.definition.type,
       version: event.definition.version,
       occurredAt: (event.occurredAt ?? new Date()).toISOString(),
       correlationId: event.correlationId ?? context?.correlationId ?? newCorrelationId(),
-      causationId:
-        event.causationId !== undefined ? event.causationId : (context?.causationId ?? null),
+      causationId,
       key: event.key,
       producer: this.producer,
       payload: parsed.data as TPayload,
@@ -67,7 +94,7 @@ export class OutboxWriter {
     manager: EntityManager,
     event: NewEvent<TPayload>,
   ): Promise<EventEnvelope<TPayload>> {
-    const envelope = this.build(event);
+    const envelope = this.build(event, manager);
     await manager.query(
       `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope) VALUES ($1, $2, $3, $4, $5)`,
       [
@@ -88,7 +115,7 @@ export class OutboxWriter {
     events: readonly NewEvent<unknown>[],
   ): Promise<EventEnvelope<unknown>[]> {
     if (events.length === 0) return [];
-    const envelopes = events.map((event) => this.build(event));
+    const envelopes = events.map((event) => this.build(event, manager));
     await manager.query(
       `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
@@ -102,5 +129,24 @@ export class OutboxWriter {
     );
     markAppended(manager);
     return envelopes;
+  }
+
+  /** Derived from the causing event inside a handler's transaction; random otherwise. */
+  private derivedId(
+    event: NewEvent<unknown>,
+    causationId: string | null,
+    manager: EntityManager | undefined,
+  ): string {
+    const data = manager?.queryRunner?.data;
+    if (!causationId || !data) return randomUUID();
+    const counts = (data[DerivedCounts] ??= new Map<string, number>()) as Map<string, number>;
+    // Two handlers of one service may handle the same event: each derives its own ids.
+    const handler =
+      typeof data[HandlerInTransaction] === 'string' ? data[HandlerInTransaction] : '';
+    const source = `${this.producer}/${handler}`;
+    const slot = `${causationId}\u0000${event.definition.type}\u0000${event.key}`;
+    const ordinal = counts.get(slot) ?? 0;
+    counts.set(slot, ordinal + 1);
+    return derivedEventId(source, causationId, event.definition.type, event.key, ordinal);
   }
 }
