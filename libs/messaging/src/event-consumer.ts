@@ -220,7 +220,14 @@ export class EventConsumer {
 
   /** Whether this consumer has a handler for an event type (any version). */
   handles(type: string): boolean {
-    return [...this.handlers.values()].some((h) => h.definition.type === type);
+    return this.topicsOf(type).length > 0;
+  }
+
+  /** The topics this consumer reads events of a type from. */
+  topicsOf(type: string): string[] {
+    return [...this.handlers.values()]
+      .filter((h) => h.definition.type === type)
+      .map((h) => h.definition.topic);
   }
 
   /** Records the event id and applies the handler in one transaction. False: already applied. */

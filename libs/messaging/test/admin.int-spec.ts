@@ -264,6 +264,12 @@ describe('admin replay, dead letters and audit on a real broker and PostgreSQL',
       (await admin('POST', '/replays', { aggregateId: 'agg-3', dryRun: true }, key())).body.id,
     );
     expect(byAggregate.result.counts).toMatchObject({ 'already-applied': 1, ignored: 2 });
+    // An event type selects the topics that carry it.
+    const byType = await finished(
+      (await admin('POST', '/replays', { eventTypes: ['test.happened'], dryRun: true }, key())).body
+        .id,
+    );
+    expect(byType.selection).toMatchObject({ topics: [topic], eventTypes: ['test.happened'] });
     const future = await finished(
       (await admin('POST', '/replays', { from: '2999-01-01T00:00:00Z' }, key())).body.id,
     );

@@ -108,7 +108,21 @@ export class ReplayService implements OnApplicationBootstrap {
       'dryRun',
     ]);
     const available = this.inputTopics();
-    const topics = optionalStringList(body, 'topics') ?? available;
+    const eventTypes = optionalStringList(body, 'eventTypes');
+    const unhandled = eventTypes?.find((type) => !this.consumers().some((c) => c.handles(type)));
+    if (unhandled !== undefined) {
+      throw invalidField('eventTypes', `${this.service} has no handler for "${unhandled}"`);
+    }
+    // Event types narrow the topics read, unless topics are given.
+    const topics =
+      optionalStringList(body, 'topics') ??
+      (eventTypes
+        ? [
+            ...new Set(
+              eventTypes.flatMap((type) => this.consumers().flatMap((c) => c.topicsOf(type))),
+            ),
+          ]
+        : available);
     const unknownTopic = topics.find((t) => !available.includes(t));
     if (unknownTopic !== undefined) {
       throw invalidField(
@@ -131,11 +145,6 @@ export class ReplayService implements OnApplicationBootstrap {
     const toOffset = optionalOffset(body, 'toOffset');
     if (fromOffset !== undefined && toOffset !== undefined && toOffset < fromOffset) {
       throw invalidField('toOffset', 'must not be before fromOffset');
-    }
-    const eventTypes = optionalStringList(body, 'eventTypes');
-    const unhandled = eventTypes?.find((type) => !this.consumers().some((c) => c.handles(type)));
-    if (unhandled !== undefined) {
-      throw invalidField('eventTypes', `${this.service} has no handler for "${unhandled}"`);
     }
     const selection: ReplaySelection = {
       topics: [...topics].sort(),
