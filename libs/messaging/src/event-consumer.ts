@@ -26,6 +26,12 @@ export interface EventConsumerOptions {
   readonly maxRetries: number;
   /** Backoff before retry n is retryBackoffMs × 2^(n−1). */
   readonly retryBackoffMs: number;
+  /**
+   * Up to this many consecutive events of a partition are applied in one transaction (one commit)
+   * when they all succeed; when one fails, that group is applied again one event per transaction,
+   * with retries and the DLQ as usual. 1 applies every event on its own.
+   */
+  readonly batchSizeMax?: number;
 }
 
 /** Test seams for fault-injection tests; production passes none. */
@@ -104,14 +110,81 @@ export class EventConsumer {
   async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeat = () => payload.heartbeat();
-    for (const message of batch.messages) {
+    const size = Math.max(1, this.options.batchSizeMax ?? 1);
+    for (let start = 0; start < batch.messages.length; start += size) {
       if (!payload.isRunning() || payload.isStale()) break;
-      const outcome = await this.consume(batch.topic, batch.partition, message, heartbeat);
-      this.metrics?.eventsConsumed.inc({ topic: batch.topic, outcome });
-      payload.resolveOffset(message.offset);
-      await payload.commitOffsetsIfNecessary();
-      await heartbeat();
+      const group = batch.messages.slice(start, start + size);
+      const together =
+        group.length > 1 ? await this.consumeTogether(batch.topic, batch.partition, group) : null;
+      if (together) {
+        for (const outcome of together) {
+          this.metrics?.eventsConsumed.inc({ topic: batch.topic, outcome });
+        }
+        payload.resolveOffset((group.at(-1) as KafkaMessage).offset);
+        await payload.commitOffsetsIfNecessary();
+        await heartbeat();
+        continue;
+      }
+      for (const message of group) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        const outcome = await this.consume(batch.topic, batch.partition, message, heartbeat);
+        this.metrics?.eventsConsumed.inc({ topic: batch.topic, outcome });
+        payload.resolveOffset(message.offset);
+        await payload.commitOffsetsIfNecessary();
+        await heartbeat();
+      }
     }
+  }
+
+  /**
+   * Applies consecutive events of one partition in one transaction, each with its inbox row.
+   * Null (nothing committed) when any record is invalid or any handler fails: the caller then
+   * applies them one by one, which retries, dead-letters and keeps their order.
+   */
+  private async consumeTogether(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<ConsumeOutcome[] | null> {
+    const decoded: { message: KafkaMessage; envelope: EventEnvelope; handler?: EventHandler }[] =
+      [];
+    for (const message of messages) {
+      try {
+        const envelope = this.decode(message);
+        const handler = this.handlers.get(`${envelope.type}@v${envelope.version}`);
+        decoded.push({ message, envelope, ...(handler ? { handler } : {}) });
+      } catch {
+        return null;
+      }
+    }
+    let outcomes: ConsumeOutcome[];
+    try {
+      outcomes = await this.dataSource.transaction(async (manager) => {
+        const done: ConsumeOutcome[] = [];
+        for (const { message, envelope, handler } of decoded) {
+          if (!handler) {
+            done.push('ignored');
+            continue;
+          }
+          const context = { correlationId: envelope.correlationId, causationId: envelope.eventId };
+          const applied = await runWithContext(context, () =>
+            this.applyIn(manager, handler, envelope, topic, partition, message.offset),
+          );
+          done.push(applied ? 'processed' : 'duplicate');
+        }
+        return done;
+      });
+    } catch (error) {
+      this.logger.debug(
+        { topic, partition, events: messages.length, err: error },
+        'a group of events failed together; applying them one by one',
+      );
+      return null;
+    }
+    for (const [index, { envelope }] of decoded.entries()) {
+      if (outcomes[index] === 'processed') await this.faults.afterCommitBeforeAck?.(envelope);
+    }
+    return outcomes;
   }
 
   /** Runs one consumer until it is disconnected. */
@@ -238,21 +311,33 @@ export class EventConsumer {
     partition: number,
     offset: string,
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      if (manager.queryRunner) {
-        (manager.queryRunner.data as Record<string, unknown>)[HandlerInTransaction] = handler.name;
-      }
-      const inserted = await manager.query<unknown[]>(
-        `INSERT INTO inbox (handler, event_id, event_type, topic, partition, "offset")
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (handler, event_id) DO NOTHING
-         RETURNING event_id`,
-        [handler.name, envelope.eventId, envelope.type, topic, partition, offset],
-      );
-      if (inserted.length === 0) return false;
-      await handler.handle(envelope, manager);
-      return true;
-    });
+    return this.dataSource.transaction((manager) =>
+      this.applyIn(manager, handler, envelope, topic, partition, offset),
+    );
+  }
+
+  /** Records the event id and applies the handler inside the caller's transaction. */
+  private async applyIn(
+    manager: EntityManager,
+    handler: EventHandler,
+    envelope: EventEnvelope,
+    topic: string,
+    partition: number,
+    offset: string,
+  ): Promise<boolean> {
+    if (manager.queryRunner) {
+      (manager.queryRunner.data as Record<string, unknown>)[HandlerInTransaction] = handler.name;
+    }
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO inbox (handler, event_id, event_type, topic, partition, "offset")
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (handler, event_id) DO NOTHING
+       RETURNING event_id`,
+      [handler.name, envelope.eventId, envelope.type, topic, partition, offset],
+    );
+    if (inserted.length === 0) return false;
+    await handler.handle(envelope, manager);
+    return true;
   }
 
   private decode(message: KafkaMessage): EventEnvelope {

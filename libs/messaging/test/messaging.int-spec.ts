@@ -269,6 +269,42 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[1]);
   });
 
+  it('applies consecutive events in one transaction, and a poison among them falls back to one by one', async () => {
+    const topic = await freshTopic(kafka, 'grouped', 1);
+    const definition = testEventDefinition(topic);
+    const events = Array.from({ length: 30 }, (_, i) =>
+      writer.build({ definition, key: 'same-key', payload: { n: i + 1 } }),
+    );
+    await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
+    const handler = { ...effectsHandler((n) => n === 17), definition };
+    const kafkaRuntime = runtime();
+    kafkaRuntime.addConsumer(
+      new EventConsumer(
+        dataSource,
+        testCatalog(topic),
+        kafkaRuntime.producer,
+        quietLogger,
+        { groupId: `g-${randomUUID()}`, maxRetries: 1, retryBackoffMs: 20, batchSizeMax: 10 },
+        [handler],
+      ),
+    );
+    kafkaRuntime.start();
+    const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
+    await waitFor('the last event applied', async () =>
+      (await effectsFor(dataSource, events[29]!.eventId)) === 1 ? true : undefined,
+    );
+    for (const [index, event] of events.entries()) {
+      expect({ n: index + 1, effects: await effectsFor(dataSource, event.eventId) }).toEqual({
+        n: index + 1,
+        effects: index + 1 === 17 ? 0 : 1,
+      });
+    }
+    expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[16]);
+    // Groups of ten: 1–10 and 21–30 together (one call each); 11–20 once together (failed at 17,
+    // rolled back), then one by one: 11–16 and 18–20 once more, 17 twice more (first try and retry).
+    expect(handler.calls).toBe(10 + 7 + (6 + 2 + 3) + 10);
+  });
+
   it('envelope that fails schema validation goes to the DLQ with the validation error, without retries', async () => {
     const topic = await freshTopic(kafka, 'invalid', 1);
     const definition = testEventDefinition(topic);

@@ -105,6 +105,8 @@ export const serviceEnvShape = {
   // other topic catches up (8 retries from 200 ms wait about 50 s in all) before the DLQ.
   CONSUMER_MAX_RETRIES: env.int(0, 20).default(8),
   CONSUMER_RETRY_BACKOFF_MS: env.int(0, 60_000).default(200),
+  /** Consecutive events of a partition applied in one transaction when all succeed (1: one each). */
+  CONSUMER_BATCH_SIZE_MAX: env.int(1, 1_000).default(50),
   /** Admin replays and re-drives apply at most this many events per second (0: no limit), so live traffic keeps its latency. */
   REPLAY_MAX_EVENTS_PER_SECOND: env.int(0, 1_000_000).default(2000),
   CONSUMER_PARTITIONS_CONCURRENCY_MAX: env.int(1, 64).default(3),
