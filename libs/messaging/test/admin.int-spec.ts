@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { EventEnvelope } from '@credit/contracts';
 import { PlatformModule, type TestApp, serviceEnvShape, startTestApp } from '@credit/platform';
 import { CreateAdminTables1764900000000 } from '../src/admin/admin-tables.migration';
+import { planRanges, rangeSize, readRanges } from '../src/admin/topic-reader';
 import type { EventHandler } from '../src/event-consumer';
 import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migration';
 import { MessagingModule } from '../src/messaging.module';
@@ -324,6 +325,32 @@ describe('admin replay, dead letters and audit on a real broker and PostgreSQL',
     expect(report.status).toBe('cancelled');
     expect(report.result.done).toBeLessThan(report.result.total);
     expect((await admin('POST', `/replays/${started.body.id}/cancel`)).status).toBe(409);
+  });
+
+  it('reads a range that spans many fetches once, record by record, and ends', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ranges = await planRanges(admin, { topics: [topic] });
+      const seen: string[] = [];
+      // 1 KiB per fetch: a few records per batch, so the read must move from batch to batch.
+      await readRanges(
+        kafka,
+        `admin-test-reader-${Date.now()}`,
+        ranges,
+        (_t, _p, message) => {
+          seen.push(message.offset);
+        },
+        { stopped: () => false },
+        { maxBytesPerPartition: 1024 },
+      );
+      expect(seen).toEqual(
+        Array.from({ length: rangeSize(ranges) }, (_, i) => String(Number(ranges[0]!.start) + i)),
+      );
+      expect(seen.length).toBeGreaterThan(100);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('keeps an audit of every admin action: who, what selection, dry run or not, result counts', async () => {

@@ -76,6 +76,7 @@ export async function readRanges(
   ranges: readonly PartitionRange[],
   onRecord: (topic: string, partition: number, message: KafkaMessage) => Promise<void> | void,
   control: ReadControl,
+  options: { maxBytesPerPartition?: number } = {},
 ): Promise<void> {
   const pending = new Map<string, PartitionRange>();
   for (const range of ranges) {
@@ -88,6 +89,7 @@ export async function readRanges(
     allowAutoTopicCreation: false,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
+    ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
   });
   let finish: () => void = () => undefined;
   let fail: (error: Error) => void = () => undefined;
@@ -113,9 +115,10 @@ export async function readRanges(
         for (const message of batch.messages) {
           if (!payload.isRunning() || payload.isStale() || control.stopped()) break;
           const offset = BigInt(message.offset);
-          if (offset < range.start) continue;
           if (offset >= range.end) break;
-          await onRecord(batch.topic, batch.partition, message);
+          if (offset >= range.start) await onRecord(batch.topic, batch.partition, message);
+          // The next fetch starts after the last resolved offset: unresolved, a batch comes back.
+          payload.resolveOffset(message.offset);
           if (offset + 1n >= range.end) {
             pending.delete(key);
             break;
