@@ -180,6 +180,30 @@ describe('disbursement service on real PostgreSQL and Kafka', () => {
     ]);
   });
 
+  it('pays many approved cash loans at once, several in flight, each exactly once', async () => {
+    const payloads = Array.from({ length: 24 }, (_, i) => decided('cash-loan', `${1000 + i}.00`));
+    await publish(payloads);
+    const loanIds = payloads.map((p) => `L-${p.applicationId}`);
+    await waitFor('every payout', async () => {
+      const [row] = await app.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM disbursements WHERE loan_id = ANY($1) AND state = 'disbursed'`,
+        [loanIds],
+      );
+      return row?.n === loanIds.length ? true : undefined;
+    });
+    const payouts = await app.dataSource.query<{ payout_id: string; n: number }[]>(
+      `SELECT payout_id, count(*)::int AS n FROM rail_payouts WHERE payout_id = ANY($1) GROUP BY payout_id`,
+      [loanIds.map((id) => `payout:${id}`)],
+    );
+    expect(payouts).toHaveLength(loanIds.length);
+    expect(payouts.every((p) => p.n === 1)).toBe(true);
+    const disbursed = await app.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM outbox WHERE message_key = ANY($1) AND event_type = 'loan.disbursed'`,
+      [loanIds],
+    );
+    expect(disbursed[0]?.n).toBe(loanIds.length);
+  });
+
   it('a payout the bank declines fails the disbursement and announces it; nothing is disbursed', async () => {
     const payload = decided('cash-loan', '4040.40');
     await publish([payload]);

@@ -21,6 +21,8 @@ export const disbursementEnvSchema = z.object({
   PAYOUT_ATTEMPTS_MAX: env.int(1, 100).default(8),
   PAYOUT_BACKOFF_MS: env.int(10, 600_000).default(500),
   PAYOUT_POLL_INTERVAL_MS: env.int(10, 60_000).default(200),
+  /** Payouts in flight at once (each in its own transaction). */
+  PAYOUT_CONCURRENCY: env.int(1, 64).default(4),
   /** The ledger, for the hold that reserves a draw on its credit line (unset: no line holds). */
   LEDGER_URL: env.url(['http', 'https']).optional(),
   /** Settle merchants for yesterday automatically. */

@@ -21,7 +21,8 @@ export const PAYMENT_RAIL = Symbol('PAYMENT_RAIL');
 export const LEDGER_HOLDS = Symbol('LEDGER_HOLDS');
 
 /** Disbursements paid per worker pass at most, and merchants settled per batch at most. */
-export const PayoutBatchMax = 20;
+/** Payouts one pass handles at most before the worker looks again (a pass never runs forever). */
+export const PayoutPassMax = 1_000;
 export const SettlementMerchantsMax = 500;
 
 interface DisbursementRow {
@@ -54,6 +55,8 @@ const todayUtc = () => new Date().toISOString().slice(0, 10);
 export interface PayoutPolicy {
   readonly attemptsMax: number;
   readonly backoffMs: number;
+  /** Payouts in flight at once, each in its own transaction. */
+  readonly concurrency: number;
 }
 
 /**
@@ -144,57 +147,69 @@ export class DisbursementsService {
     await this.history(manager, loanId, 'paying', 'payout to the customer queued');
   }
 
-  /** One pass of the payout worker: pays due cash loans through the rail. Returns how many were handled. */
+  /**
+   * One pass of the payout worker: pays every due cash loan through the rail, `concurrency` at a
+   * time, each in its own transaction (`FOR UPDATE SKIP LOCKED`: the slots, and other instances,
+   * never take the same loan). Returns how many were handled.
+   */
   async payDue(policy: PayoutPolicy): Promise<number> {
+    let handled = 0;
+    const slot = async () => {
+      while (handled < PayoutPassMax && (await this.payOne(policy))) handled += 1;
+    };
+    await Promise.all(Array.from({ length: Math.max(1, policy.concurrency) }, slot));
+    return handled;
+  }
+
+  /** Pays the next due loan, if any, in one transaction. False when none is due. */
+  private async payOne(policy: PayoutPolicy): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const due = await manager.query<DisbursementRow[]>(
+      const [row] = await manager.query<DisbursementRow[]>(
         `SELECT ${Columns} FROM disbursements WHERE state = 'paying' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [PayoutBatchMax],
+          ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
       );
-      for (const row of due) {
-        const amount = Money.of(row.principal, row.currency);
-        let outcome: Awaited<ReturnType<PaymentRail['pay']>>;
-        let error: string | null = null;
-        try {
-          outcome = await this.rail.pay({
-            payoutId: `payout:${row.loan_id}`,
-            payee: `customer:${row.customer_id}`,
-            amount,
-          });
-        } catch (failure) {
-          outcome = 'pending';
-          error = failure instanceof Error ? failure.message : String(failure);
-        }
-        const attempts = row.attempts + 1;
-        if (outcome === 'succeeded') {
-          await this.markDisbursed(
-            manager,
-            { ...row, attempts },
-            `paid to customer:${row.customer_id} (attempt ${attempts})`,
-          );
-        } else if (outcome === 'failed' || attempts >= policy.attemptsMax) {
-          const reason =
-            outcome === 'failed'
-              ? 'the bank declined the payout'
-              : `no confirmation after ${attempts} attempts${error ? `: ${error}` : ''}`;
-          await this.markFailed(manager, row, reason);
-        } else {
-          const delayMs = policy.backoffMs * 2 ** Math.min(attempts - 1, 10);
-          await manager.query(
-            `UPDATE disbursements SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval
-              WHERE loan_id = $1`,
-            [row.loan_id, attempts, error ?? "awaiting the bank's confirmation", String(delayMs)],
-          );
-          await this.history(
-            manager,
-            row.loan_id,
-            'paying',
-            `attempt ${attempts}: ${error ?? 'pending at the bank'}; retry in ${delayMs} ms`,
-          );
-        }
+      if (!row) return false;
+      const amount = Money.of(row.principal, row.currency);
+      let outcome: Awaited<ReturnType<PaymentRail['pay']>>;
+      let error: string | null = null;
+      try {
+        outcome = await this.rail.pay({
+          payoutId: `payout:${row.loan_id}`,
+          payee: `customer:${row.customer_id}`,
+          amount,
+        });
+      } catch (failure) {
+        outcome = 'pending';
+        error = failure instanceof Error ? failure.message : String(failure);
       }
-      return due.length;
+      const attempts = row.attempts + 1;
+      if (outcome === 'succeeded') {
+        await this.markDisbursed(
+          manager,
+          { ...row, attempts },
+          `paid to customer:${row.customer_id} (attempt ${attempts})`,
+        );
+      } else if (outcome === 'failed' || attempts >= policy.attemptsMax) {
+        const reason =
+          outcome === 'failed'
+            ? 'the bank declined the payout'
+            : `no confirmation after ${attempts} attempts${error ? `: ${error}` : ''}`;
+        await this.markFailed(manager, row, reason);
+      } else {
+        const delayMs = policy.backoffMs * 2 ** Math.min(attempts - 1, 10);
+        await manager.query(
+          `UPDATE disbursements SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval
+            WHERE loan_id = $1`,
+          [row.loan_id, attempts, error ?? "awaiting the bank's confirmation", String(delayMs)],
+        );
+        await this.history(
+          manager,
+          row.loan_id,
+          'paying',
+          `attempt ${attempts}: ${error ?? 'pending at the bank'}; retry in ${delayMs} ms`,
+        );
+      }
+      return true;
     });
   }
 

@@ -28,6 +28,7 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
         .payDue({
           attemptsMax: this.config.PAYOUT_ATTEMPTS_MAX,
           backoffMs: this.config.PAYOUT_BACKOFF_MS,
+          concurrency: this.config.PAYOUT_CONCURRENCY,
         })
         .catch((error: unknown) =>
           this.logger.warn({ err: error }, 'payout pass failed; retrying next interval'),
