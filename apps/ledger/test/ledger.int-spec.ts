@@ -3,6 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { InterestAccruedV1, LoanDisbursedV1, RepaymentAllocatedV1 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type LedgerHarness, startLedger } from './harness';
+import { AccountDirectory } from '../src/infrastructure/account-directory';
 
 const cny = (amount: string) => ({ amount, currency: 'CNY' });
 const line = (account: string, side: 'debit' | 'credit', amount: string) => ({
@@ -390,6 +391,24 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
     expect(before).toBe('0.00');
     expect((await balanceOf('income:penalty')).balance).toBe('-60.60');
     expect((await balanceOf('assets:receivable:penalty:HOT-0')).balance).toBe('20.20');
+  });
+
+  it('an account created by a transaction that rolls back is not remembered: the next one creates it again', async () => {
+    const directory = ledger.app.get(AccountDirectory);
+    const id = `assets:receivable:interest:L-rollback-${Date.now()}`;
+    await expect(
+      ledger.dataSource.transaction(async (manager) => {
+        await directory.resolve(manager, [id]); // creates it, uncommitted
+        await directory.resolve(manager, [id]); // reads its own uncommitted row
+        throw new Error('the group of events failed');
+      }),
+    ).rejects.toThrow('the group of events failed');
+    await ledger.dataSource.transaction((manager) => directory.resolve(manager, [id]));
+    const rows = await ledger.dataSource.query<{ n: number }[]>(
+      `SELECT (SELECT count(*)::int FROM accounts WHERE id = $1) + (SELECT count(*)::int FROM balances WHERE account_id = $1) AS n`,
+      [id],
+    );
+    expect(rows[0]?.n).toBe(2);
   });
 
   it('the trial balance sums to zero per currency', async () => {

@@ -68,17 +68,23 @@ export class AccountDirectory {
       for (let length = 2; length < segments.length; length++)
         prefixes.add(segments.slice(0, length).join(':'));
     }
-    const rows = await manager.query<AccountRow[]>(
-      `SELECT ${AccountColumns} FROM accounts WHERE id = ANY($1)`,
+    // `own`: created by this very transaction, which may still roll back (a group of events that
+    // fails together): such an account must not be cached, or another transaction would find it in
+    // the cache after the rollback and post to an account that does not exist.
+    const rows = await manager.query<(AccountRow & { own: boolean })[]>(
+      `SELECT ${AccountColumns},
+              xmin::text::bigint = coalesce(pg_current_xact_id_if_assigned()::text::bigint % 4294967296, -1) AS own
+         FROM accounts WHERE id = ANY($1)`,
       [[...prefixes]],
     );
     const known = new Map(rows.map((row) => [row.id, accountFromRow(row)]));
+    const uncommitted = new Set(rows.filter((row) => row.own).map((row) => row.id));
     const toCreate: Account[] = [];
     for (const id of missing) {
       const account = known.get(id);
       if (account) {
         found.set(id, account);
-        this.remember(id, account);
+        if (!uncommitted.has(id)) this.remember(id, account);
         continue;
       }
       const template = templateFor(id, (candidate) => known.get(candidate));
