@@ -99,6 +99,11 @@ export class KafkaRuntime {
     return this.eventConsumers;
   }
 
+  /** Every topic this service's consumers read, sorted. */
+  inputTopics(): string[] {
+    return [...new Set(this.eventConsumers.flatMap((c) => c.topics()))].sort();
+  }
+
   isProducerReady(): boolean {
     return this.producerConnected;
   }

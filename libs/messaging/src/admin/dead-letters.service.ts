@@ -205,7 +205,7 @@ export class DeadLetterService {
 
   private topicAndType(body: Record<string, unknown>): { topic?: string; type?: string } {
     const topic = optionalString(body, 'topic');
-    const inputs = [...new Set(this.runtime.eventConsumerList().flatMap((c) => c.topics()))];
+    const inputs = this.runtime.inputTopics();
     if (topic !== undefined && !inputs.includes(topic)) {
       throw invalidField('topic', `"${topic}" is not an input topic of ${this.service}`);
     }
@@ -216,7 +216,7 @@ export class DeadLetterService {
   /** Reads this service's dead letters from the DLQ topics and joins their resolutions. */
   private async read(filter: DeadLetterFilter): Promise<Letter[]> {
     const groups = new Set(this.runtime.eventConsumerList().map((c) => c.groupId));
-    const inputs = [...new Set(this.runtime.eventConsumerList().flatMap((c) => c.topics()))];
+    const inputs = this.runtime.inputTopics();
     const topics = (filter.topic ? [filter.topic] : inputs).map(dlqTopicOf);
     const admin = await this.runtime.connectedAdmin();
     const ranges = await planRanges(admin, { topics });

@@ -90,7 +90,7 @@ export class ReplayService implements OnApplicationBootstrap {
 
   /** The topics this service consumes: what a replay may select. */
   inputTopics(): string[] {
-    return [...new Set(this.consumers().flatMap((c) => c.topics()))].sort();
+    return this.runtime.inputTopics();
   }
 
   /** Validates the request body into a selection; 400 naming the field otherwise. */
