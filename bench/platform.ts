@@ -15,6 +15,7 @@ import {
   withClient,
   workDir,
 } from './support';
+import { applicant as e2eApplicant, cny } from '../tests/support/platform-api';
 
 /** The bench platform: the five services on 3201–3205, databases credit_bench_<service>. */
 export const BenchPortOffset = 200;
@@ -30,38 +31,11 @@ const urlOf = (service: Service) => `http://127.0.0.1:${basePorts[service] + Ben
 const databaseOf = (service: Service) => `credit_bench_${service}`;
 const customerKey = () => process.env.CUSTOMER_API_KEY ?? 'dev-customer-key-0000000000000001';
 
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
+/** The applicant the scorecard approves, as the e2e tests send it, under the bench's own name. */
+const applicant = (nationalId: string) => ({ ...e2eApplicant(nationalId), name: 'Bench Customer' });
 
-/** The applicant profile the scorecard approves (tests/e2e/lifecycle.e2e-spec.ts). */
-const scoredApplicant = {
-  age: 40,
-  monthlyIncome: cny('30000.00'),
-  monthlyDebtPayments: cny('0.00'),
-  profile: {
-    checkingStatus: 'no checking',
-    creditHistory: 'critical/other existing credit',
-    purpose: 'radio/tv',
-    savingsStatus: '>=1000',
-    employmentSince: '>=7',
-    installmentRatePercent: 2,
-    otherParties: 'none',
-    residenceSince: 4,
-    propertyMagnitude: 'real estate',
-    otherPaymentPlans: 'none',
-    housing: 'own',
-    existingCredits: 1,
-    job: 'skilled',
-    dependents: 1,
-    ownTelephone: 'yes',
-  },
-};
-
-const applicant = (nationalId: string) => ({
-  name: 'Bench Customer',
-  nationalId,
-  phone: '+8613800138000',
-  ...scoredApplicant,
-});
+/** The scored part alone (what POST /v1/score takes): no name, national id or phone. */
+const { name: _name, nationalId: _id, phone: _phone, ...scoredApplicant } = e2eApplicant('-');
 
 async function post(
   service: Service,
