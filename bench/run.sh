@@ -16,7 +16,7 @@ export KAFKA_CONTROLLER_PORT="${BENCH_KAFKA_CONTROLLER_PORT:-29093}"
 export KAFKA_DATA_DIR="${BENCH_KAFKA_DATA_DIR:-${HOME:-/root}/.cache/credit-platform/kafka-bench-data}"
 export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
 export LOG_LEVEL="${BENCH_SERVICE_LOG_LEVEL:-warn}"
-BENCH_PORT_OFFSET=200
+BENCH_PORT_OFFSET="${BENCH_PORT_OFFSET:-200}"
 export REPAYMENT_URL="http://127.0.0.1:$((SERVICE_PORT[repayment] + BENCH_PORT_OFFSET))"
 export LEDGER_URL="http://127.0.0.1:$((SERVICE_PORT[ledger] + BENCH_PORT_OFFSET))"
 # No background jobs during the measurements; the simulated bank pays every draw.
