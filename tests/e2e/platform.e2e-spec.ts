@@ -111,11 +111,15 @@ describe('platform foundation through public APIs', () => {
     try {
       const topics = await admin.listTopics();
       const domain = [
-        'application.submitted',
-        'application.decided',
-        'loan.disbursed',
-        'repayment.allocated',
+        'application.events',
+        'loan.events',
+        'merchant.events',
+        'ledger.events',
+        'repayment.changelog',
       ];
+      // The per-event-type topics of the first design are gone: one topic per aggregate stream.
+      expect(topics).not.toContain('loan.disbursed');
+      expect(topics).not.toContain('repayment.allocated');
       for (const topic of domain) {
         expect(topics).toContain(topic);
         expect(topics).toContain(`${topic}.dlq`);

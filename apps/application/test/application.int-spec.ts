@@ -131,7 +131,7 @@ async function publish(...envelopes: ReturnType<typeof decided>[]): Promise<void
   await producer.connect();
   try {
     await producer.send({
-      topic: Topics.applicationDecided,
+      topic: Topics.applicationEvents,
       acks: -1,
       messages: envelopes.map(recordOf),
     });
@@ -413,7 +413,7 @@ describe('application service on real PostgreSQL and Kafka', () => {
       { decision: 'declined' },
     );
     const overturn = decided(line, { decision: 'declined' });
-    const dlq = await readTopic(dlqTopicOf(Topics.applicationDecided));
+    const dlq = await readTopic(dlqTopicOf(Topics.applicationEvents));
     try {
       await publish(unknown, overturn);
       const letterOf = (eventId: string) =>
@@ -525,7 +525,7 @@ describe('personal data never appears in logs or Kafka messages (the real servic
   it('logs at debug level and publishes application.submitted without name, national ID or phone', async () => {
     const p = person();
     const other = person();
-    const submitted = await readTopic(Topics.applicationSubmitted);
+    const submitted = await readTopic(Topics.applicationEvents);
     try {
       const lineApp = await call(
         'POST',

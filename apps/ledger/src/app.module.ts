@@ -30,31 +30,13 @@ import { TrialBalanceService } from './trial-balance/trial-balance.service';
 /** The consumer group of the live posting path. */
 export const LedgerConsumerGroup = 'ledger';
 
-/**
- * Events that settle or write off what other events put on the books. The ledger may receive one
- * before the events it settles (they travel on other topics) and then retries it until they are
- * posted. A consumer waits for a retrying batch before it fetches again, so these are consumed by
- * their own group (`<group>-settlements`): a waiting repayment never holds up the accruals, fees
- * and disbursements it waits for. The inbox key is the handler's, so an event posts once however
- * many groups deliver it.
- */
-export const SettlingEventTypes: ReadonlySet<string> = new Set([
-  'repayment.allocated',
-  'loan.charged-off',
-  'recovery.received',
-  'merchant.settled',
-]);
-
 @Module({})
 export class LedgerModule {
   static register(config: LedgerConfig, logger: Logger): DynamicModule {
     const posted = postedEventDefinitions();
-    const booking = [
-      ...posted.filter((d) => !SettlingEventTypes.has(d.type)).map(postingHandler),
-      CreditLineOpenedHandler,
-    ];
-    const settling = posted.filter((d) => SettlingEventTypes.has(d.type)).map(postingHandler);
-    const handlers = [...booking, ...settling];
+    // One group: a loan's events share one topic and partition, so a settling event (a repayment,
+    // a charge-off) always arrives after the accruals it settles.
+    const handlers = [...posted.map(postingHandler), CreditLineOpenedHandler];
     const groupId = config.KAFKA_CONSUMER_GROUP ?? LedgerConsumerGroup;
     return {
       module: LedgerModule,
@@ -67,10 +49,7 @@ export class LedgerModule {
         }),
         MessagingModule.forRoot({
           catalog: platformEventCatalog(),
-          consumers: [
-            { groupId, handlers: booking },
-            { groupId: `${groupId}-settlements`, handlers: settling },
-          ],
+          consumers: [{ groupId, handlers }],
         }),
       ],
       controllers: [

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { InterestAccruedV1, LoanDisbursedV1, RepaymentAllocatedV1 } from '@credit/contracts';
+import {
+  InterestAccruedV1,
+  LoanDisbursedV1,
+  RepaymentAllocatedV1,
+  Topics,
+} from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type LedgerHarness, startLedger } from './harness';
 import { AccountDirectory } from '../src/infrastructure/account-directory';
@@ -518,9 +523,9 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       expect(posted).toEqual([{ event_type: 'ledger.entry.posted' }]);
     });
 
-    it('posts a repayment that arrives before the accrual it settles once the accrual is posted', async () => {
-      // The repayment travels on its own topic and may overtake the interest it pays; while it is
-      // retried, the ledger must go on consuming the accrual, or the repayment is dead-lettered.
+    it("posts a loan's disbursement, accrual and repayment in the order they happened", async () => {
+      // One loan's events share one topic and partition (keyed by loan id): the repayment, sent
+      // right behind the interest it pays, can never overtake it, so it posts on the first try.
       const suffix = randomUUID().slice(0, 8);
       const loanId = `L-${suffix}`;
       const customerId = `C-${suffix}`;
@@ -576,21 +581,28 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       const entriesOf = async (eventId: string) =>
         (await ledger.request('GET', `/v1/entries?sourceEventId=${eventId}`)).body
           .entries as unknown[];
+      expect(
+        new Set([LoanDisbursedV1.topic, InterestAccruedV1.topic, RepaymentAllocatedV1.topic]),
+      ).toEqual(new Set([Topics.loanEvents]));
       const producer = kafka.producer();
       await producer.connect();
-      await producer.send({ topic: LoanDisbursedV1.topic, messages: [recordOf(disbursed)] });
-      await waitFor('the disbursement posted', async () =>
-        (await entriesOf(disbursed.eventId)).length === 1 ? true : undefined,
-      );
-      await producer.send({ topic: RepaymentAllocatedV1.topic, messages: [recordOf(repaid)] });
-      await new Promise((resolve) => setTimeout(resolve, 500)); // the repayment is being retried
-      await producer.send({ topic: InterestAccruedV1.topic, messages: [recordOf(accrued)] });
+      await producer.send({
+        topic: Topics.loanEvents,
+        messages: [recordOf(disbursed), recordOf(accrued), recordOf(repaid)],
+      });
       await producer.disconnect();
-      await waitFor(
-        'the repayment posted after the accrual',
-        async () => ((await entriesOf(repaid.eventId)).length === 1 ? true : undefined),
-        15_000,
+      await waitFor('the repayment posted after the accrual', async () =>
+        (await entriesOf(repaid.eventId)).length === 1 ? true : undefined,
       );
+      const [repaidEntry] = await ledger.dataSource.query<{ seq: string }[]>(
+        `SELECT seq FROM journal_entries WHERE source_event_id = $1`,
+        [repaid.eventId],
+      );
+      const [accruedEntry] = await ledger.dataSource.query<{ seq: string }[]>(
+        `SELECT seq FROM journal_entries WHERE source_event_id = $1`,
+        [accrued.eventId],
+      );
+      expect(BigInt(repaidEntry!.seq)).toBeGreaterThan(BigInt(accruedEntry!.seq));
       expect((await balanceOf(`assets:receivable:interest:${loanId}`)).balance).toBe('0.00');
       expect((await balanceOf(`assets:loans:principal:${loanId}`)).balance).toBe('900.00');
     });
@@ -621,7 +633,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       await producer.send({ topic: RepaymentAllocatedV1.topic, messages: [recordOf(orphan)] });
       await producer.disconnect();
       const consumer = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}` });
-      const dead: { eventId?: string; error?: string }[] = [];
+      const dead: { eventId?: string; error?: string; attempts?: string }[] = [];
       await consumer.connect();
       await consumer.subscribe({
         topics: [`${RepaymentAllocatedV1.topic}.dlq`],
@@ -632,6 +644,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           dead.push({
             eventId: message.headers?.['event-id']?.toString(),
             error: message.headers?.['dlq-error']?.toString(),
+            attempts: message.headers?.['dlq-attempts']?.toString(),
           });
           return Promise.resolve();
         },
@@ -643,6 +656,8 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       expect(found.error).toMatch(
         /assets:loans:principal:L-.* would fall to -10\.00, below its minimum 0\.00/,
       );
+      // A limit rejection is final: dead-lettered on the first attempt, without retries.
+      expect(found.attempts).toBe('1');
       expect(
         (await ledger.request('GET', `/v1/entries?sourceEventId=${orphan.eventId}`)).body.entries,
       ).toEqual([]);

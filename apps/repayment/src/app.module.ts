@@ -40,7 +40,7 @@ export class RepaymentModule {
             },
           ],
           // A rebuild restores the changelog first; loan.disbursed then finds every loan it knew.
-          replayFirst: [Topics.businessDayClosed, Topics.loanStateRecorded],
+          replayFirst: [Topics.repaymentChangelog],
         }),
       ],
       controllers: [LoansController, QuotesController, CloseOfBusinessController, LinesController],

@@ -388,18 +388,42 @@ describe('event payload schemas v1', () => {
       }
     });
 
-    it('puts every event on a domain topic named after its type', () => {
+    it('puts every event on the domain topic of its aggregate stream', () => {
       for (const definition of platformEventDefinitions) {
         expect(domainTopics).toContain(definition.topic);
-        expect(definition.topic).toBe(definition.type);
       }
+      const topicOf = (type: string) =>
+        platformEventDefinitions.find((definition) => definition.type === type)?.topic;
+      // Every event that moves a loan's money shares the loan's stream, so its order holds.
+      for (const type of [
+        'loan.created',
+        'loan.disbursed',
+        'disbursement.failed',
+        'schedule.created',
+        'repayment.allocated',
+        'interest.accrued',
+        'fee.charged',
+        'penalty.accrued',
+        'loan.charged-off',
+        'recovery.received',
+      ]) {
+        expect(topicOf(type)).toBe(Topics.loanEvents);
+      }
+      expect(topicOf('application.submitted')).toBe(Topics.applicationEvents);
+      expect(topicOf('application.decided')).toBe(Topics.applicationEvents);
+      expect(topicOf('merchant.settled')).toBe(Topics.merchantEvents);
+      expect(topicOf('ledger.entry.posted')).toBe(Topics.ledgerEvents);
+      expect(topicOf('loan.state-recorded')).toBe(Topics.repaymentChangelog);
+      expect(topicOf('calendar.business-day-closed')).toBe(Topics.repaymentChangelog);
     });
 
-    it('has the new topics', () => {
-      expect(Topics).toMatchObject({
-        feeCharged: 'fee.charged',
-        merchantSettled: 'merchant.settled',
-        ledgerEntryPosted: 'ledger.entry.posted',
+    it('names each stream after its aggregate', () => {
+      expect(Topics).toEqual({
+        applicationEvents: 'application.events',
+        loanEvents: 'loan.events',
+        merchantEvents: 'merchant.events',
+        ledgerEvents: 'ledger.events',
+        repaymentChangelog: 'repayment.changelog',
       });
     });
 

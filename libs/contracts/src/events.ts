@@ -138,7 +138,7 @@ export type LoanTerms = z.infer<typeof loanTermsSchema>;
 export const LoanDisbursedV1 = defineEvent({
   type: 'loan.disbursed',
   version: 1,
-  topic: Topics.loanDisbursed,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -203,7 +203,7 @@ export type LoanDisbursedV1Payload = z.infer<typeof LoanDisbursedV1.schema>;
 export const FeeChargedV1 = defineEvent({
   type: 'fee.charged',
   version: 1,
-  topic: Topics.feeCharged,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -221,7 +221,7 @@ export type FeeChargedV1Payload = z.infer<typeof FeeChargedV1.schema>;
 export const MerchantSettledV1 = defineEvent({
   type: 'merchant.settled',
   version: 1,
-  topic: Topics.merchantSettled,
+  topic: Topics.merchantEvents,
   schema: z
     .object({
       settlementId: id,
@@ -248,7 +248,7 @@ export const repaymentAllocationSchema = z
 export const RepaymentAllocatedV1 = defineEvent({
   type: 'repayment.allocated',
   version: 1,
-  topic: Topics.repaymentAllocated,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       repaymentId: id,
@@ -292,7 +292,7 @@ export type RepaymentAllocatedV1Payload = z.infer<typeof RepaymentAllocatedV1.sc
 export const InterestAccruedV1 = defineEvent({
   type: 'interest.accrued',
   version: 1,
-  topic: Topics.interestAccrued,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -307,7 +307,7 @@ export type InterestAccruedV1Payload = z.infer<typeof InterestAccruedV1.schema>;
 export const PenaltyAccruedV1 = defineEvent({
   type: 'penalty.accrued',
   version: 1,
-  topic: Topics.penaltyAccrued,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -324,7 +324,7 @@ export type PenaltyAccruedV1Payload = z.infer<typeof PenaltyAccruedV1.schema>;
 export const LoanChargedOffV1 = defineEvent({
   type: 'loan.charged-off',
   version: 1,
-  topic: Topics.loanChargedOff,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -352,7 +352,7 @@ export type LoanChargedOffV1Payload = z.infer<typeof LoanChargedOffV1.schema>;
 export const RecoveryReceivedV1 = defineEvent({
   type: 'recovery.received',
   version: 1,
-  topic: Topics.recoveryReceived,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       recoveryId: id,
@@ -378,7 +378,7 @@ export const ledgerEntryLineSchema = z
 export const LedgerEntryPostedV1 = defineEvent({
   type: 'ledger.entry.posted',
   version: 1,
-  topic: Topics.ledgerEntryPosted,
+  topic: Topics.ledgerEvents,
   schema: z
     .object({
       entryId: z.uuid(),
@@ -417,7 +417,7 @@ export const scheduleInstallmentSchema = z
 export const ScheduleCreatedV1 = defineEvent({
   type: 'schedule.created',
   version: 1,
-  topic: Topics.scheduleCreated,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -480,7 +480,7 @@ const drawRequestSchema = z
 export const ApplicationSubmittedV1 = defineEvent({
   type: 'application.submitted',
   version: 1,
-  topic: Topics.applicationSubmitted,
+  topic: Topics.applicationEvents,
   schema: z
     .object({
       applicationId: id,
@@ -539,7 +539,7 @@ export const decisions = ['approved', 'declined', 'referred'] as const;
 export const ApplicationDecidedV1 = defineEvent({
   type: 'application.decided',
   version: 1,
-  topic: Topics.applicationDecided,
+  topic: Topics.applicationEvents,
   schema: z
     .object({
       applicationId: id,
@@ -571,7 +571,7 @@ export type ApplicationDecidedV1Payload = z.infer<typeof ApplicationDecidedV1.sc
 export const LoanCreatedV1 = defineEvent({
   type: 'loan.created',
   version: 1,
-  topic: Topics.loanCreated,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -592,7 +592,7 @@ export type LoanCreatedV1Payload = z.infer<typeof LoanCreatedV1.schema>;
 export const DisbursementFailedV1 = defineEvent({
   type: 'disbursement.failed',
   version: 1,
-  topic: Topics.disbursementFailed,
+  topic: Topics.loanEvents,
   schema: z
     .object({
       loanId: id,
@@ -620,7 +620,7 @@ const decimal = decimalStringSchema;
 export const LoanStateRecordedV1 = defineEvent({
   type: 'loan.state-recorded',
   version: 1,
-  topic: Topics.loanStateRecorded,
+  topic: Topics.repaymentChangelog,
   schema: z
     .object({
       loanId: id,
@@ -691,7 +691,7 @@ export type LoanStateRecordedV1Payload = z.infer<typeof LoanStateRecordedV1.sche
 export const BusinessDayClosedV1 = defineEvent({
   type: 'calendar.business-day-closed',
   version: 1,
-  topic: Topics.businessDayClosed,
+  topic: Topics.repaymentChangelog,
   schema: z
     .object({
       businessDate,

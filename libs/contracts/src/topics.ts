@@ -1,29 +1,32 @@
 /**
- * Every Kafka topic of the platform. Domain event topics keep their events forever
- * (retention.ms = -1) so that any service can be rebuilt by replaying history; each has a
- * `.dlq` companion that holds the messages its consumers could not process.
+ * Every Kafka topic of the platform: one topic per aggregate stream, the event type in the
+ * envelope. All of one aggregate's events travel on one topic keyed by its id, so they share a
+ * partition and every consumer sees them in the order they happened (a loan's repayment never
+ * arrives before the accrual it settles). Consumers subscribe to the streams they need and
+ * dispatch by `type` and `version`; events they have no handler for are skipped.
  *
- * One topic per event type: a replay can select exactly the history it needs, and a topic's
- * schema evolves with one event's versions. Records are keyed by aggregate id.
+ * Domain topics keep their events forever (retention.ms = -1) so that any service can be rebuilt
+ * by replaying history; each has a `.dlq` companion that holds the messages its consumers could not
+ * process.
  */
 export const Topics = {
-  applicationSubmitted: 'application.submitted',
-  applicationDecided: 'application.decided',
-  loanCreated: 'loan.created',
-  loanDisbursed: 'loan.disbursed',
-  disbursementFailed: 'disbursement.failed',
-  scheduleCreated: 'schedule.created',
-  repaymentAllocated: 'repayment.allocated',
-  interestAccrued: 'interest.accrued',
-  penaltyAccrued: 'penalty.accrued',
-  loanChargedOff: 'loan.charged-off',
-  recoveryReceived: 'recovery.received',
-  feeCharged: 'fee.charged',
-  merchantSettled: 'merchant.settled',
-  ledgerEntryPosted: 'ledger.entry.posted',
-  /** The repayment service's changelog: it rebuilds from these after losing its database. */
-  loanStateRecorded: 'loan.state-recorded',
-  businessDayClosed: 'calendar.business-day-closed',
+  /** application.submitted, application.decided; keyed by application id. */
+  applicationEvents: 'application.events',
+  /**
+   * A loan's whole life: loan.created, loan.disbursed, disbursement.failed, schedule.created,
+   * repayment.allocated, interest.accrued, fee.charged, penalty.accrued, loan.charged-off,
+   * recovery.received; keyed by loan id.
+   */
+  loanEvents: 'loan.events',
+  /** merchant.settled; keyed by merchant id. */
+  merchantEvents: 'merchant.events',
+  /** ledger.entry.posted, the ledger's announcements; keyed by entry id. */
+  ledgerEvents: 'ledger.events',
+  /**
+   * The repayment service's changelog (loan.state-recorded keyed by loan id,
+   * calendar.business-day-closed keyed by date): it rebuilds from these after losing its database.
+   */
+  repaymentChangelog: 'repayment.changelog',
 } as const;
 
 export type DomainTopic = (typeof Topics)[keyof typeof Topics];

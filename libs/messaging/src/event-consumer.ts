@@ -11,6 +11,7 @@ import {
 } from '@credit/contracts';
 import { type Metrics, runWithContext } from '@credit/platform';
 import { HandlerInTransaction } from './outbox-writer';
+import { headerText } from './records';
 
 /** Applies one event type. Effects go through `manager`, inside the transaction that records the event id. */
 export interface EventHandler<TPayload = unknown> {
@@ -148,7 +149,12 @@ export class EventConsumer {
   ): Promise<ConsumeOutcome[] | null> {
     const decoded: { message: KafkaMessage; envelope: EventEnvelope; handler?: EventHandler }[] =
       [];
+    const skipped: ConsumeOutcome[] = [];
     for (const message of messages) {
+      if (this.isForOthers(message)) {
+        skipped.push('ignored');
+        continue;
+      }
       try {
         const envelope = this.decode(message);
         const handler = this.handlers.get(`${envelope.type}@v${envelope.version}`);
@@ -157,6 +163,7 @@ export class EventConsumer {
         return null;
       }
     }
+    if (decoded.length === 0) return skipped;
     let outcomes: ConsumeOutcome[];
     try {
       outcomes = await this.dataSource.transaction(async (manager) => {
@@ -184,7 +191,7 @@ export class EventConsumer {
     for (const [index, { envelope }] of decoded.entries()) {
       if (outcomes[index] === 'processed') await this.faults.afterCommitBeforeAck?.(envelope);
     }
-    return outcomes;
+    return [...outcomes, ...skipped];
   }
 
   /** Runs one consumer until it is disconnected. */
@@ -203,6 +210,7 @@ export class EventConsumer {
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
   ): Promise<ConsumeOutcome> {
+    if (this.isForOthers(message)) return 'ignored';
     let envelope: EventEnvelope;
     let handler: EventHandler | undefined;
     try {
@@ -289,6 +297,18 @@ export class EventConsumer {
         }
       }
     });
+  }
+
+  /**
+   * A stream carries every event type of its aggregate; a consumer handles some of them. A record
+   * whose headers name a type and version this consumer has no handler for is skipped without
+   * parsing or validating its value (it is another consumer's, and valid or not is theirs to say).
+   */
+  private isForOthers(message: KafkaMessage): boolean {
+    const type = headerText(message.headers, EventHeaders.type);
+    const version = headerText(message.headers, EventHeaders.version);
+    if (type === undefined || version === undefined) return false;
+    return !this.handlers.has(`${type}@v${version}`);
   }
 
   /** Whether this consumer has a handler for an event type (any version). */

@@ -305,7 +305,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     expect(handler.calls).toBe(10 + 7 + (6 + 2 + 3) + 10);
   });
 
-  it('envelope that fails schema validation goes to the DLQ with the validation error, without retries', async () => {
+  it('envelope that fails schema validation goes to the DLQ with the validation error, without retries; another type on the stream is skipped', async () => {
     const topic = await freshTopic(kafka, 'invalid', 1);
     const definition = testEventDefinition(topic);
     const valid = writer.build({ definition, key: 'k', payload: { n: 1 } });
@@ -324,6 +324,12 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
         { key: 'k', value: JSON.stringify(badPayload) },
         { key: 'k', value: '{not json' },
         { key: 'k', value: JSON.stringify(badEnvelope) },
+        // Another consumer's event type on the same stream: skipped unread, never dead-lettered here.
+        {
+          key: 'k',
+          value: '{not json either',
+          headers: { [EventHeaders.type]: 'test.other-happened', [EventHeaders.version]: '1' },
+        },
         recordOf(valid),
       ],
     });
@@ -358,6 +364,13 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
       (await effectsFor(dataSource, valid.eventId)) === 1 ? true : undefined,
     );
     expect(handler.calls).toBe(1);
+    // The valid message came after the other type's record on the one partition: had that record
+    // been dead-lettered, it would be on the DLQ by now.
+    const admin = kafka.admin();
+    await admin.connect();
+    const dlqEnd = await admin.fetchTopicOffsets(`${topic}.dlq`);
+    await admin.disconnect();
+    expect(dlqEnd.map((p) => p.high)).toEqual(['3']);
   });
 
   it('refuses to append an event whose payload does not match its schema, so nothing is committed', async () => {

@@ -100,9 +100,8 @@ export const serviceEnvShape = {
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'must be 1-100 characters of a-z 0-9 . _ -')
     .optional(),
-  // Events of one loan travel on several topics (one per event type), so the ledger can see a
-  // repayment before the accrual it pays: a limit rejection is retried with backoff until the
-  // other topic catches up (8 retries from 200 ms wait about 50 s in all) before the DLQ.
+  // Retries are for faults (a database restart, a lost connection): 8 retries from 200 ms ride out
+  // about 50 s of outage before the DLQ. Rejections and invalid events are never retried.
   CONSUMER_MAX_RETRIES: env.int(0, 20).default(8),
   CONSUMER_RETRY_BACKOFF_MS: env.int(0, 60_000).default(200),
   /** Consecutive events of a partition applied in one transaction when all succeed (1: one each). */

@@ -89,7 +89,7 @@ describe('assertWithinLimits', () => {
       const error = limitErrorOf(loan, state({ postedDebits: 100_000n, postedCredits: 100_001n }));
       expect(error?.code).toBe('LEDGER.INSUFFICIENT_FUNDS');
       expect(error?.kind).toBe('rejected');
-      expect(error?.retriable).toBe(true);
+      expect(error?.retriable).toBe(false);
       expect(error?.details).toEqual({ account: loan.id });
       expect(error?.message).toBe(
         'account assets:loans:principal:L-1 would fall to <-1>, below its minimum <0>',

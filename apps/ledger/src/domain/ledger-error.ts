@@ -58,8 +58,13 @@ export class LedgerError extends Error {
     this.kind = kindOf[code];
   }
 
-  /** Only a rejection (a limit, funds) may succeed later; invalid input or a conflict never will. */
+  /**
+   * No ledger error succeeds on a retry: invalid input and conflicts never will, and a rejection
+   * (a limit, funds) is final because one loan's events arrive in order, so nothing it could wait
+   * for is still on its way. A consumer sends such an event to the DLQ at once; database and
+   * broker faults (not LedgerErrors) are retried.
+   */
   get retriable(): boolean {
-    return this.kind === 'rejected';
+    return false;
   }
 }
