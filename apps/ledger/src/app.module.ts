@@ -23,6 +23,7 @@ import { RebuildBalancesController } from './rebuild-balances/rebuild-balances.c
 import { RebuildBalancesService } from './rebuild-balances/rebuild-balances.service';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { DailyReconciliation } from './reconciliation/daily-reconciliation';
+import { LoanStateRecordedHandler } from './reconciliation/loan-state-recorded.handler';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { TrialBalanceController } from './trial-balance/trial-balance.controller';
 import { TrialBalanceService } from './trial-balance/trial-balance.service';
@@ -52,6 +53,7 @@ export class LedgerModule {
     const booking = [
       ...posted.filter((d) => !SettlingEventTypes.has(d.type)).map(postingHandler),
       CreditLineOpenedHandler,
+      LoanStateRecordedHandler,
     ];
     const settling = posted.filter((d) => SettlingEventTypes.has(d.type)).map(postingHandler);
     const handlers = [...booking, ...settling];
