@@ -153,7 +153,8 @@ export class ReconciliationService implements OnApplicationShutdown {
       idempotencyKey,
       requestedBy,
     });
-    if (created) this.track(this.execute(row.id));
+    // A failure is recorded on the run and logged by execute: nothing is left to handle here.
+    if (created) this.track(this.execute(row.id).catch(() => undefined));
     return { run: toRun(row), replayed: !created };
   }
 
