@@ -75,10 +75,11 @@ const isoTime = (column: string) =>
 /**
  * One chunk of loans, in loan id order after `$1`, up to `$2` loans: each loan's four expected
  * receivables against the balance (debits − credits) of its account in the loan's currency, in one
- * statement. The balance is read by a scalar subquery, one primary-key probe per account: a join
- * would let the planner hash the whole balances table for every chunk (bench: 2× slower at
- * 100,000 loans, and growing with the table). Returns how many loans were checked, the last loan id, how many components differ and
- * up to `$3` of them.
+ * statement. Returns how many loans were checked, the last loan id, how many components differ
+ * and up to `$3` of them. The balance is read by a scalar subquery, one primary-key probe per
+ * account (summed, so it stays right should an account's balance be split over several rows): a
+ * join lets the planner hash the whole balances table for every chunk (bench: 2× slower at
+ * 100,000 loans, and growing with the table).
  */
 const LoanChunkSql = `
   WITH p AS (
@@ -92,11 +93,11 @@ const LoanChunkSql = `
         )
         .join(', ')}) AS c(component, account_id, amount)
   ), compared AS (
-    SELECT e.*, coalesce((SELECT b.posted_debits - b.posted_credits FROM balances b
+    SELECT e.*, coalesce((SELECT sum(b.posted_debits - b.posted_credits) FROM balances b
                            WHERE b.account_id = e.account_id AND b.currency = e.currency), 0) AS ledger
       FROM expected e
   ), differing AS (
-    SELECT d.*, (SELECT b.updated_at FROM balances b
+    SELECT d.*, (SELECT max(b.updated_at) FROM balances b
                   WHERE b.account_id = d.account_id AND b.currency = d.currency) AS ledger_updated_at
       FROM compared d WHERE amount <> ledger
   )
