@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ratio } from './ceiling';
 import { OriginationP99TargetMs } from './platform';
+import type { ReconciliationPart } from './reconciliation';
 import type { DatabasePart, PlatformPart } from './run';
 import { readPart, repoRoot, round } from './support';
 
@@ -278,6 +279,35 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
       ),
     );
   }
+  const rec = report.reconciliation;
+  if (rec) {
+    out.push(
+      '',
+      `**Reconciliation** of ${rec.loans} loans (bulk-loaded ledger database, ReconciliationService as a daily run, chunks of ${rec.chunkLoans} loans; loaded in ${rec.loadSeconds} s):`,
+      '',
+      table(
+        ['books', 'loans checked', 's', 'loans/s', 'breaks planted', 'breaks found'],
+        [
+          [
+            'matching',
+            rec.clean.loansChecked,
+            rec.clean.seconds,
+            rec.clean.loansPerSecond,
+            0,
+            rec.clean.breaksFound,
+          ],
+          [
+            'with breaks',
+            rec.withBreaks.loansChecked,
+            rec.withBreaks.seconds,
+            rec.withBreaks.loansPerSecond,
+            rec.withBreaks.breaksPlanted,
+            rec.withBreaks.breaksFound,
+          ],
+        ],
+      ),
+    );
+  }
   out.push(
     '',
     '**Targets**',
@@ -317,6 +347,7 @@ function buildReport() {
     },
     database,
     platform,
+    reconciliation: readPart<ReconciliationPart & Timed>('reconciliation'),
     targets: targets(database, platform),
   };
 }

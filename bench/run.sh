@@ -5,7 +5,8 @@
 # Not part of `npm test`. Knobs (defaults): BENCH_CASE_SECONDS (5), BENCH_BATCH_SIZES (1,10,100),
 # BENCH_CONCURRENCY (1,4,16), BENCH_BALANCE_LINES (1000,1000000), BENCH_SCORING_SECONDS (10),
 # BENCH_E2E_RATES (2,5,10,20,40,80), BENCH_E2E_STEP_SECONDS (20); BENCH_SKIP_DATABASE or
-# BENCH_SKIP_PLATFORM (set to anything) leave a part out.
+# BENCH_SKIP_PLATFORM (set to anything) leave a part out; BENCH_RECONCILIATION_LOANS (100000),
+# BENCH_SKIP_RECONCILIATION leaves reconciliation at scale out.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../tools/scripts/lib.sh"
 cd "$REPO_ROOT"
@@ -56,6 +57,11 @@ if [[ -z "${BENCH_SKIP_PLATFORM:-}" ]]; then
   recreate_databases "${databases[@]}"
   start_all_services "$BENCH_PORT_OFFSET" credit_bench_ "$LOG_DIR"
   bench platform
+fi
+
+if [[ -z "${BENCH_SKIP_RECONCILIATION:-}" ]]; then
+  say "part 3: reconciliation at ${BENCH_RECONCILIATION_LOANS:-100000} loans (bulk-loaded ledger database)"
+  bench reconciliation
 fi
 
 bench report

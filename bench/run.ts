@@ -142,6 +142,8 @@ async function main(): Promise<void> {
   const part = process.argv[2];
   if (part === 'database') writePart('database', await timed(databasePart));
   else if (part === 'platform') writePart('platform', await timed(platformPart));
+  else if (part === 'reconciliation')
+    writePart(part, await timed((await import('./reconciliation')).reconciliationPart));
   else if (part === 'report') writeReport();
   else throw new Error(`usage: run.ts database|platform|report (got ${part ?? 'nothing'})`);
 }

@@ -167,10 +167,11 @@ describe('the credit lifecycle, end to end', () => {
     const today = new Date().toISOString().slice(0, 10);
     await eventually('a clean daily reconciliation run', async () => {
       const runs = (await call('ledger', 'GET', '/v1/reconciliation/runs')).body.runs as {
+        trigger: string;
         businessDate: string;
-        ok: boolean;
+        ok: boolean | null;
       }[];
-      return runs.find((run) => run.businessDate === today && run.ok);
+      return runs.find((run) => run.trigger === 'daily' && run.businessDate === today && run.ok);
     });
     expect(report.trialBalance.balanced).toBe(true);
     await expectBooksAgreeWithHledger();

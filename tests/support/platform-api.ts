@@ -186,13 +186,33 @@ export async function sideTotal(account: string, side: 'debit' | 'credit'): Prom
   return total.toString();
 }
 
-/** Waits until the ledger has posted everything the services published and the books reconcile. */
+/**
+ * One reconciliation run in the ledger: started with POST /v1/reconciliation/runs, followed until
+ * it is no longer running. Returns the finished run with its report.
+ */
+export async function reconciliationRun(timeoutMs?: number) {
+  const started = await call('ledger', 'POST', '/v1/reconciliation/runs', {
+    key: `e2e-reconcile-${randomUUID()}`,
+  });
+  expect(started.status).toBe(202);
+  const id = started.body.id as string;
+  return eventually(
+    `reconciliation run ${id} to finish`,
+    async () => {
+      const run = await call('ledger', 'GET', `/v1/reconciliation/runs/${id}`);
+      return run.body.status === 'running' ? undefined : run.body;
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits until the ledger has posted everything the services published and a run finds no break. */
 export const reconciled = (timeoutMs?: number) =>
   eventually(
     'the books to reconcile',
     async () => {
-      const report = await call('ledger', 'GET', '/v1/reconciliation');
-      return report.body.ok === true ? report.body : undefined;
+      const run = await reconciliationRun(timeoutMs);
+      return run.status === 'completed' && run.report?.ok === true ? run.report : undefined;
     },
     timeoutMs,
     1_000,

@@ -27,7 +27,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   },
   reconcile: {
     run: reconcile,
-    help: 'ledger against repayment figures, events against entries, trial balance; exit 1 on a break',
+    help: 'a reconciliation run in the ledger, waited on with progress: loans, events, trial balance; exit 1 on a break [--json]',
   },
   replay: {
     run: replay,

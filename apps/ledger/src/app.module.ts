@@ -23,6 +23,7 @@ import { RebuildBalancesController } from './rebuild-balances/rebuild-balances.c
 import { RebuildBalancesService } from './rebuild-balances/rebuild-balances.service';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { DailyReconciliation } from './reconciliation/daily-reconciliation';
+import { LoanStateRecordedHandler } from './reconciliation/loan-state-recorded.handler';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { TrialBalanceController } from './trial-balance/trial-balance.controller';
 import { TrialBalanceService } from './trial-balance/trial-balance.service';
@@ -36,7 +37,11 @@ export class LedgerModule {
     const posted = postedEventDefinitions();
     // One group: a loan's events share one topic and partition, so a settling event (a repayment,
     // a charge-off) always arrives after the accruals it settles.
-    const handlers = [...posted.map(postingHandler), CreditLineOpenedHandler];
+    const handlers = [
+      ...posted.map(postingHandler),
+      CreditLineOpenedHandler,
+      LoanStateRecordedHandler,
+    ];
     const groupId = config.KAFKA_CONSUMER_GROUP ?? LedgerConsumerGroup;
     return {
       module: LedgerModule,

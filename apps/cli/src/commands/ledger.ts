@@ -32,7 +32,7 @@ function isChainReport(body: unknown): body is ChainReport {
 }
 
 /** The status, the raw text (for error messages) and the parsed JSON body (the text if not JSON). */
-async function fetchJson(
+export async function fetchJson(
   url: string,
   init: RequestInit,
 ): Promise<{ status: number; text: string; body: unknown }> {
@@ -45,7 +45,7 @@ async function fetchJson(
   }
 }
 
-function operatorKey(env: NodeJS.ProcessEnv): string {
+export function operatorKey(env: NodeJS.ProcessEnv): string {
   return env.OPERATOR_API_KEY ?? DevOperatorApiKey;
 }
 

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { CliContext } from '../context';
-import { DevOperatorApiKey } from './ledger';
+import { ReplayPollIntervalMs } from './admin';
+import { fetchJson, operatorKey } from './ledger';
 
-/** How long reconciliation may take (it reads every loan). */
-export const ReconcileTimeoutMs = 600_000;
+/** How long one call to the ledger may take (each answers at once; the run goes on in the ledger). */
+export const ReconcileCallTimeoutMs = 30_000;
 
 interface ReconciliationReport {
   ok: boolean;
   loans: {
     checked: number;
+    breakCount: number;
     breaks: {
       loanId: string;
       component: string;
@@ -15,6 +18,7 @@ interface ReconciliationReport {
       repayment: string;
       ledger: string;
       difference: string;
+      positionVersion: number | null;
     }[];
   };
   events: { posted: number; withoutEntry: string[]; entriesWithoutEvent: string[] };
@@ -24,42 +28,93 @@ interface ReconciliationReport {
   };
 }
 
+interface ReconciliationRun {
+  id: string;
+  status: 'running' | 'completed' | 'failed';
+  progress: { loansChecked: number; loansTotal: number };
+  ok: boolean | null;
+  error: string | null;
+  report?: ReconciliationReport | null;
+}
+
+const isRun = (body: unknown): body is ReconciliationRun =>
+  typeof body === 'object' && body !== null && 'id' in body && 'status' in body;
+
 /**
- * `reconcile [--json]`: the ledger's reconciliation report. Exits 0 when the books agree, 1 on any
- * break (or when the ledger could not answer).
+ * `reconcile [--json]`: starts a reconciliation run in the ledger (POST /v1/reconciliation/runs,
+ * one Idempotency-Key per invocation), prints its progress on stderr until it ends, then the
+ * report. Exits 0 when the books agree, 1 on any break, a failed run, or a ledger that could not
+ * answer.
  */
 export async function reconcile(
   context: CliContext,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const url = `${context.serviceUrl('ledger')}/v1/reconciliation`;
-  let response: Response;
+  const unknown = args.filter((arg) => arg !== '--json');
+  if (unknown.length > 0) {
+    process.stderr.write(`usage: reconcile [--json]\n`);
+    return 2;
+  }
+  const base = `${context.serviceUrl('ledger')}/v1/reconciliation/runs`;
+  const call = async (url: string, init: RequestInit): Promise<ReconciliationRun> => {
+    let answer: Awaited<ReturnType<typeof fetchJson>>;
+    try {
+      answer = await fetchJson(url, {
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${operatorKey(env)}` },
+        signal: AbortSignal.timeout(ReconcileCallTimeoutMs),
+      });
+    } catch (error) {
+      throw new Error(`the ledger is not reachable at ${url}: ${(error as Error).message}`);
+    }
+    if (answer.status >= 400 || !isRun(answer.body)) {
+      throw new Error(`the ledger answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+    }
+    return answer.body;
+  };
+  let run: ReconciliationRun;
   try {
-    response = await fetch(url, {
-      headers: { authorization: `Bearer ${env.OPERATOR_API_KEY ?? DevOperatorApiKey}` },
-      signal: AbortSignal.timeout(ReconcileTimeoutMs),
+    run = await call(base, {
+      method: 'POST',
+      headers: { 'idempotency-key': `cli-reconcile-${randomUUID()}` },
     });
+    process.stderr.write(`reconciliation run ${run.id} started\n`);
+    let shown = -1;
+    for (;;) {
+      run = await call(`${base}/${run.id}`, { method: 'GET' });
+      if (run.status !== 'running') break;
+      if (run.progress.loansChecked !== shown) {
+        shown = run.progress.loansChecked;
+        process.stderr.write(
+          `  ${run.progress.loansChecked}/${run.progress.loansTotal} loans checked\n`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, ReplayPollIntervalMs));
+    }
   } catch (error) {
-    process.stderr.write(`the ledger is not reachable at ${url}: ${(error as Error).message}\n`);
+    process.stderr.write(`reconciliation failed: ${(error as Error).message}\n`);
     return 1;
   }
-  const body = (await response.json()) as ReconciliationReport | { error: { message: string } };
-  if (!response.ok || !('ok' in body)) {
-    process.stderr.write(
-      `reconciliation failed: ${'error' in body ? body.error.message : response.status}\n`,
-    );
+  const body = run.report;
+  if (run.status !== 'completed' || !body) {
+    process.stderr.write(`reconciliation run ${run.id} ${run.status}: ${run.error ?? ''}\n`);
     return 1;
   }
   if (args.includes('--json')) {
-    context.out(JSON.stringify(body));
+    context.out(JSON.stringify({ runId: run.id, ...body }));
     return body.ok ? 0 : 1;
   }
-  context.out(`loans checked: ${body.loans.checked}, breaks: ${body.loans.breaks.length}`);
+  context.out(
+    `run ${run.id}: loans checked: ${body.loans.checked}, breaks: ${body.loans.breakCount}`,
+  );
   for (const b of body.loans.breaks) {
     context.out(
-      `  ${b.loanId} ${b.component}: repayment ${b.repayment} ${b.currency}, ledger ${b.ledger}, difference ${b.difference}`,
+      `  ${b.loanId} ${b.component}: repayment ${b.repayment} ${b.currency}${b.positionVersion === null ? ' (no position)' : ` (position v${b.positionVersion})`}, ledger ${b.ledger}, difference ${b.difference}`,
     );
+  }
+  if (body.loans.breakCount > body.loans.breaks.length) {
+    context.out(`  … ${body.loans.breakCount - body.loans.breaks.length} more`);
   }
   context.out(
     `events posted: ${body.events.posted}, without entry: ${body.events.withoutEntry.length}, entries without event: ${body.events.entriesWithoutEvent.length}`,

@@ -5,13 +5,9 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { LOGGER, PLATFORM_CONFIG } from '@credit/platform';
 import type { LedgerConfig } from '../config/env';
 import { ReconciliationService } from './reconciliation.service';
-
-/** Runs kept per listing at most. */
-export const ReconciliationRunsPageMax = 100;
 
 /**
  * Reconciles every business day: the first check of a UTC day runs it and stores the report; a
@@ -24,7 +20,6 @@ export class DailyReconciliation implements OnApplicationBootstrap, OnApplicatio
   private running: Promise<unknown> | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly reconciliation: ReconciliationService,
     @Inject(PLATFORM_CONFIG) private readonly config: LedgerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -46,45 +41,18 @@ export class DailyReconciliation implements OnApplicationBootstrap, OnApplicatio
     await this.running;
   }
 
-  /** Runs today's reconciliation unless today already has a clean run. */
+  /** Runs today's reconciliation unless today already has a clean (or running) daily run. */
   async check(now: Date = new Date()): Promise<void> {
     const today = now.toISOString().slice(0, 10);
-    const [last] = await this.dataSource.query<{ ok: boolean }[]>(
-      `SELECT ok FROM reconciliation_runs WHERE business_date = $1 ORDER BY id DESC LIMIT 1`,
-      [today],
-    );
-    if (last?.ok) return;
-    const report = await this.reconciliation.reconcile();
-    const breaks =
-      report.loans.breaks.length +
-      report.events.withoutEntry.length +
-      report.events.entriesWithoutEvent.length;
-    await this.dataSource.query(
-      `INSERT INTO reconciliation_runs (business_date, ok, breaks, report) VALUES ($1, $2, $3, $4)`,
-      [today, report.ok, breaks, JSON.stringify(report)],
-    );
-    if (report.ok)
+    const ran = await this.reconciliation.runDaily(today);
+    if (!ran) return;
+    const breaks = ran.run.breaks ?? 0;
+    if (ran.report.ok)
       this.logger.info({ businessDate: today }, `reconciliation of ${today}: no break`);
     else
       this.logger.error(
         { businessDate: today, breaks },
         `reconciliation of ${today}: ${breaks} breaks`,
       );
-  }
-
-  async runs(): Promise<{ businessDate: string; ranAt: string; ok: boolean; breaks: number }[]> {
-    const rows = await this.dataSource.query<
-      { business_date: string; ran_at: Date; ok: boolean; breaks: number }[]
-    >(
-      `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date, ran_at, ok, breaks
-         FROM reconciliation_runs ORDER BY id DESC LIMIT $1`,
-      [ReconciliationRunsPageMax],
-    );
-    return rows.map((r) => ({
-      businessDate: r.business_date,
-      ranAt: r.ran_at.toISOString(),
-      ok: r.ok,
-      breaks: r.breaks,
-    }));
   }
 }

@@ -1,36 +1,46 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Money } from '@credit/money';
-import { DomainError, PLATFORM_CONFIG } from '@credit/platform';
-import type { LedgerConfig } from '../config/env';
+import { DomainError, LOGGER } from '@credit/platform';
+import type { LoanComponent } from '../domain/loan-position';
+import {
+  type LoanBreakRow,
+  ReconciliationStore,
+  type RunRow,
+  type RunStatus,
+  type RunTrigger,
+} from '../infrastructure/reconciliation-store';
 import { PostingHandlerName } from '../post-events/posting-handlers';
 import { TrialBalanceService } from '../trial-balance/trial-balance.service';
 
-/** Loans read from the repayment service per page; breaks listed per report at most. */
-export const ReconciliationPageMax = 500;
+/** Loans checked per statement (progress is written after each); breaks listed per report at most. */
+export const ReconciliationChunkLoans = 5_000;
 export const ReconciliationBreaksMax = 1000;
-
-const Components = {
-  principal: 'assets:loans:principal',
-  interest: 'assets:receivable:interest',
-  fee: 'assets:receivable:fee',
-  penalty: 'assets:receivable:penalty',
-} as const;
-type Component = keyof typeof Components;
+/** Runs listed at most. */
+export const ReconciliationRunsPageMax = 100;
 
 export interface LoanBreak {
   loanId: string;
-  component: Component;
+  component: LoanComponent;
   currency: string;
+  /** What the repayment service's changelog says the books should carry. */
   repayment: string;
   ledger: string;
+  /** ledger − repayment. */
   difference: string;
+  /** The version of the loan's position compared; null when the ledger knows no position of it. */
+  positionVersion: number | null;
+  /** When the position was last updated, and when the ledger last posted to the account. */
+  positionUpdatedAt: string | null;
+  ledgerUpdatedAt: string | null;
 }
 
 export interface ReconciliationReport {
   ok: boolean;
   checkedAt: string;
-  loans: { checked: number; breaks: LoanBreak[] };
+  /** `breakCount` counts every differing component; `breaks` lists the first ReconciliationBreaksMax. */
+  loans: { checked: number; breakCount: number; breaks: LoanBreak[] };
   events: { posted: number; withoutEntry: string[]; entriesWithoutEvent: string[] };
   trialBalance: {
     currencies: {
@@ -43,115 +53,225 @@ export interface ReconciliationReport {
   };
 }
 
-interface RepaymentPage {
-  loans: { loanId: string; currency: string; receivables: Record<Component, string> }[];
-  nextCursor: string | null;
+export interface ReconciliationRun {
+  id: string;
+  trigger: RunTrigger;
+  businessDate: string;
+  status: RunStatus;
+  requestedBy: string | null;
+  progress: { loansChecked: number; loansTotal: number };
+  startedAt: string;
+  finishedAt: string | null;
+  ok: boolean | null;
+  /** Loan breaks, events without an entry and entries without an event, once completed. */
+  breaks: number | null;
+  error: string | null;
+}
+
+/** The sum of the breaks a report counts. */
+export function breaksOf(report: ReconciliationReport): number {
+  return (
+    report.loans.breakCount +
+    report.events.withoutEntry.length +
+    report.events.entriesWithoutEvent.length
+  );
+}
+
+function toRun(row: RunRow): ReconciliationRun {
+  return {
+    id: row.id,
+    trigger: row.trigger,
+    businessDate: row.business_date,
+    status: row.status,
+    requestedBy: row.requested_by,
+    progress: { loansChecked: row.loans_checked, loansTotal: row.loans_total },
+    startedAt: row.ran_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    ok: row.ok,
+    breaks: row.breaks,
+    error: row.error,
+  };
+}
+
+function toBreak(row: LoanBreakRow): LoanBreak {
+  const money = (value: string) => Money.of(value, row.currency).toString();
+  return {
+    loanId: row.loan_id,
+    component: row.component,
+    currency: row.currency,
+    repayment: money(row.expected),
+    ledger: money(row.ledger),
+    difference: money(row.difference),
+    positionVersion: row.version,
+    positionUpdatedAt: row.position_updated_at,
+    ledgerUpdatedAt: row.ledger_updated_at,
+  };
 }
 
 /**
- * The books against the operational figures: every loan's receivables in the repayment service
- * equal the ledger's balances for that loan; every consumed money event has exactly one entry and
- * every event-sourced entry its event; the trial balance is zero per currency.
+ * The books against the operational figures, from what the ledger holds: every loan's receivables
+ * in its position (projected from the repayment service's changelog) equal the ledger's balances
+ * of that loan's accounts, and no loan account carries a balance without a position; every
+ * consumed money event has exactly one entry and every event-sourced entry its event; the trial
+ * balance is zero per currency. Each check is set-based SQL; the loans go in chunks of
+ * ReconciliationChunkLoans, so a run reports its progress.
+ *
+ * A run is a background job: `start` records it and returns at once, the run executes in this
+ * process and writes its progress and finally its report; `get` reads it. The projection and the
+ * postings arrive on different topics, so a break may be an event still in flight on one side
+ * (the break shows both update times); the daily schedule runs a day with breaks again.
  */
 @Injectable()
-export class ReconciliationService {
+export class ReconciliationService implements OnApplicationShutdown {
+  private readonly store: ReconciliationStore;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly trialBalance: TrialBalanceService,
-    @Inject(PLATFORM_CONFIG) private readonly config: LedgerConfig,
-  ) {}
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.store = new ReconciliationStore(dataSource);
+  }
 
-  async reconcile(): Promise<ReconciliationReport> {
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Starts an operator's run in the background, or returns the run this key already started
+   * (`replayed`). The run is dated by today's UTC date.
+   */
+  async start(
+    idempotencyKey: string,
+    requestedBy: string,
+    now: Date = new Date(),
+  ): Promise<{ run: ReconciliationRun; replayed: boolean }> {
+    const { row, created } = await this.store.createRun({
+      trigger: 'operator',
+      businessDate: now.toISOString().slice(0, 10),
+      idempotencyKey,
+      requestedBy,
+    });
+    // A failure is recorded on the run and logged by execute: nothing is left to handle here.
+    if (created) this.track(this.execute(row.id).catch(() => undefined));
+    return { run: toRun(row), replayed: !created };
+  }
+
+  /**
+   * The daily run of `businessDate`, executed here and awaited, unless that day's latest daily run
+   * is clean or still running. Undefined when there was nothing to do.
+   */
+  async runDaily(
+    businessDate: string,
+  ): Promise<{ run: ReconciliationRun; report: ReconciliationReport } | undefined> {
+    await this.store.failStale();
+    const last = await this.store.latestDaily(businessDate);
+    if (last && (last.status === 'running' || last.ok === true)) return undefined;
+    const { row } = await this.store.createRun({
+      trigger: 'daily',
+      businessDate,
+      idempotencyKey: null,
+      requestedBy: null,
+    });
+    const report = await this.execute(row.id);
+    const finished = await this.store.get(row.id);
+    return { run: toRun(finished ?? row), report };
+  }
+
+  async get(id: string): Promise<{ run: ReconciliationRun; report: ReconciliationReport | null }> {
+    if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(id);
+    await this.store.failStale();
+    const row = await this.store.get(id);
+    if (!row) throw notFound(id);
+    return { run: toRun(row), report: (row.report as ReconciliationReport | null) ?? null };
+  }
+
+  async list(): Promise<ReconciliationRun[]> {
+    await this.store.failStale();
+    return (await this.store.list(ReconciliationRunsPageMax)).map(toRun);
+  }
+
+  /** The latest completed run and its report, or undefined when none has completed yet. */
+  async latest(): Promise<{ run: ReconciliationRun; report: ReconciliationReport } | undefined> {
+    const row = await this.store.latestCompleted();
+    return row ? { run: toRun(row), report: row.report as ReconciliationReport } : undefined;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** Executes a recorded run to its end: completed with its report, or failed with the reason. */
+  private async execute(runId: string): Promise<ReconciliationReport> {
+    try {
+      const report = await this.reconcile(runId);
+      await this.store.complete(runId, report.ok, breaksOf(report), report);
+      return report;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error, runId }, 'reconciliation run failed');
+      await this.store
+        .fail(runId, message)
+        .catch((failure: unknown) =>
+          this.logger.error({ err: failure, runId }, 'could not record the failed run'),
+        );
+      throw error;
+    }
+  }
+
+  private async reconcile(runId: string): Promise<ReconciliationReport> {
+    const total = await this.store.countPositions();
+    await this.store.progress(runId, { total, checked: 0 });
     const breaks: LoanBreak[] = [];
+    let breakCount = 0;
     let checked = 0;
-    let cursor: string | null = null;
-    do {
-      const page = await this.repaymentPage(cursor);
-      checked += page.loans.length;
-      const accounts = page.loans.flatMap((loan) =>
-        Object.values(Components).map((root) => `${root}:${loan.loanId}`),
+    let after = '';
+    for (;;) {
+      const chunk = await this.store.checkLoans(
+        after,
+        ReconciliationChunkLoans,
+        ReconciliationBreaksMax - breaks.length,
       );
-      const balances = await this.dataSource.query<{ account_id: string; balance: string }[]>(
-        `SELECT account_id, (posted_debits - posted_credits)::text AS balance FROM balances WHERE account_id = ANY($1)`,
-        [accounts],
-      );
-      const byAccount = new Map(balances.map((b) => [b.account_id, b.balance]));
-      for (const loan of page.loans) {
-        for (const [component, root] of Object.entries(Components) as [Component, string][]) {
-          const expected = Money.of(loan.receivables[component], loan.currency);
-          const actual = Money.of(byAccount.get(`${root}:${loan.loanId}`) ?? '0', loan.currency);
-          if (!expected.equals(actual) && breaks.length < ReconciliationBreaksMax) {
-            breaks.push({
-              loanId: loan.loanId,
-              component,
-              currency: loan.currency,
-              repayment: expected.toString(),
-              ledger: actual.toString(),
-              difference: actual.subtract(expected).toString(),
-            });
-          }
-        }
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
+      if (chunk.last === null) break;
+      checked += chunk.checked;
+      breakCount += chunk.breakCount;
+      breaks.push(...chunk.breaks.map(toBreak));
+      after = chunk.last;
+      await this.store.progress(runId, { checked, total: Math.max(total, checked) });
+    }
+    const orphans = await this.store.loansWithoutPosition(ReconciliationBreaksMax - breaks.length);
+    breakCount += orphans.breakCount;
+    breaks.push(...orphans.breaks.map(toBreak));
 
-    const [posted] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM inbox WHERE handler = $1`,
-      [PostingHandlerName],
+    await this.store.progress(runId, {});
+    const events = await this.store.eventsWithoutEntry(PostingHandlerName, ReconciliationBreaksMax);
+    await this.store.progress(runId, {});
+    const entriesWithoutEvent = await this.store.entriesWithoutEvent(
+      PostingHandlerName,
+      ReconciliationBreaksMax,
     );
-    const withoutEntry = await this.dataSource.query<{ event_id: string }[]>(
-      `SELECT i.event_id FROM inbox i LEFT JOIN journal_entries e ON e.source_event_id = i.event_id
-        WHERE i.handler = $1 AND e.id IS NULL LIMIT $2`,
-      [PostingHandlerName, ReconciliationBreaksMax],
-    );
-    const entriesWithoutEvent = await this.dataSource.query<{ id: string }[]>(
-      `SELECT e.id FROM journal_entries e LEFT JOIN inbox i ON i.event_id = e.source_event_id AND i.handler = $1
-        WHERE e.source_event_id IS NOT NULL AND i.event_id IS NULL LIMIT $2`,
-      [PostingHandlerName, ReconciliationBreaksMax],
-    );
-    const trial = await this.trialBalance.trialBalance(undefined);
-    const balanced = trial.currencies.every((c) => c.balanced);
+    const currencies = await this.trialBalance.currencyTotals();
+    const balanced = currencies.every((c) => c.balanced);
     return {
       ok:
-        breaks.length === 0 &&
-        withoutEntry.length === 0 &&
+        breakCount === 0 &&
+        events.withoutEntry.length === 0 &&
         entriesWithoutEvent.length === 0 &&
         balanced,
       checkedAt: new Date().toISOString(),
-      loans: { checked, breaks },
-      events: {
-        posted: posted?.n ?? 0,
-        withoutEntry: withoutEntry.map((r) => r.event_id),
-        entriesWithoutEvent: entriesWithoutEvent.map((r) => r.id),
-      },
-      trialBalance: { currencies: trial.currencies, balanced },
+      loans: { checked, breakCount, breaks },
+      events: { posted: events.posted, withoutEntry: events.withoutEntry, entriesWithoutEvent },
+      trialBalance: { currencies, balanced },
     };
   }
+}
 
-  private async repaymentPage(cursor: string | null): Promise<RepaymentPage> {
-    const url = new URL('/v1/loans', this.config.REPAYMENT_URL);
-    url.searchParams.set('limit', String(ReconciliationPageMax));
-    if (cursor) url.searchParams.set('cursor', cursor);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: { authorization: `Bearer ${this.config.OPERATOR_API_KEY}` },
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (error) {
-      throw new DomainError(
-        'LEDGER.RECONCILIATION_UNAVAILABLE',
-        `the repayment service is not reachable at ${this.config.REPAYMENT_URL}: ${(error as Error).message}`,
-        'rejected',
-      );
-    }
-    if (!response.ok) {
-      throw new DomainError(
-        'LEDGER.RECONCILIATION_UNAVAILABLE',
-        `the repayment service answered ${response.status}`,
-        'rejected',
-      );
-    }
-    return (await response.json()) as RepaymentPage;
-  }
+function notFound(id: string): DomainError {
+  return new DomainError(
+    'LEDGER.RECONCILIATION_RUN_NOT_FOUND',
+    `reconciliation run ${id} does not exist`,
+    'not-found',
+  );
 }

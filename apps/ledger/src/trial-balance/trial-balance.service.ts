@@ -14,6 +14,30 @@ export class TrialBalanceService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
+   * The totals per currency only, summed by the database over the balance rows (one statement,
+   * whatever the number of accounts): what reconciliation checks.
+   */
+  async currencyTotals(): Promise<TrialBalance['currencies']> {
+    const rows = await this.dataSource.query<
+      { currency: string; debits: string; credits: string }[]
+    >(
+      `SELECT currency, sum(greatest(posted_debits - posted_credits, 0))::text AS debits,
+              sum(greatest(posted_credits - posted_debits, 0))::text AS credits
+         FROM balances WHERE line_count > 0 GROUP BY currency ORDER BY currency`,
+    );
+    return rows.map((row) => {
+      const debits = Money.of(row.debits, row.currency);
+      const credits = Money.of(row.credits, row.currency);
+      return {
+        currency: row.currency,
+        totalDebits: debits.toString(),
+        totalCredits: credits.toString(),
+        balanced: debits.equals(credits),
+      };
+    });
+  }
+
+  /**
    * Now: from the balance rows (one row per account). As of a time: for each account, the running
    * balance on its last line posted at or before that time (one index probe per account).
    */
