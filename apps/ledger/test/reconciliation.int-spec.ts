@@ -8,7 +8,7 @@ import {
   RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { waitFor } from '../../../libs/messaging/test/support';
+import { waitFor } from '@credit/platform';
 import { DailyReconciliation } from '../src/reconciliation/daily-reconciliation';
 import { type LedgerHarness, runCli, startLedger, testKeys } from './harness';
 

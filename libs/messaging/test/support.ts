@@ -7,6 +7,7 @@ import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { EventCatalog, defineEvent } from '@credit/contracts';
 import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migration';
 import { ensureTopics } from '../src/topic-admin';
+import { waitFor } from '@credit/platform';
 
 /** Where the integration tier finds PostgreSQL and Kafka (set by tools/scripts/test.sh). */
 export const testEnv = {
@@ -86,21 +87,7 @@ export async function freshTopic(kafka: Kafka, prefix: string, partitions = 3): 
   return name;
 }
 
-export async function waitFor<T>(
-  description: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+export { waitFor };
 
 export interface ReadRecord {
   key: string | null;
