@@ -6,6 +6,7 @@ import { CreateLedger1764100000000 } from './1764100000000-create-ledger';
 import { SeedChartOfAccounts1764100000001 } from './1764100000001-seed-chart-of-accounts';
 import { CreditLineAccounts1764100000002 } from './1764100000002-credit-line-accounts';
 import { ReconciliationRuns1764100000003 } from './1764100000003-reconciliation-runs';
+import { OneQueryBalanceCheck1764110000000 } from './1764110000000-one-query-balance-check';
 
 /** Append-only, applied in order at start and before tests; table ledger_migrations. */
 export const ledgerMigrations = [
@@ -14,5 +15,6 @@ export const ledgerMigrations = [
   SeedChartOfAccounts1764100000001,
   CreditLineAccounts1764100000002,
   ReconciliationRuns1764100000003,
+  OneQueryBalanceCheck1764110000000,
   CreateAdminTables1764900000000,
 ];
