@@ -304,7 +304,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
         kafkaRuntime.producer,
         quietLogger,
         { groupId: `g-${randomUUID()}`, maxRetries: 1, retryBackoffMs: 20, batchSizeMax: 10 },
-        [handler as EventHandler],
+        [handler],
       ),
     );
     kafkaRuntime.start();
