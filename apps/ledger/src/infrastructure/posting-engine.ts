@@ -77,7 +77,8 @@ const balanceKey = (account: string, currency: string) => `${account}|${currency
  * The order balance rows are locked in, the same in every transaction (no deadlocks): accounts
  * with a parent (one loan's, one line's) first, then the house accounts (no parent), which many
  * postings share. A transaction takes a hot house row only once it holds every other lock, so it
- * never sits on it while waiting for a cold one.
+ * never sits on it while waiting for a cold one. Ids and currencies compare by code point (ASCII
+ * by the accounts table's check), as `COLLATE "C"` does in SQL (rebuild-balances locks alike).
  */
 function lockOrder(a: Account, b: Account): number {
   const hotA = a.parentId === null ? 1 : 0;
