@@ -7,7 +7,8 @@ import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import type { LedgerConfig } from './config/env';
 import { EntriesController } from './entries/entries.controller';
-import { EntriesService } from './entries/entries.service';
+import { EntriesService, GroupCommitLimitsToken } from './entries/entries.service';
+import type { GroupCommitLimits } from './entries/group-commit';
 import { HoldExpiry } from './holds/hold-expiry';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
@@ -74,6 +75,15 @@ export class LedgerModule {
           inject: [AccountDirectory, OutboxWriter],
           useFactory: (accounts: AccountDirectory, outbox: OutboxWriter) =>
             new PostingEngine(accounts, outbox),
+        },
+        {
+          provide: GroupCommitLimitsToken,
+          useValue: {
+            maxEntries: config.LEDGER_GROUP_COMMIT_MAX_ENTRIES,
+            windowMs: config.LEDGER_GROUP_COMMIT_WINDOW_MS,
+            queueMaxEntries: config.LEDGER_GROUP_COMMIT_QUEUE_MAX_ENTRIES,
+            concurrencyMax: config.LEDGER_GROUP_COMMIT_CONCURRENCY_MAX,
+          } satisfies GroupCommitLimits,
         },
         EntriesService,
         AccountsService,

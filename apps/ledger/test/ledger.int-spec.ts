@@ -516,11 +516,21 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         [disbursed.eventId],
       );
       expect(rows).toEqual([{ n: 1 }]);
-      const posted = await ledger.dataSource.query<{ event_type: string }[]>(
-        `SELECT event_type FROM outbox WHERE envelope->'payload'->>'sourceEventId' = $1`,
+      const posted = await ledger.dataSource.query<
+        { event_type: string; causation: string; correlation: string }[]
+      >(
+        `SELECT event_type, envelope->>'causationId' AS causation, envelope->>'correlationId' AS correlation
+           FROM outbox WHERE envelope->'payload'->>'sourceEventId' = $1`,
         [disbursed.eventId],
       );
-      expect(posted).toEqual([{ event_type: 'ledger.entry.posted' }]);
+      // Posted alone or with others in one engine call, the announcement names its own cause.
+      expect(posted).toEqual([
+        {
+          event_type: 'ledger.entry.posted',
+          causation: disbursed.eventId,
+          correlation: disbursed.correlationId,
+        },
+      ]);
     });
 
     it("posts a loan's disbursement, accrual and repayment in the order they happened", async () => {

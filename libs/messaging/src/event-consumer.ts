@@ -19,6 +19,14 @@ export interface EventHandler<TPayload = unknown> {
   readonly name: string;
   readonly definition: EventDefinition;
   handle(event: EventEnvelope<TPayload>, manager: EntityManager): Promise<void>;
+  /**
+   * Optional set-based path: applies several new events at once, in their order, inside the
+   * caller's transaction. It may receive the events of every handler of the consumer that shares
+   * this handler's name (its inbox key), not only its own type. Used for a group of consecutive
+   * events when each of them goes to a handler of one name that implements it; the inbox rows
+   * of the group are then written by one statement and only the new events are passed.
+   */
+  handleMany?(events: readonly EventEnvelope<TPayload>[], manager: EntityManager): Promise<void>;
 }
 
 export interface EventConsumerOptions {
@@ -164,9 +172,13 @@ export class EventConsumer {
       }
     }
     if (decoded.length === 0) return skipped;
+    const batchHandler = this.batchHandlerOf(decoded.map((d) => d.handler));
     let outcomes: ConsumeOutcome[];
     try {
       outcomes = await this.dataSource.transaction(async (manager) => {
+        if (batchHandler) {
+          return this.applyManyIn(manager, batchHandler, decoded, topic, partition);
+        }
         const done: ConsumeOutcome[] = [];
         for (const { message, envelope, handler } of decoded) {
           if (!handler) {
@@ -192,6 +204,62 @@ export class EventConsumer {
       if (outcomes[index] === 'processed') await this.faults.afterCommitBeforeAck?.(envelope);
     }
     return [...outcomes, ...skipped];
+  }
+
+  /**
+   * The handler whose handleMany applies a whole group: every event of the group has a handler,
+   * all of one name, each implementing handleMany. Undefined otherwise (one event at a time).
+   */
+  private batchHandlerOf(
+    handlers: readonly (EventHandler | undefined)[],
+  ): EventHandler | undefined {
+    const [first] = handlers;
+    if (!first?.handleMany) return undefined;
+    const uniform = handlers.every((h) => h?.name === first.name && h.handleMany !== undefined);
+    return uniform ? first : undefined;
+  }
+
+  /**
+   * The set-based path: one INSERT records the group's event ids in the inbox (ON CONFLICT DO
+   * NOTHING RETURNING tells which are new; an event delivered twice in the group counts once),
+   * then one handleMany call applies the new events in order.
+   */
+  private async applyManyIn(
+    manager: EntityManager,
+    handler: EventHandler,
+    decoded: readonly { message: KafkaMessage; envelope: EventEnvelope }[],
+    topic: string,
+    partition: number,
+  ): Promise<ConsumeOutcome[]> {
+    if (manager.queryRunner) {
+      (manager.queryRunner.data as Record<string, unknown>)[HandlerInTransaction] = handler.name;
+    }
+    const inserted = await manager.query<{ event_id: string }[]>(
+      `INSERT INTO inbox (handler, event_id, event_type, topic, partition, "offset")
+       SELECT $1, e.event_id, e.event_type, $2, $3, e."offset"
+         FROM unnest($4::uuid[], $5::text[], $6::bigint[]) AS e(event_id, event_type, "offset")
+       ON CONFLICT (handler, event_id) DO NOTHING
+       RETURNING event_id`,
+      [
+        handler.name,
+        topic,
+        partition,
+        decoded.map((d) => d.envelope.eventId),
+        decoded.map((d) => d.envelope.type),
+        decoded.map((d) => d.message.offset),
+      ],
+    );
+    const fresh = new Set(inserted.map((row) => row.event_id));
+    const outcomes: ConsumeOutcome[] = [];
+    const events: EventEnvelope[] = [];
+    for (const { envelope } of decoded) {
+      // The first delivery of a new event is applied; a later copy in the group is a duplicate.
+      const isNew = fresh.delete(envelope.eventId);
+      outcomes.push(isNew ? 'processed' : 'duplicate');
+      if (isNew) events.push(envelope);
+    }
+    if (events.length > 0) await handler.handleMany?.(events, manager);
+    return outcomes;
   }
 
   /** Runs one consumer until it is disconnected. */

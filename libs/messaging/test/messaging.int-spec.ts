@@ -277,18 +277,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     );
     await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
     const handler = { ...effectsHandler((n) => n === 17), definition };
-    const kafkaRuntime = runtime();
-    kafkaRuntime.addConsumer(
-      new EventConsumer(
-        dataSource,
-        testCatalog(topic),
-        kafkaRuntime.producer,
-        quietLogger,
-        { groupId: `g-${randomUUID()}`, maxRetries: 1, retryBackoffMs: 20, batchSizeMax: 10 },
-        [handler],
-      ),
-    );
-    kafkaRuntime.start();
+    startGroupedConsumer(topic, handler);
     const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
     await waitFor('the last event applied', async () =>
       (await effectsFor(dataSource, events[29]!.eventId)) === 1 ? true : undefined,
@@ -303,6 +292,95 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     // Groups of ten: 1–10 and 21–30 together (one call each); 11–20 once together (failed at 17,
     // rolled back), then one by one: 11–16 and 18–20 once more, 17 twice more (first try and retry).
     expect(handler.calls).toBe(10 + 7 + (6 + 2 + 3) + 10);
+  });
+
+  /** A consumer of `topic` applying up to ten events per transaction, one retry. */
+  function startGroupedConsumer(topic: string, handler: EventHandler<{ n: number }>): void {
+    const kafkaRuntime = runtime();
+    kafkaRuntime.addConsumer(
+      new EventConsumer(
+        dataSource,
+        testCatalog(topic),
+        kafkaRuntime.producer,
+        quietLogger,
+        { groupId: `g-${randomUUID()}`, maxRetries: 1, retryBackoffMs: 20, batchSizeMax: 10 },
+        [handler],
+      ),
+    );
+    kafkaRuntime.start();
+  }
+
+  /** effectsHandler with the set-based path: records each handleMany call's event numbers. */
+  function batchEffectsHandler(failWhen: (n: number) => boolean = () => false) {
+    const single = effectsHandler(failWhen);
+    return Object.assign(single, {
+      batches: [] as number[][],
+      async handleMany(events: readonly EventEnvelope<{ n: number }>[], manager: EntityManager) {
+        this.batches.push(events.map((e) => e.payload.n));
+        const poison = events.find((e) => failWhen(e.payload.n));
+        if (poison) throw new Error(`cannot apply n=${poison.payload.n}: poison`);
+        await manager.query(
+          `INSERT INTO test_effects (event_id, n) SELECT * FROM unnest($1::uuid[], $2::int[])`,
+          [events.map((e) => e.eventId), events.map((e) => e.payload.n)],
+        );
+      },
+    });
+  }
+
+  it('applies a group with one handleMany call and one inbox insert, skipping events already applied and copies within the group', async () => {
+    const topic = await freshTopic(kafka, 'set-based', 1);
+    const definition = testEventDefinition(topic);
+    const events = Array.from({ length: 6 }, (_, i) =>
+      writer.build({ definition, key: 'same-key', payload: { n: i + 1 } }),
+    );
+    const handler = { ...batchEffectsHandler(), definition };
+    // Event 2 was applied before (its inbox row exists); event 4 is delivered twice in the group.
+    await dataSource.query(
+      `INSERT INTO inbox (handler, event_id, event_type, topic, partition, "offset") VALUES ($1, $2, $3, $4, 0, 0)`,
+      [handler.name, events[1]!.eventId, definition.type, topic],
+    );
+    const records = [...events.slice(0, 4), events[3]!, ...events.slice(4)];
+    await producer.send({ topic, acks: -1, messages: records.map(recordOf) });
+    startGroupedConsumer(topic, handler);
+    await waitFor('the last event applied', async () =>
+      (await effectsFor(dataSource, events[5]!.eventId)) === 1 ? true : undefined,
+    );
+    for (const [index, event] of events.entries()) {
+      expect({ n: index + 1, effects: await effectsFor(dataSource, event.eventId) }).toEqual({
+        n: index + 1,
+        effects: index === 1 ? 0 : 1,
+      });
+    }
+    // Kafka may hand the records over in more than one fetch: each is one call, in order, with
+    // only new events, none twice.
+    expect(handler.batches.flat()).toEqual([1, 3, 4, 5, 6]);
+    expect(handler.calls).toBe(0);
+  });
+
+  it('a failing event makes its set-based group fall back to one by one, and only it is dead-lettered', async () => {
+    const topic = await freshTopic(kafka, 'set-based-poison', 1);
+    const definition = testEventDefinition(topic);
+    const events = Array.from({ length: 8 }, (_, i) =>
+      writer.build({ definition, key: 'same-key', payload: { n: i + 1 } }),
+    );
+    await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
+    const handler = { ...batchEffectsHandler((n) => n === 5), definition };
+    startGroupedConsumer(topic, handler);
+    const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
+    await waitFor('the last event applied', async () =>
+      (await effectsFor(dataSource, events[7]!.eventId)) === 1 ? true : undefined,
+    );
+    for (const [index, event] of events.entries()) {
+      expect({ n: index + 1, effects: await effectsFor(dataSource, event.eventId) }).toEqual({
+        n: index + 1,
+        effects: index + 1 === 5 ? 0 : 1,
+      });
+    }
+    expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[4]);
+    expect(dead?.headers[EventHeaders.dlqError]).toContain('cannot apply n=5: poison');
+    // The poison was tried alone twice (first try and one retry) after its group failed.
+    expect(handler.batches.some((batch) => batch.includes(5))).toBe(true);
+    expect(handler.calls).toBeGreaterThanOrEqual(2);
   });
 
   it('envelope that fails schema validation goes to the DLQ with the validation error, without retries; another type on the stream is skipped', async () => {

@@ -20,6 +20,7 @@ import type { EntryDraft } from '../domain/journal';
 import type { EntryView } from '../infrastructure/journal-reader';
 import { BatchDto, EntryDto, ReversalDto } from './entries.dto';
 import { EntriesService, type PostOutcome } from './entries.service';
+import { PostingQueueFullError } from './group-commit';
 
 function draftOf(dto: EntryDto, idempotencyKey: string): EntryDraft {
   return {
@@ -33,6 +34,26 @@ function draftOf(dto: EntryDto, idempotencyKey: string): EntryDraft {
     reversesEntryId: null,
     lines: dto.lines.map((line) => ({ ...line })),
   };
+}
+
+/** Posts, answering 503 with Retry-After when the group commit queue is full. */
+async function postOrBusy(
+  response: Response,
+  posting: () => Promise<PostOutcome>,
+  batch: boolean,
+): Promise<void> {
+  let outcome: PostOutcome;
+  try {
+    outcome = await posting();
+  } catch (error) {
+    if (!(error instanceof PostingQueueFullError)) throw error;
+    response
+      .status(503)
+      .setHeader('Retry-After', String(error.retryAfterSeconds))
+      .json({ error: { code: error.code, message: error.message } });
+    return;
+  }
+  send(response, outcome, batch);
 }
 
 function send(response: Response, outcome: PostOutcome, batch: boolean): void {
@@ -53,7 +74,7 @@ export class EntriesController {
   @ApiOperation({
     summary: 'Post a manual or adjusting entry, or an atomic batch (operator)',
     description:
-      'A single entry needs the Idempotency-Key header. A batch ({ "entries": [...] }, each with its own idempotencyKey) is atomic: every entry is posted in one transaction, or none is. The same key with the same content returns the original (200, Idempotent-Replayed: true); with different content it is a 409.',
+      'A single entry needs the Idempotency-Key header. A batch ({ "entries": [...] }, each with its own idempotencyKey) is atomic: every entry is posted in one transaction, or none is. Concurrent requests share transactions (group commit); when too many entries are waiting the answer is 503 LEDGER.BUSY with Retry-After. The same key with the same content returns the original (200, Idempotent-Replayed: true); with different content it is a 409.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -66,16 +87,13 @@ export class EntriesController {
   async post(@Body() body: unknown, @Res() response: Response): Promise<void> {
     if (typeof body === 'object' && body !== null && 'entries' in body) {
       const batch = validateDto(BatchDto, body);
-      send(
-        response,
-        await this.entries.post(batch.entries.map((e) => draftOf(e, e.idempotencyKey))),
-        true,
-      );
+      const drafts = batch.entries.map((e) => draftOf(e, e.idempotencyKey));
+      await postOrBusy(response, () => this.entries.post(drafts), true);
       return;
     }
     const dto = validateDto(EntryDto, body);
     const idempotencyKey = idempotencyKeyOf(response.req.header('Idempotency-Key'));
-    send(response, await this.entries.post([draftOf(dto, idempotencyKey)]), false);
+    await postOrBusy(response, () => this.entries.post([draftOf(dto, idempotencyKey)]), false);
   }
 
   @Get()

@@ -1,10 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type EntryDraft, reversalDraft } from '../domain/journal';
 import { LedgerError } from '../domain/ledger-error';
 import { type EntryView, readEntries } from '../infrastructure/journal-reader';
 import { inTransaction } from '../infrastructure/ledger-transactions';
-import { PostingEngine } from '../infrastructure/posting-engine';
+import { type PostedEntry, PostingEngine } from '../infrastructure/posting-engine';
+import { DefaultGroupCommitLimits, type GroupCommitLimits, GroupCommitter } from './group-commit';
+
+/** Injection token of the group commit limits (from the LEDGER_GROUP_COMMIT_* variables). */
+export const GroupCommitLimitsToken = Symbol('GroupCommitLimits');
 
 export interface PostOutcome {
   entries: EntryView[];
@@ -12,23 +16,79 @@ export interface PostOutcome {
   replayed: boolean;
 }
 
+/** The entries of posted drafts as written; replayed ones (rare) are read back. */
+async function viewsOf(
+  manager: EntityManager,
+  posted: readonly PostedEntry[],
+): Promise<EntryView[]> {
+  const replayed = posted.filter((p) => p.view === null).map((p) => p.id);
+  const read =
+    replayed.length === 0 ? [] : await readEntries(manager, `e.id = ANY($1)`, [replayed]);
+  const byId = new Map(read.map((e) => [e.id, e]));
+  return posted.map((p) => {
+    const view = p.view ?? byId.get(p.id);
+    if (!view) throw new Error(`invariant violated: entry ${p.id} was posted but cannot be read`);
+    return view;
+  });
+}
+
+const outcomeOf = (entries: EntryView[], posted: readonly PostedEntry[]): PostOutcome => ({
+  entries,
+  replayed: posted.every((p) => p.replayed),
+});
+
+function outcomeOrFail(outcome: PostOutcome | undefined): PostOutcome {
+  if (!outcome) throw new Error('invariant violated: a posting got no outcome');
+  return outcome;
+}
+
 @Injectable()
-export class EntriesService {
+export class EntriesService implements OnModuleDestroy {
+  /** Concurrent postings share transactions (see GroupCommitter). */
+  private readonly committer: GroupCommitter<readonly EntryDraft[], PostOutcome>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: PostingEngine,
-  ) {}
+    @Optional() @Inject(GroupCommitLimitsToken) limits?: GroupCommitLimits,
+  ) {
+    this.committer = new GroupCommitter(
+      limits ?? DefaultGroupCommitLimits,
+      {
+        together: (requests) => this.postTogether(requests),
+        alone: (drafts) => this.postTogether([drafts]).then(([outcome]) => outcomeOrFail(outcome)),
+      },
+      (drafts) => drafts.length,
+      (drafts) => drafts.map((draft) => draft.idempotencyKey),
+    );
+  }
 
-  /** Posts the drafts atomically: all of them or none. */
+  async onModuleDestroy(): Promise<void> {
+    await this.committer.drained();
+  }
+
+  /**
+   * Posts the drafts atomically: all of them or none. Concurrent calls are committed together
+   * (group commit); a call whose group fails is run again on its own, so it is answered for its
+   * own drafts only. Throws PostingQueueFullError when too many entries are waiting.
+   */
   async post(drafts: readonly EntryDraft[]): Promise<PostOutcome> {
+    return this.committer.submit(drafts);
+  }
+
+  /** One transaction, one engine call for all requests' drafts; each request's outcome. */
+  private async postTogether(requests: readonly (readonly EntryDraft[])[]): Promise<PostOutcome[]> {
     return inTransaction(this.dataSource, async (manager) => {
-      const posted = await this.engine.post(manager, drafts);
-      const entries = await readEntries(manager, `e.id = ANY($1)`, [posted.map((p) => p.id)]);
-      const byId = new Map(entries.map((e) => [e.id, e]));
-      return {
-        entries: posted.map((p) => byId.get(p.id)).filter((e): e is EntryView => e !== undefined),
-        replayed: posted.every((p) => p.replayed),
-      };
+      const posted = await this.engine.post(manager, requests.flat());
+      const entries = await viewsOf(manager, posted);
+      const outcomes: PostOutcome[] = [];
+      let offset = 0;
+      for (const drafts of requests) {
+        const own = posted.slice(offset, offset + drafts.length);
+        outcomes.push(outcomeOf(entries.slice(offset, offset + drafts.length), own));
+        offset += drafts.length;
+      }
+      return outcomes;
     });
   }
 
@@ -55,8 +115,7 @@ export class EntriesService {
         }
       }
       const posted = await this.engine.post(manager, [draft]);
-      const entries = await readEntries(manager, `e.id = ANY($1)`, [posted.map((p) => p.id)]);
-      return { entries, replayed: posted.every((p) => p.replayed) };
+      return outcomeOf(await viewsOf(manager, posted), posted);
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { LedgerEntryPostedV1 } from '@credit/contracts';
+import { LedgerEntryPostedV1, type LedgerEntryPostedV1Payload } from '@credit/contracts';
 import type { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
 import type { Account, Side } from '../domain/accounts';
@@ -19,6 +19,7 @@ import {
 } from '../domain/journal';
 import { LedgerError } from '../domain/ledger-error';
 import type { AccountDirectory } from './account-directory';
+import type { EntryView } from './journal-reader';
 
 /** Entries posted in one transaction at most (API batches and consumer batches). */
 export const PostingBatchMax = 500;
@@ -32,11 +33,19 @@ export interface PendingChange {
   readonly units: bigint;
 }
 
+/** The event an entry records, for the ledger.entry.posted event's correlation and causation. */
+export interface EntryCause {
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
 export interface PostedEntry {
   readonly id: string;
   readonly idempotencyKey: string;
   /** True when the key was seen before with the same content: the original entry is returned. */
   readonly replayed: boolean;
+  /** The entry as written, for a new one (no read-back); null for a replay. */
+  readonly view: EntryView | null;
 }
 
 interface BalanceRow {
@@ -49,6 +58,12 @@ interface BalanceRow {
   line_count: string;
 }
 
+interface ExistingRow {
+  key: string;
+  id: string;
+  hash: string;
+}
+
 interface LockedBalance {
   readonly account: Account;
   readonly state: BalanceState;
@@ -59,10 +74,47 @@ interface LockedBalance {
 const balanceKey = (account: string, currency: string) => `${account}|${currency}`;
 
 /**
- * Posts entries: validation, idempotency by key and content hash, sub-account creation, balance
- * rows locked once per batch in sorted order, limit checks against the new balances, then a fixed
- * number of statements whatever the batch size (entries, lines, balances, outbox).
- * Runs inside the caller's transaction; a thrown error rolls back everything.
+ * The order balance rows are locked in, the same in every transaction (no deadlocks): accounts
+ * with a parent (one loan's, one line's) first, then the house accounts (no parent), which many
+ * postings share. A transaction takes a hot house row only once it holds every other lock, so it
+ * never sits on it while waiting for a cold one. Ids and currencies compare by code point (ASCII
+ * by the accounts table's check), as `COLLATE "C"` does in SQL (rebuild-balances locks alike).
+ */
+function lockOrder(a: Account, b: Account): number {
+  const hotA = a.parentId === null ? 1 : 0;
+  const hotB = b.parentId === null ? 1 : 0;
+  if (hotA !== hotB) return hotA - hotB;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
+}
+
+/** Prefixes a batch entry's error with its index, so a 4xx names the entry of the batch. */
+function atEntry<T>(index: number, batch: boolean, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof LedgerError && batch) {
+      throw new LedgerError(error.code, `entries[${index}]: ${error.message}`, {
+        ...error.details,
+        entry: index,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Posts entries in two statements whatever the batch size, so a transaction is four round trips
+ * (BEGIN, lock, write, COMMIT):
+ * 1. lock: the balance rows of every involved account locked in one order (house accounts last),
+ *    the entries already recorded under the batch's idempotency keys, and the posting time;
+ * 2. Node checks replays and payload conflicts, currencies, pending changes and limits (after
+ *    every entry) against the locked balances and computes each line's running balance;
+ * 3. write: one statement of data-modifying CTEs inserts the entries, their lines, updates the
+ *    balances and appends the ledger.entry.posted events to the outbox.
+ * The answer is built from what was written, never read back. Sub-accounts are created from
+ * their templates on first use (one more statement, once per account). Runs inside the caller's
+ * transaction; a thrown error rolls back everything.
  */
 export class PostingEngine {
   constructor(
@@ -75,53 +127,41 @@ export class PostingEngine {
     drafts: readonly EntryDraft[],
     pending: readonly PendingChange[] = [],
     holdId: string | null = null,
+    /** Per draft (same order): the event it records, when several events post together. */
+    causes?: readonly EntryCause[],
   ): Promise<PostedEntry[]> {
     if (drafts.length > PostingBatchMax) {
       throw new LedgerError('LEDGER.INVALID_ENTRY', `at most ${PostingBatchMax} entries per batch`);
     }
-    const validated = drafts.map((draft, index) => {
-      try {
-        return validateEntry(draft);
-      } catch (error) {
-        if (error instanceof LedgerError && drafts.length > 1) {
-          throw new LedgerError(error.code, `entries[${index}]: ${error.message}`, {
-            ...error.details,
-            entry: index,
-          });
-        }
-        throw error;
-      }
-    });
+    const batch = drafts.length > 1;
+    const validated = drafts.map((draft, index) =>
+      atEntry(index, batch, () => validateEntry(draft)),
+    );
     const keys = validated.map((entry) => entry.idempotencyKey);
     if (new Set(keys).size !== keys.length) {
       throw new LedgerError('LEDGER.INVALID_ENTRY', 'a batch may not repeat an idempotency key');
     }
-
-    const existing = await this.existingByKey(manager, keys);
-    const results: PostedEntry[] = [];
-    const fresh: ValidatedEntry[] = [];
-    for (const entry of validated) {
-      const previous = existing.get(entry.idempotencyKey);
-      if (!previous) {
-        fresh.push(entry);
-        continue;
-      }
-      if (previous.requestHash !== entry.requestHash) {
-        throw new LedgerError(
-          'LEDGER.IDEMPOTENCY_CONFLICT',
-          `idempotency key "${entry.idempotencyKey}" was used for an entry with different content (${previous.id})`,
-          { entryId: previous.id },
-        );
-      }
-      results.push({ id: previous.id, idempotencyKey: entry.idempotencyKey, replayed: true });
-    }
-    if (fresh.length === 0 && pending.length === 0) return results;
+    if (validated.length === 0 && pending.length === 0) return [];
 
     const accountIds = [
-      ...fresh.flatMap((e) => e.lines.map((l) => l.account)),
+      ...validated.flatMap((e) => e.lines.map((l) => l.account)),
       ...pending.map((p) => p.account),
     ];
-    const accounts = await this.accounts.resolve(manager, accountIds);
+    let accounts: Map<string, Account>;
+    try {
+      accounts = await this.accounts.resolve(manager, accountIds);
+    } catch (error) {
+      // A replay with different content answers 409 even when that content names no account.
+      if (error instanceof LedgerError && error.code === 'LEDGER.UNKNOWN_ACCOUNT')
+        this.assertNoConflict(validated, await this.existingByKey(manager, keys));
+      throw error;
+    }
+
+    const { balances, existing, postedAt } = await this.lock(manager, accounts, keys);
+    this.assertNoConflict(validated, existing);
+    const fresh = validated.filter((entry) => !existing.has(entry.idempotencyKey));
+    if (fresh.length === 0 && pending.length === 0) return this.replays(validated, existing);
+
     const accountOf = (id: string): Account => {
       const account = accounts.get(id);
       if (!account)
@@ -139,15 +179,14 @@ export class PostingEngine {
         );
       }
     }
-
-    const balances = await this.lockBalances(manager, accounts);
-    const [{ now }] = await manager.query<[{ now: Date }]>(`SELECT clock_timestamp() AS now`);
-    const postedAt = now.toISOString();
+    const lockedOf = (account: string, currency: string): LockedBalance => {
+      const locked = balances.get(balanceKey(account, currency));
+      if (!locked) throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `no balance for ${account}`);
+      return locked;
+    };
 
     for (const change of pending) {
-      const locked = balances.get(balanceKey(change.account, change.currency));
-      if (!locked)
-        throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `no balance for ${change.account}`);
+      const locked = lockedOf(change.account, change.currency);
       applyPending(locked.state, change.side, change.units);
       if (locked.state.pendingDebits < 0n || locked.state.pendingCredits < 0n) {
         throw new Error(`invariant violated: pending amount of ${change.account} below zero`);
@@ -158,10 +197,7 @@ export class PostingEngine {
       assertWithinLimits(locked.account, locked.state, (units) =>
         Money.fromMinorUnits(units, locked.account.currency).toString(),
       );
-    for (const change of pending) {
-      const locked = balances.get(balanceKey(change.account, change.currency));
-      if (locked) withinLimits(locked);
-    }
+    for (const change of pending) withinLimits(lockedOf(change.account, change.currency));
 
     const entryIds = fresh.map(() => randomUUID());
     const lineRows: {
@@ -176,9 +212,7 @@ export class PostingEngine {
     fresh.forEach((entry, index) => {
       const touchedByEntry = new Set<LockedBalance>();
       for (const line of entry.lines) {
-        const locked = balances.get(balanceKey(line.account, line.amount.currency));
-        if (!locked)
-          throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `no balance for ${line.account}`);
+        const locked = lockedOf(line.account, line.amount.currency);
         applyPosted(locked.state, line.side, line.amount.minorUnits());
         locked.lineCount += 1n;
         locked.touched = true;
@@ -198,71 +232,78 @@ export class PostingEngine {
       }
       // Limits hold after every entry, not only at the end of a batch: a later entry of the batch
       // may not lend an earlier one the room it lacked.
-      try {
-        touchedByEntry.forEach(withinLimits);
-      } catch (error) {
-        if (error instanceof LedgerError && fresh.length > 1) {
-          throw new LedgerError(error.code, `entries[${index}]: ${error.message}`, {
-            ...error.details,
-            entry: index,
-          });
-        }
-        throw error;
-      }
+      atEntry(index, fresh.length > 1, () => touchedByEntry.forEach(withinLimits));
     });
-
-    if (fresh.length > 0) {
-      const inserted = await manager.query<{ id: string; seq: string }[]>(
-        `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description, metadata,
-                                      source_event_id, source_event_type, rule, reverses_entry_id, hold_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[],
-                              $7::jsonb[], $8::uuid[], $9::text[], $10::text[], $11::uuid[], $12::uuid[])
-         RETURNING id, seq`,
-        [
-          entryIds,
-          fresh.map((e) => e.idempotencyKey),
-          fresh.map((e) => e.requestHash),
-          fresh.map((e) => e.effectiveAt ?? postedAt),
-          fresh.map(() => postedAt),
-          fresh.map((e) => e.description),
-          fresh.map((e) => JSON.stringify(e.metadata)),
-          fresh.map((e) => e.sourceEventId),
-          fresh.map((e) => e.sourceEventType),
-          fresh.map((e) => e.rule),
-          fresh.map((e) => e.reversesEntryId),
-          fresh.map(() => holdId),
-        ],
-      );
-      const seqOf = new Map(inserted.map((row) => [row.id, row.seq]));
-      await manager.query(
-        `INSERT INTO journal_lines (entry_id, line_no, account_id, side, amount, currency, entry_seq, posted_at, balance_after)
-         SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::numeric[], $6::char(3)[],
-                              $7::bigint[], $8::timestamptz[], $9::numeric[])`,
-        [
-          lineRows.map((l) => entryIds[l.entry]),
-          lineRows.map((l) => l.lineNo),
-          lineRows.map((l) => l.account),
-          lineRows.map((l) => l.side),
-          lineRows.map((l) => l.amount),
-          lineRows.map((l) => l.currency),
-          lineRows.map((l) => seqOf.get(entryIds[l.entry] ?? '')),
-          lineRows.map(() => postedAt),
-          lineRows.map((l) => l.balanceAfter),
-        ],
-      );
-    }
 
     const touched = [...balances.values()].filter((b) => b.touched);
     const major = (units: bigint, currency: string) =>
       Money.fromMinorUnits(units, currency).toString();
-    await manager.query(
-      `UPDATE balances b
-          SET posted_debits = v.pd, posted_credits = v.pc, pending_debits = v.ped, pending_credits = v.pec,
-              line_count = v.lc, updated_at = $8
-         FROM unnest($1::text[], $2::char(3)[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::bigint[])
-              AS v(account_id, currency, pd, pc, ped, pec, lc)
-        WHERE b.account_id = v.account_id AND b.currency = v.currency`,
+    const causeOf = new Map(
+      (causes ?? []).map((cause, index) => [validated[index]?.idempotencyKey, cause]),
+    );
+    const events = fresh.map((entry, index) => {
+      const payload: LedgerEntryPostedV1Payload = {
+        entryId: entryIds[index] ?? '',
+        idempotencyKey: entry.idempotencyKey,
+        sourceEventId: entry.sourceEventId,
+        reversesEntryId: entry.reversesEntryId,
+        effectiveAt: entry.effectiveAt ?? postedAt,
+        postedAt,
+        lines: entry.lines.map((line) => ({
+          account: line.account,
+          side: line.side,
+          amount: line.amount.toJSON(),
+        })),
+      };
+      const cause = causeOf.get(entry.idempotencyKey);
+      return { definition: LedgerEntryPostedV1, key: payload.entryId, payload, ...cause };
+    });
+    // The payloads are built above from validated entries, typed by the contract: no re-parse.
+    const outbox = this.outbox.prepareMany(manager, events, true);
+    const written = await manager.query<{ id: string; seq: string }[]>(
+      `WITH e AS (
+         INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description, metadata,
+                                      source_event_id, source_event_type, rule, reverses_entry_id, hold_id)
+         SELECT id, key, hash, eff, $5::timestamptz, descr, meta, src, srctype, rule, rev, $12::uuid
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $6::text[], $7::jsonb[],
+                       $8::uuid[], $9::text[], $10::text[], $11::uuid[])
+                AS v(id, key, hash, eff, descr, meta, src, srctype, rule, rev)
+         RETURNING id, seq
+       ), l AS (
+         INSERT INTO journal_lines (entry_id, line_no, account_id, side, amount, currency, entry_seq, posted_at, balance_after)
+         SELECT v.entry_id, v.line_no, v.account_id, v.side, v.amount, v.currency, e.seq, $5::timestamptz, v.balance_after
+           FROM unnest($13::uuid[], $14::smallint[], $15::text[], $16::text[], $17::numeric[], $18::char(3)[], $19::numeric[])
+                AS v(entry_id, line_no, account_id, side, amount, currency, balance_after)
+           JOIN e ON e.id = v.entry_id
+       ), b AS (
+         UPDATE balances b
+            SET posted_debits = v.pd, posted_credits = v.pc, pending_debits = v.ped, pending_credits = v.pec,
+                line_count = v.lc, updated_at = $5::timestamptz
+           FROM unnest($20::text[], $21::char(3)[], $22::numeric[], $23::numeric[], $24::numeric[], $25::numeric[], $26::bigint[])
+                AS v(account_id, currency, pd, pc, ped, pec, lc)
+          WHERE b.account_id = v.account_id AND b.currency = v.currency
+       ), o AS (${outbox.sql(27)})
+       SELECT id, seq FROM e`,
       [
+        entryIds,
+        fresh.map((e) => e.idempotencyKey),
+        fresh.map((e) => e.requestHash),
+        fresh.map((e) => e.effectiveAt ?? postedAt),
+        postedAt,
+        fresh.map((e) => e.description),
+        fresh.map((e) => JSON.stringify(e.metadata)),
+        fresh.map((e) => e.sourceEventId),
+        fresh.map((e) => e.sourceEventType),
+        fresh.map((e) => e.rule),
+        fresh.map((e) => e.reversesEntryId),
+        holdId,
+        lineRows.map((l) => entryIds[l.entry]),
+        lineRows.map((l) => l.lineNo),
+        lineRows.map((l) => l.account),
+        lineRows.map((l) => l.side),
+        lineRows.map((l) => l.amount),
+        lineRows.map((l) => l.currency),
+        lineRows.map((l) => l.balanceAfter),
         touched.map((b) => b.account.id),
         touched.map((b) => b.account.currency),
         touched.map((b) => major(b.state.postedDebits, b.account.currency)),
@@ -270,91 +311,145 @@ export class PostingEngine {
         touched.map((b) => major(b.state.pendingDebits, b.account.currency)),
         touched.map((b) => major(b.state.pendingCredits, b.account.currency)),
         touched.map((b) => b.lineCount.toString()),
-        postedAt,
+        ...outbox.params,
       ],
     );
+    const seqOf = new Map(written.map((row) => [row.id, row.seq]));
 
-    await this.outbox.appendMany(
-      manager,
-      fresh.map((entry, index) => ({
-        definition: LedgerEntryPostedV1,
-        key: entryIds[index] ?? '',
-        payload: {
-          entryId: entryIds[index],
-          idempotencyKey: entry.idempotencyKey,
-          sourceEventId: entry.sourceEventId,
-          reversesEntryId: entry.reversesEntryId,
-          effectiveAt: entry.effectiveAt ?? postedAt,
-          postedAt,
-          lines: entry.lines.map((line) => ({
-            account: line.account,
-            side: line.side,
-            amount: line.amount.toJSON(),
-          })),
-        },
-      })),
-    );
-
-    fresh.forEach((entry, index) =>
-      results.push({
-        id: entryIds[index] ?? '',
+    const posted = new Map<string, PostedEntry>();
+    fresh.forEach((entry, index) => {
+      const id = entryIds[index] ?? '';
+      posted.set(entry.idempotencyKey, {
+        id,
         idempotencyKey: entry.idempotencyKey,
         replayed: false,
-      }),
+        view: {
+          id,
+          seq: seqOf.get(id) ?? '',
+          idempotencyKey: entry.idempotencyKey,
+          effectiveAt: entry.effectiveAt ?? postedAt,
+          postedAt,
+          description: entry.description,
+          metadata: entry.metadata,
+          sourceEventId: entry.sourceEventId,
+          sourceEventType: entry.sourceEventType,
+          rule: entry.rule,
+          reversesEntryId: entry.reversesEntryId,
+          reversedByEntryId: null,
+          holdId,
+          lines: entry.lines.map((line) => ({
+            lineNo: line.lineNo,
+            account: line.account,
+            side: line.side,
+            amount: line.amount.toString(),
+            currency: line.amount.currency,
+          })),
+        },
+      });
+    });
+    return validated.map(
+      (entry) => posted.get(entry.idempotencyKey) ?? this.replayOf(entry.idempotencyKey, existing),
     );
-    const order = new Map(keys.map((key, index) => [key, index]));
-    return results.sort(
-      (a, b) => (order.get(a.idempotencyKey) ?? 0) - (order.get(b.idempotencyKey) ?? 0),
-    );
+  }
+
+  private replays(
+    validated: readonly ValidatedEntry[],
+    existing: Map<string, ExistingRow>,
+  ): PostedEntry[] {
+    return validated.map((entry) => this.replayOf(entry.idempotencyKey, existing));
+  }
+
+  private replayOf(key: string, existing: Map<string, ExistingRow>): PostedEntry {
+    const previous = existing.get(key);
+    if (!previous) throw new Error(`invariant violated: entry ${key} neither posted nor found`);
+    return { id: previous.id, idempotencyKey: key, replayed: true, view: null };
+  }
+
+  /** The same key with other content is a 409 naming the entry that holds the key. */
+  private assertNoConflict(
+    validated: readonly ValidatedEntry[],
+    existing: Map<string, ExistingRow>,
+  ): void {
+    for (const entry of validated) {
+      const previous = existing.get(entry.idempotencyKey);
+      if (previous && previous.hash !== entry.requestHash) {
+        throw new LedgerError(
+          'LEDGER.IDEMPOTENCY_CONFLICT',
+          `idempotency key "${entry.idempotencyKey}" was used for an entry with different content (${previous.id})`,
+          { entryId: previous.id },
+        );
+      }
+    }
   }
 
   private async existingByKey(
     manager: EntityManager,
     keys: readonly string[],
-  ): Promise<Map<string, { id: string; requestHash: string }>> {
-    const rows = await manager.query<
-      { id: string; idempotency_key: string; request_hash: string }[]
-    >(
-      `SELECT id, idempotency_key, request_hash FROM journal_entries WHERE idempotency_key = ANY($1)`,
+  ): Promise<Map<string, ExistingRow>> {
+    const rows = await manager.query<ExistingRow[]>(
+      `SELECT idempotency_key AS key, id, request_hash AS hash FROM journal_entries WHERE idempotency_key = ANY($1)`,
       [keys],
     );
-    return new Map(
-      rows.map((row) => [row.idempotency_key, { id: row.id, requestHash: row.request_hash }]),
-    );
+    return new Map(rows.map((row) => [row.key, row]));
   }
 
-  /** Locks the balance rows of every involved account in one statement, in (account, currency) order. */
-  private async lockBalances(
+  /**
+   * One statement: locks the balance rows of every involved account in lockOrder, finds the
+   * entries already recorded under `keys`, and reads the clock once the locks are held (so one
+   * account's lines are in posted_at order).
+   */
+  private async lock(
     manager: EntityManager,
     accounts: Map<string, Account>,
-  ): Promise<Map<string, LockedBalance>> {
-    const list = [...accounts.values()];
-    const rows = await manager.query<BalanceRow[]>(
-      `SELECT b.account_id, b.currency, b.posted_debits, b.posted_credits, b.pending_debits, b.pending_credits, b.line_count
-         FROM balances b
-         JOIN unnest($1::text[], $2::char(3)[]) AS w(account_id, currency)
-           ON b.account_id = w.account_id AND b.currency = w.currency
-        ORDER BY b.account_id, b.currency
-          FOR UPDATE OF b`,
-      [list.map((a) => a.id), list.map((a) => a.currency)],
+    keys: readonly string[],
+  ): Promise<{
+    balances: Map<string, LockedBalance>;
+    existing: Map<string, ExistingRow>;
+    postedAt: string;
+  }> {
+    const list = [...accounts.values()].sort(lockOrder);
+    const [row] = await manager.query<
+      { balances: BalanceRow[]; existing: ExistingRow[]; now: Date }[]
+    >(
+      `WITH locked AS (
+         SELECT b.account_id, b.currency, b.posted_debits::text, b.posted_credits::text,
+                b.pending_debits::text, b.pending_credits::text, b.line_count::text
+           FROM balances b
+           JOIN unnest($1::text[], $2::char(3)[]) WITH ORDINALITY AS w(account_id, currency, ord)
+             ON b.account_id = w.account_id AND b.currency = w.currency
+          ORDER BY w.ord
+            FOR UPDATE OF b
+       ), clock AS (
+         SELECT clock_timestamp() AS now FROM (SELECT count(*) FROM locked) AS held
+       )
+       SELECT (SELECT coalesce(json_agg(locked), '[]'::json) FROM locked) AS balances,
+              (SELECT coalesce(json_agg(json_build_object('key', idempotency_key, 'id', id, 'hash', request_hash)), '[]'::json)
+                 FROM journal_entries WHERE idempotency_key = ANY($3)) AS existing,
+              (SELECT now FROM clock) AS now`,
+      [list.map((a) => a.id), list.map((a) => a.currency), keys],
     );
+    if (!row) throw new Error('invariant violated: the lock statement returned no row');
     const locked = new Map<string, LockedBalance>();
-    for (const row of rows) {
-      const account = accounts.get(row.account_id);
+    for (const balance of row.balances) {
+      const account = accounts.get(balance.account_id);
       if (!account) continue;
-      const units = (value: string) => Money.of(value, row.currency).minorUnits();
-      locked.set(balanceKey(row.account_id, row.currency), {
+      const units = (value: string) => Money.of(value, balance.currency).minorUnits();
+      locked.set(balanceKey(balance.account_id, balance.currency), {
         account,
         state: {
-          postedDebits: units(row.posted_debits),
-          postedCredits: units(row.posted_credits),
-          pendingDebits: units(row.pending_debits),
-          pendingCredits: units(row.pending_credits),
+          postedDebits: units(balance.posted_debits),
+          postedCredits: units(balance.posted_credits),
+          pendingDebits: units(balance.pending_debits),
+          pendingCredits: units(balance.pending_credits),
         },
-        lineCount: BigInt(row.line_count),
+        lineCount: BigInt(balance.line_count),
         touched: false,
       });
     }
-    return locked;
+    return {
+      balances: locked,
+      existing: new Map(row.existing.map((entry) => [entry.key, entry])),
+      postedAt: new Date(row.now).toISOString(),
+    };
   }
 }

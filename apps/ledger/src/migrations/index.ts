@@ -7,6 +7,7 @@ import { SeedChartOfAccounts1764100000001 } from './1764100000001-seed-chart-of-
 import { CreditLineAccounts1764100000002 } from './1764100000002-credit-line-accounts';
 import { ReconciliationRuns1764100000003 } from './1764100000003-reconciliation-runs';
 import { LoanPositions1764100000004 } from './1764100000004-loan-positions';
+import { OneQueryBalanceCheck1764110000000 } from './1764110000000-one-query-balance-check';
 
 /** Append-only, applied in order at start and before tests; table ledger_migrations. */
 export const ledgerMigrations = [
@@ -16,5 +17,6 @@ export const ledgerMigrations = [
   CreditLineAccounts1764100000002,
   ReconciliationRuns1764100000003,
   LoanPositions1764100000004,
+  OneQueryBalanceCheck1764110000000,
   CreateAdminTables1764900000000,
 ];

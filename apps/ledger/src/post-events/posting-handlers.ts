@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, platformEventCatalog } from '@credit/contracts';
 import type { EventHandler } from '@credit/messaging';
 import { evaluatePosting, postingRules } from '../domain/posting-rules';
-import { PostingEngine } from '../infrastructure/posting-engine';
+import { PostingBatchMax, PostingEngine } from '../infrastructure/posting-engine';
 
 /** The inbox key of every posting handler: an event is posted once, whichever group delivers it. */
 export const PostingHandlerName = 'ledger.posting';
@@ -24,7 +24,8 @@ export function postedEventDefinitions(): EventDefinition[] {
 
 /**
  * One handler class per event type: the event becomes exactly one journal entry through its
- * posting rule, in the transaction that records the event id. No rule, or amounts that do not
+ * posting rule, in the transaction that records the event id (a group of events: their entries
+ * in one engine call, see handleMany). No rule, or amounts that do not
  * balance, is a permanent failure: the event goes to the DLQ with the reason.
  */
 export function postingHandler(definition: EventDefinition): Type<EventHandler> {
@@ -37,6 +38,27 @@ export function postingHandler(definition: EventDefinition): Type<EventHandler> 
 
     async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {
       await this.engine.post(manager, [evaluatePosting(event, postingRules)]);
+    }
+
+    /**
+     * A group of new events (of any posted type: every posting handler shares the inbox key)
+     * becomes its entries in one engine call per PostingBatchMax entries. Any failure rolls the
+     * group back and the consumer applies its events one by one (retries, DLQ).
+     */
+    async handleMany(events: readonly EventEnvelope[], manager: EntityManager): Promise<void> {
+      for (let start = 0; start < events.length; start += PostingBatchMax) {
+        const chunk = events.slice(start, start + PostingBatchMax);
+        await this.engine.post(
+          manager,
+          chunk.map((event) => evaluatePosting(event, postingRules)),
+          [],
+          null,
+          chunk.map((event) => ({
+            correlationId: event.correlationId,
+            causationId: event.eventId,
+          })),
+        );
+      }
     }
   }
   Object.defineProperty(PostBusinessEvent, 'name', {

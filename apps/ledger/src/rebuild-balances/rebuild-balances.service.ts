@@ -198,7 +198,8 @@ export class RebuildBalancesService {
 
   /**
    * Compares every balances row with the journal. Without `apply` it only reads. With `apply`,
-   * the differing rows are locked in (account, currency) order, as the posting engine locks them,
+   * the differing rows are locked in the posting engine's order (sub-accounts, then house
+   * accounts; by id and currency in code-point order, see lockOrder in posting-engine.ts),
    * compared again under the lock (a posting cannot change them any more) and overwritten with
    * the recomputed figures in the same transaction.
    */
@@ -210,7 +211,10 @@ export class RebuildBalancesService {
     const accounts = [...new Set(scan.differing.map((row) => row.account_id))];
     const fixed = await this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `SELECT 1 FROM balances WHERE account_id = ANY($1) ORDER BY account_id, currency FOR UPDATE`,
+        `SELECT 1 FROM balances b JOIN accounts a ON a.id = b.account_id
+          WHERE b.account_id = ANY($1)
+          ORDER BY a.parent_id IS NULL, b.account_id COLLATE "C", b.currency COLLATE "C"
+            FOR UPDATE OF b`,
         [accounts],
       );
       const locked = await this.compare(manager, accounts);
