@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, envelopeSchema } from '@credit/contracts';
-import { currentContext, newCorrelationId } from '@credit/platform';
+import { currentContext, currentTraceHeaders, newCorrelationId } from '@credit/platform';
 
 /** Set on a transaction's query runner when it appended to the outbox: its commit wakes the relay. */
 export const OutboxAppendedFlag = 'messaging.outboxAppended';
@@ -9,6 +9,16 @@ export const OutboxAppendedFlag = 'messaging.outboxAppended';
 function markAppended(manager: EntityManager): void {
   if (manager.queryRunner)
     (manager.queryRunner.data as Record<string, unknown>)[OutboxAppendedFlag] = true;
+}
+
+/**
+ * Headers stored with an appended row and sent with its record: the trace context of the work
+ * appending it (an HTTP request, a consumed event), so the relay's send span and the consumer's
+ * span continue that trace. Null while tracing is off.
+ */
+function appendHeaders(): string | null {
+  const headers = currentTraceHeaders();
+  return headers ? JSON.stringify(headers) : null;
 }
 
 /** Per transaction: how many events of each (type, key) a handler's causing event produced. */
@@ -96,13 +106,15 @@ export class OutboxWriter {
   ): Promise<EventEnvelope<TPayload>> {
     const envelope = this.build(event, manager);
     await manager.query(
-      `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope) VALUES ($1, $2, $3, $4, $5)`,
+      `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope, headers)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
       [
         envelope.eventId,
         envelope.type,
         event.definition.topic,
         envelope.key,
         JSON.stringify(envelope),
+        appendHeaders(),
       ],
     );
     markAppended(manager);
@@ -117,14 +129,15 @@ export class OutboxWriter {
     if (events.length === 0) return [];
     const envelopes = events.map((event) => this.build(event, manager));
     await manager.query(
-      `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+      `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope, headers)
+       SELECT *, $6::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
       [
         envelopes.map((e) => e.eventId),
         envelopes.map((e) => e.type),
         events.map((e) => e.definition.topic),
         envelopes.map((e) => e.key),
         envelopes.map((e) => JSON.stringify(e)),
+        appendHeaders(),
       ],
     );
     markAppended(manager);
