@@ -6,7 +6,14 @@ import { ConfigError, type ServiceConfig, loadConfig } from './config';
 import { runWithContext, newCorrelationId } from './correlation';
 import { HttpErrorFilter, validationException } from './errors';
 import { PinoNestLogger, createLogger } from './logging';
-import { SpanKind, contextFromHeaders, startSpan, startTracing, withActiveSpan } from './tracing';
+import {
+  SpanKind,
+  contextFromHeaders,
+  startSpan,
+  startTracing,
+  tracingEnabled,
+  withActiveSpan,
+} from './tracing';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 
@@ -108,6 +115,7 @@ export function configureApp(
  * once routing matched it, ended when the response is sent. Undefined while tracing is off.
  */
 function requestSpan(request: Request, response: Response) {
+  if (!tracingEnabled()) return undefined;
   const { traceparent, tracestate } = request.headers;
   const span = startSpan(`HTTP ${request.method}`, {
     kind: SpanKind.SERVER,
