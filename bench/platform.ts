@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type LatencySummary,
   countRows,
+  envInt,
   log,
   recreateDatabase,
   repoRoot,
@@ -18,8 +19,11 @@ import {
 import { applicant as e2eApplicant, cny } from '../tests/support/platform-api';
 import { type SpanHop, SpanIndex, spanHops, spansComplete } from './spans';
 
-/** The bench platform: the five services on 3201–3205, databases credit_bench_<service>. */
-export const BenchPortOffset = 200;
+/**
+ * The bench platform: the five services on 3201–3205 (base ports + BENCH_PORT_OFFSET, as
+ * bench/run.sh starts them), databases credit_bench_<service>.
+ */
+export const BenchPortOffset = envInt('BENCH_PORT_OFFSET', 200);
 const basePorts = {
   application: 3001,
   scoring: 3002,
@@ -413,7 +417,7 @@ export interface ReplayResult {
 }
 
 const ReplayTimeoutMs = 180_000;
-const replayPorts = { ledger: 3211, repayment: 3212 };
+const replayPorts = { ledger: 3011 + BenchPortOffset, repayment: 3012 + BenchPortOffset };
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
