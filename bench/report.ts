@@ -192,6 +192,7 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
           'Node CPU ms / posting',
           'pgbench postings/s',
           'pgbench batch p50 / p99 ms',
+          'ceiling form',
           'ratio',
         ],
         db.cases.map(({ ledger: l, ceiling: c }) => [
@@ -204,6 +205,7 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
           l.nodeCpuMsPerPosting ?? '',
           c.postingsPerSecond,
           `${c.batch.p50Ms} / ${c.batch.p99Ms}`,
+          c.variant ?? 'per-posting',
           ratio(l.postingsPerSecond, c.postingsPerSecond),
         ]),
       ),
@@ -358,7 +360,7 @@ function buildReport() {
       ledger:
         'in process: the ledger EntriesService (POST /v1/entries path) on credit_bench_ledger_engine, migrated with the ledger migrations; synchronous_commit on',
       ceiling:
-        'pgbench -M prepared on credit_bench_pgbench: bench/scripts/ceiling-schema.sql and ceiling-batch.sql, one set-based statement (one transaction, one round trip) per batch',
+        'pgbench -M prepared on credit_bench_pgbench (bench/scripts/ceiling-schema.sql), the better of two forms measured back to back: ceiling-batch.sql (one set-based statement, one transaction, one round trip per batch) and ceiling-posting.sql (one transaction per batch: lock in id order, one statement per posting)',
       instances:
         'the uniform ledger case at the highest concurrency in 1 and in BENCH_LEDGER_INSTANCES (2) Node processes at once (bench/ledger-engine-worker.ts), each with its own EntriesService on credit_bench_ledger_engine',
       endToEnd:
