@@ -1,6 +1,9 @@
 import type { IHeaders } from 'kafkajs';
+import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { EventHeaders, type EventEnvelope, defineEvent } from '@credit/contracts';
 import {
   SpanKind,
   contextFromHeaders,
@@ -10,12 +13,8 @@ import {
   stopTracing,
   traceHeadersOfSpan,
 } from '@credit/platform';
-import { trace } from '@opentelemetry/api';
-import { EventHeaders, type EventEnvelope } from '@credit/contracts';
 import { OutboxWriter } from './outbox-writer';
 import { recordOf, traceHeadersOfRecord, tracedRecordOf } from './records';
-import { z } from 'zod';
-import { defineEvent } from '@credit/contracts';
 
 const envelope: EventEnvelope = {
   eventId: '7d9f6a0e-1c2b-4e5f-8a9b-0c1d2e3f4a5b',
