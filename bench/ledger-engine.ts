@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import { OutboxWriter } from '@credit/messaging';
 import { createDataSource } from '@credit/platform';
@@ -8,7 +11,7 @@ import { EntriesService } from '../apps/ledger/src/entries/entries.service';
 import { AccountDirectory } from '../apps/ledger/src/infrastructure/account-directory';
 import { PostingEngine } from '../apps/ledger/src/infrastructure/posting-engine';
 import { ledgerMigrations } from '../apps/ledger/src/migrations';
-import { type LatencySummary, databaseUrl, log, round, summarize } from './support';
+import { type LatencySummary, databaseUrl, log, repoRoot, round, summarize } from './support';
 
 /**
  * The ledger's own posting path, in process: EntriesService.post (what POST /v1/entries calls:
@@ -44,7 +47,8 @@ export interface PostingResult extends PostingCase {
 
 export class LedgerEngineBench {
   private sequence = 0;
-  private readonly runId = Date.now().toString(36);
+  /** Unique per process: instances running side by side never share an idempotency key. */
+  private readonly runId = `${Date.now().toString(36)}-${process.pid}`;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -52,8 +56,11 @@ export class LedgerEngineBench {
     private readonly accounts: AccountsService,
   ) {}
 
-  /** Migrates the (fresh) database and adds the bench accounts: 10,000 plus one house account. */
-  static async open(): Promise<LedgerEngineBench> {
+  /**
+   * Migrates the (fresh) database and adds the bench accounts: 10,000 plus one house account.
+   * `prepare: false` (a second instance) only connects to a database already prepared.
+   */
+  static async open({ prepare = true }: { prepare?: boolean } = {}): Promise<LedgerEngineBench> {
     const dataSource = createDataSource({
       url: databaseUrl(EngineDatabase),
       poolMax: EnginePoolMax,
@@ -63,6 +70,17 @@ export class LedgerEngineBench {
       applicationName: 'credit-bench',
     });
     await dataSource.initialize();
+    if (prepare) await LedgerEngineBench.prepare(dataSource);
+    const directory = new AccountDirectory();
+    const engine = new PostingEngine(directory, new OutboxWriter('ledger'));
+    return new LedgerEngineBench(
+      dataSource,
+      new EntriesService(dataSource, engine),
+      new AccountsService(dataSource, directory),
+    );
+  }
+
+  private static async prepare(dataSource: DataSource): Promise<void> {
     await dataSource.runMigrations({ transaction: 'each' });
     await dataSource.query(
       `INSERT INTO accounts (id, name, type, normal_side, currency)
@@ -75,13 +93,6 @@ export class LedgerEngineBench {
     await dataSource.query(
       `INSERT INTO balances (account_id, currency)
        SELECT id, currency FROM accounts WHERE id LIKE 'assets:bench:%' ON CONFLICT DO NOTHING`,
-    );
-    const directory = new AccountDirectory();
-    const engine = new PostingEngine(directory, new OutboxWriter('ledger'));
-    return new LedgerEngineBench(
-      dataSource,
-      new EntriesService(dataSource, engine),
-      new AccountsService(dataSource, directory),
     );
   }
 
@@ -270,6 +281,87 @@ export class LedgerEngineBench {
         ORDER BY total_exec_time DESC LIMIT 8`,
     );
     return rows.map((r) => ({ query: r.query, calls: Number(r.calls), meanMs: round(r.mean, 3) }));
+  }
+}
+
+// --- Several instances ---------------------------------------------------------------------------
+
+export interface InstancesResult extends PostingCase {
+  /** Node processes posting at once, each with its own EntriesService and pool. */
+  readonly instances: number;
+  readonly seconds: number;
+  readonly postings: number;
+  /** All instances' postings over the longest instance's run. */
+  readonly postingsPerSecond: number;
+  readonly perInstance: PostingResult[];
+}
+
+const workerScript = path.join(__dirname, 'ledger-engine-worker.ts');
+/** An instance that does not report within this time (boot and run included) fails the case. */
+const InstanceTimeoutMs = 120_000;
+
+/**
+ * The posting case in `instances` Node processes at once (bench/ledger-engine-worker.ts), each
+ * with its own EntriesService and connection pool on the same prepared database, as several
+ * ledger instances would run. Every process connects first; then all start together.
+ */
+export async function runInstances(
+  postingCase: PostingCase,
+  seconds: number,
+  instances: number,
+): Promise<InstancesResult> {
+  const workers = Array.from({ length: instances }, () =>
+    spawn(process.execPath, ['-r', './tools/runtime/register.js', workerScript], {
+      cwd: repoRoot,
+      env: { ...process.env, BENCH_WORKER_CASE: JSON.stringify({ postingCase, seconds }) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  );
+  const lines = workers.map((worker) => {
+    const reader = createInterface({ input: worker.stdout });
+    const queue: string[] = [];
+    const waiting: ((line: string) => void)[] = [];
+    reader.on('line', (line) => {
+      const next = waiting.shift();
+      if (next) next(line);
+      else queue.push(line);
+    });
+    return () =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error('a ledger instance did not answer')),
+          InstanceTimeoutMs,
+        );
+        const done = (line: string) => {
+          clearTimeout(timer);
+          resolve(line);
+        };
+        const queued = queue.shift();
+        if (queued !== undefined) done(queued);
+        else waiting.push(done);
+      });
+  });
+  try {
+    for (const next of lines) {
+      const ready = await next();
+      if (ready !== 'ready') throw new Error(`a ledger instance said "${ready}" instead of ready`);
+    }
+    for (const worker of workers) worker.stdin.write('go\n');
+    const perInstance = await Promise.all(
+      lines.map(async (next) => JSON.parse(await next()) as PostingResult),
+    );
+    const postings = perInstance.reduce((sum, r) => sum + r.postings, 0);
+    const elapsed = Math.max(...perInstance.map((r) => r.seconds));
+    return {
+      ...postingCase,
+      instances,
+      seconds: elapsed,
+      postings,
+      postingsPerSecond: Math.round(postings / elapsed),
+      perInstance,
+    };
+  } finally {
+    for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
   }
 }
 

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type LatencySummary,
   countRows,
+  envInt,
   log,
   recreateDatabase,
   repoRoot,
@@ -16,9 +17,13 @@ import {
   workDir,
 } from './support';
 import { applicant as e2eApplicant, cny } from '../tests/support/platform-api';
+import { type SpanHop, SpanIndex, spanHops, spansComplete } from './spans';
 
-/** The bench platform: the five services on 3201–3205, databases credit_bench_<service>. */
-export const BenchPortOffset = 200;
+/**
+ * The bench platform: the five services on 3201–3205 (base ports + BENCH_PORT_OFFSET, as
+ * bench/run.sh starts them), databases credit_bench_<service>.
+ */
+export const BenchPortOffset = envInt('BENCH_PORT_OFFSET', 200);
 const basePorts = {
   application: 3001,
   scoring: 3002,
@@ -108,6 +113,8 @@ export async function benchScoring(concurrency: number, seconds: number): Promis
 /** Draws per customer: the velocity rule allows five applications a day, one is the line. */
 const DrawsPerCustomer = 4;
 const DrawAmount = '1000.00';
+/** How long after a step the bench waits for the spans of its last loans to be exported. */
+const SpansArrivalTimeoutMs = 15_000;
 /** A loan not posted this long after its step ended counts as dropped. */
 const DrainTimeoutMs = 30_000;
 /** Latency target of an origination, end to end. */
@@ -126,6 +133,8 @@ export interface RateStep {
   readonly meetsP99: boolean;
   /** Where the time went: each hop between the services' own timestamps, per loan. */
   readonly stages: { hop: string; p50Ms: number; p99Ms: number }[];
+  /** The same from the services' spans (tracing on); empty when the bench ran without tracing. */
+  readonly spanStages: SpanHop[];
 }
 
 export interface EndToEndResult {
@@ -202,7 +211,12 @@ async function openLines(count: number, runId: string): Promise<Customer[]> {
  * latency runs from its scheduled send time to the posting of its principal in the ledger
  * (journal_lines.posted_at, the database clock of the same machine).
  */
-async function rateStep(rate: number, seconds: number, customers: Customer[]): Promise<RateStep> {
+async function rateStep(
+  rate: number,
+  seconds: number,
+  customers: Customer[],
+  spans: SpanIndex | null,
+): Promise<RateStep> {
   const total = rate * seconds;
   const sent: { at: number; loanId: string | null }[] = [];
   const inFlight: Promise<void>[] = [];
@@ -275,6 +289,21 @@ async function rateStep(rate: number, seconds: number, customers: Customer[]): P
       return s.loanId && posted !== undefined ? [{ loanId: s.loanId, sentAt: s.at, posted }] : [];
     }),
   );
+  const traced = accepted.flatMap((s) =>
+    s.loanId && postedAt.has(s.loanId)
+      ? [{ applicationId: s.loanId.replace(/^L-/, ''), loanId: s.loanId, sentAt: s.at }]
+      : [],
+  );
+  let spanStages: SpanHop[] = [];
+  if (spans) {
+    // The services export their spans every second: wait for the last loan's last span.
+    const deadline = Date.now() + SpansArrivalTimeoutMs;
+    for (spans.refresh(); !spansComplete(spans, traced) && Date.now() < deadline;) {
+      await sleep(500);
+      spans.refresh();
+    }
+    spanStages = spanHops(spans, traced);
+  }
   return {
     offeredPerSecond: rate,
     seconds,
@@ -286,6 +315,7 @@ async function rateStep(rate: number, seconds: number, customers: Customer[]): P
     latency,
     meetsP99: latencies.length === sent.length && latency.p99Ms <= OriginationP99TargetMs,
     stages,
+    spanStages,
   };
 }
 
@@ -345,6 +375,8 @@ export async function benchEndToEnd(rates: number[], stepSeconds: number): Promi
   const customers: Customer[] = [];
   let lineSetupSeconds = 0;
   const steps: RateStep[] = [];
+  // bench/run.sh runs the services with tracing on unless BENCH_TRACING=0.
+  const spans = process.env.TRACING_OTLP_ENDPOINT ? new SpanIndex() : null;
   for (const rate of rates) {
     // Lines for this step only, opened before it starts: a run that stops early opens no more.
     const needed = Math.ceil((rate * stepSeconds) / DrawsPerCustomer);
@@ -352,10 +384,10 @@ export async function benchEndToEnd(rates: number[], stepSeconds: number): Promi
     log(`end to end: opening ${needed} credit lines for the ${rate}/s step`);
     customers.push(...(await openLines(needed, `${runId}S${steps.length}`)));
     lineSetupSeconds += (performance.now() - setupStarted) / 1000;
-    const step = await rateStep(rate, stepSeconds, customers);
+    const step = await rateStep(rate, stepSeconds, customers, spans);
     steps.push(step);
     log(
-      `end to end ${rate}/s: ${step.posted}/${step.sent} posted, p50 ${step.latency.p50Ms} ms, p99 ${step.latency.p99Ms} ms, ${step.failedOrDropped} failed or dropped`,
+      `end to end ${rate}/s: ${step.posted}/${step.sent} posted, p50 ${step.latency.p50Ms} ms, p99 ${step.latency.p99Ms} ms, ${step.failedOrDropped} failed or dropped${spans ? `; ${spans.spans} spans received so far` : ''}`,
     );
     // Past saturation each further step only queues more: stop when the system fell behind.
     if (step.failedOrDropped > step.sent * 0.05 || step.latency.p99Ms > 20 * OriginationP99TargetMs)
@@ -385,7 +417,7 @@ export interface ReplayResult {
 }
 
 const ReplayTimeoutMs = 180_000;
-const replayPorts = { ledger: 3211, repayment: 3212 };
+const replayPorts = { ledger: 3011 + BenchPortOffset, repayment: 3012 + BenchPortOffset };
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -106,6 +106,16 @@ function targets(database: DatabasePart | null, platform: PlatformPart | null): 
         met: r >= 0.6,
       });
     }
+    const scalings = (database.instances ?? []).map((i) => i.scaling);
+    if (scalings.length > 0) {
+      const bestScaling = Math.max(...scalings);
+      const instances = database.instances[0]?.several.instances ?? 2;
+      list.push({
+        goal: `a second ledger instance adds throughput (${instances} processes vs 1, best batch)`,
+        measured: `× ${bestScaling} (${(database.instances ?? []).map((i) => `batch ${i.one.batchSize}: ${i.one.postingsPerSecond} → ${i.several.postingsPerSecond}/s`).join(', ')})`,
+        met: bestScaling > 1,
+      });
+    }
     const hot = best(ledger('hot'));
     list.push({
       goal: 'hot account ≥ 2,000 postings/s (best case)',
@@ -183,6 +193,7 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
           'Node CPU ms / posting',
           'pgbench postings/s',
           'pgbench batch p50 / p99 ms',
+          'ceiling form',
           'ratio',
         ],
         db.cases.map(({ ledger: l, ceiling: c }) => [
@@ -195,9 +206,33 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
           l.nodeCpuMsPerPosting ?? '',
           c.postingsPerSecond,
           `${c.batch.p50Ms} / ${c.batch.p99Ms}`,
+          c.variant ?? 'per-posting',
           ratio(l.postingsPerSecond, c.postingsPerSecond),
         ]),
       ),
+      ...((db.instances ?? []).length > 0
+        ? [
+            '',
+            `**Several ledger instances** (the uniform case at ${db.instances[0]?.one.concurrency} callers per instance, each instance a Node process with its own EntriesService and pool on the same database, all started together):`,
+            '',
+            table(
+              [
+                'batch',
+                '1 instance postings/s',
+                `${db.instances[0]?.several.instances} instances postings/s`,
+                'per instance postings/s',
+                'scaling',
+              ],
+              db.instances.map((i) => [
+                i.one.batchSize,
+                i.one.postingsPerSecond,
+                i.several.postingsPerSecond,
+                i.several.perInstance.map((r) => r.postingsPerSecond).join(' + '),
+                `× ${i.scaling}`,
+              ]),
+            ),
+          ]
+        : []),
       '',
       '**Balance reads** (AccountsService.balance, what GET /v1/accounts/{id}/balance runs, sequential):',
       '',
@@ -263,6 +298,20 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
           ...step.stages.map((s) => `${s.p50Ms} / ${s.p99Ms}`),
         ]),
       ),
+      ...((p.endToEnd.steps[0]?.spanStages ?? []).length > 0
+        ? [
+            '',
+            "The same from the services' spans (OpenTelemetry, exported to the bench's OTLP receiver; p50 / p99 ms, and how many originations had the hop):",
+            '',
+            table(
+              ['offered/s', ...(p.endToEnd.steps[0]?.spanStages ?? []).map((s) => s.hop)],
+              p.endToEnd.steps.map((step) => [
+                step.offeredPerSecond,
+                ...(step.spanStages ?? []).map((s) => `${s.p50Ms} / ${s.p99Ms} (${s.count})`),
+              ]),
+            ),
+          ]
+        : []),
       '',
       '**Replay** (a second instance, empty database, fresh consumer group from the earliest offsets):',
       '',
@@ -341,9 +390,11 @@ function buildReport() {
       ledger:
         'in process: the ledger EntriesService (POST /v1/entries path) on credit_bench_ledger_engine, migrated with the ledger migrations; synchronous_commit on',
       ceiling:
-        'pgbench -M prepared on credit_bench_pgbench: bench/scripts/ceiling-schema.sql and ceiling-posting.sql, one transaction per batch',
+        'pgbench -M prepared on credit_bench_pgbench (bench/scripts/ceiling-schema.sql), the better of two forms measured back to back: ceiling-batch.sql (one set-based statement, one transaction, one round trip per batch) and ceiling-posting.sql (one transaction per batch: lock in id order, one statement per posting)',
+      instances:
+        'the uniform ledger case at the highest concurrency in 1 and in BENCH_LEDGER_INSTANCES (2) Node processes at once (bench/ledger-engine-worker.ts), each with its own EntriesService on credit_bench_ledger_engine',
       endToEnd:
-        'the five services on ports 3201-3205 (databases credit_bench_*), Kafka on 127.0.0.1:29092, open-loop HTTP draws',
+        'the five services on ports 3201-3205 (databases credit_bench_*), Kafka on 127.0.0.1:29092, open-loop HTTP draws; tracing on (unless BENCH_TRACING=0), spans exported over OTLP/HTTP to bench/trace-receiver.ts',
     },
     database,
     platform,

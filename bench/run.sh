@@ -4,9 +4,10 @@
 # replay). Writes bench/results/<timestamp>.json (and latest.json) and prints Markdown tables.
 # Not part of `npm test`. Knobs (defaults): BENCH_CASE_SECONDS (5), BENCH_BATCH_SIZES (1,10,100),
 # BENCH_CONCURRENCY (1,4,16), BENCH_BALANCE_LINES (1000,1000000), BENCH_SCORING_SECONDS (10),
-# BENCH_E2E_RATES (2,5,10,20,40,80), BENCH_E2E_STEP_SECONDS (20); BENCH_SKIP_DATABASE or
-# BENCH_SKIP_PLATFORM (set to anything) leave a part out; BENCH_RECONCILIATION_LOANS (100000),
-# BENCH_SKIP_RECONCILIATION leaves reconciliation at scale out.
+# BENCH_E2E_RATES (2,5,10,20,40,80), BENCH_E2E_STEP_SECONDS (20), BENCH_LEDGER_INSTANCES (2);
+# BENCH_SKIP_DATABASE or BENCH_SKIP_PLATFORM (set to anything) leave a part out; BENCH_TRACING=0
+# runs the platform without tracing (no hop table from spans); BENCH_RECONCILIATION_LOANS
+# (100000), BENCH_SKIP_RECONCILIATION leaves reconciliation at scale out.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../tools/scripts/lib.sh"
 cd "$REPO_ROOT"
@@ -36,6 +37,9 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   ((${#pids[@]})) && stop_pids "${pids[@]}"
+  # The span receiver last, after the services' final exports (not in pids: start_all_services
+  # finds each service's pid by its index there).
+  [[ -n "${receiver_pid:-}" ]] && stop_pids "$receiver_pid"
   bash tools/scripts/kafka.sh stop >/dev/null 2>&1 || true
   exit "$status"
 }
@@ -55,6 +59,14 @@ if [[ -z "${BENCH_SKIP_PLATFORM:-}" ]]; then
   databases=()
   for svc in "${SERVICES[@]}"; do databases+=("credit_bench_${svc}"); done
   recreate_databases "${databases[@]}"
+  if [[ "${BENCH_TRACING:-1}" != 0 ]]; then
+    # The services export their spans to the bench's own OTLP/HTTP receiver (tmp/bench/spans.ndjson).
+    otlp_port="${BENCH_OTLP_PORT:-$((4318 + BENCH_PORT_OFFSET))}"
+    node -r ./tools/runtime/register.js bench/trace-receiver.ts "$otlp_port" "$REPO_ROOT/tmp/bench/spans.ndjson" \
+      2>>"$LOG_DIR/trace-receiver.log" &
+    receiver_pid=$!
+    export TRACING_OTLP_ENDPOINT="http://127.0.0.1:${otlp_port}"
+  fi
   start_all_services "$BENCH_PORT_OFFSET" credit_bench_ "$LOG_DIR"
   bench platform
 fi

@@ -7,8 +7,10 @@ import {
   LedgerEngineBench,
   type PostingCase,
   type PostingResult,
+  type InstancesResult,
   type Workload,
   logPosting,
+  runInstances,
 } from './ledger-engine';
 import {
   type EndToEndResult,
@@ -49,6 +51,8 @@ export interface DatabasePart {
     asOfPlan: string[];
   }[];
   readonly topStatements: { query: string; calls: number; meanMs: number }[];
+  /** The uniform case at the highest concurrency in 1 and in N ledger processes at once. */
+  readonly instances: { one: InstancesResult; several: InstancesResult; scaling: number }[];
 }
 
 export interface PlatformPart {
@@ -82,6 +86,22 @@ async function databasePart(): Promise<DatabasePart> {
       }
     }
     const topStatements = await bench.topStatements();
+    const instances: DatabasePart['instances'] = [];
+    const several = envInt('BENCH_LEDGER_INSTANCES', 2);
+    for (const batchSize of batchSizes) {
+      const postingCase: PostingCase = {
+        workload: 'uniform',
+        batchSize,
+        concurrency: Math.max(...concurrencies),
+      };
+      const one = await runInstances(postingCase, seconds, 1);
+      const many = await runInstances(postingCase, seconds, several);
+      const scaling = round(many.postingsPerSecond / Math.max(one.postingsPerSecond, 1));
+      log(
+        `uniform batch ${batchSize} × ${postingCase.concurrency} per instance: 1 instance ${one.postingsPerSecond} postings/s, ${several} instances ${many.postingsPerSecond} postings/s (× ${scaling})`,
+      );
+      instances.push({ one, several: many, scaling });
+    }
     const balanceReads: DatabasePart['balanceReads'] = [];
     for (const lines of balanceLines) {
       const account = `assets:bench:read-${lines}`;
@@ -94,7 +114,7 @@ async function databasePart(): Promise<DatabasePart> {
       );
       balanceReads.push({ lines, loadSeconds, ...reads });
     }
-    return { caseSeconds: seconds, cases, balanceReads, topStatements };
+    return { caseSeconds: seconds, cases, balanceReads, topStatements, instances };
   } finally {
     await bench.close();
   }

@@ -27,3 +27,4 @@ CREATE INDEX ceiling_lines_account_idx ON ceiling_lines (account_id, entry_id);
 
 -- Account 0 is the house account of the hot-account case; 1..accounts the uniform ones.
 INSERT INTO ceiling_balances (id) SELECT generate_series(0, :accounts);
+ANALYZE ceiling_balances;

@@ -9,9 +9,19 @@ import {
   dlqTopicOf,
   envelopeSchema,
 } from '@credit/contracts';
-import { type Metrics, runWithContext } from '@credit/platform';
+import {
+  type Link,
+  type Metrics,
+  SpanKind,
+  contextFromHeaders,
+  inSpan,
+  inTransactionSpan,
+  linkFromHeaders,
+  runWithContext,
+  tracingEnabled,
+} from '@credit/platform';
 import { HandlerInTransaction } from './outbox-writer';
-import { headerText } from './records';
+import { headerText, traceHeadersOfRecord } from './records';
 
 /** Applies one event type. Effects go through `manager`, inside the transaction that records the event id. */
 export interface EventHandler<TPayload = unknown> {
@@ -175,7 +185,7 @@ export class EventConsumer {
     const batchHandler = this.batchHandlerOf(decoded.map((d) => d.handler));
     let outcomes: ConsumeOutcome[];
     try {
-      outcomes = await this.dataSource.transaction(async (manager) => {
+      outcomes = await this.groupTransaction(topic, messages, async (manager) => {
         if (batchHandler) {
           return this.applyManyIn(manager, batchHandler, decoded, topic, partition);
         }
@@ -187,7 +197,9 @@ export class EventConsumer {
           }
           const context = { correlationId: envelope.correlationId, causationId: envelope.eventId };
           const applied = await runWithContext(context, () =>
-            this.applyIn(manager, handler, envelope, topic, partition, message.offset),
+            inProcessSpan(topic, message, envelope, () =>
+              this.applyIn(manager, handler, envelope, topic, partition, message.offset),
+            ),
           );
           done.push(applied ? 'processed' : 'duplicate');
         }
@@ -295,7 +307,9 @@ export class EventConsumer {
     return runWithContext(context, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const applied = await this.apply(handler, envelope, topic, partition, message.offset);
+          const applied = await inProcessSpan(topic, message, envelope, () =>
+            this.apply(handler, envelope, topic, partition, message.offset),
+          );
           await this.faults.afterCommitBeforeAck?.(envelope);
           return applied ? 'processed' : 'duplicate';
         } catch (error) {
@@ -389,6 +403,17 @@ export class EventConsumer {
     return [...this.handlers.values()]
       .filter((h) => h.definition.type === type)
       .map((h) => h.definition.topic);
+  }
+
+  /** The transaction of a group of events, in a span linked to each event's send span. */
+  private groupTransaction<T>(
+    topic: string,
+    messages: readonly KafkaMessage[],
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return inTransactionSpan('consumer group transaction', groupSpanOptions(topic, messages), () =>
+      this.dataSource.transaction(work),
+    );
   }
 
   /** Records the event id and applies the handler in one transaction. False: already applied. */
@@ -488,6 +513,54 @@ export class EventConsumer {
       `message dead-lettered to ${dlqTopicOf(topic)}: ${reason}`,
     );
   }
+}
+
+/**
+ * One `process <type>` consumer span per event applied (per attempt), child of the producer's
+ * `send` span whose context the record carries; the handler's transaction and outbox appends are
+ * its children.
+ */
+function inProcessSpan<T>(
+  topic: string,
+  message: KafkaMessage,
+  envelope: EventEnvelope,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!tracingEnabled()) return work();
+  return inSpan(
+    `process ${envelope.type}`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextFromHeaders(traceHeadersOfRecord(message.headers)),
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': topic,
+        'messaging.message.id': envelope.eventId,
+        'messaging.kafka.message.key': envelope.key,
+        'messaging.kafka.offset': Number(message.offset),
+        'credit.event.type': envelope.type,
+      },
+    },
+    work,
+  );
+}
+
+/** The group transaction's span: a root linked to the send span of each event in it. */
+function groupSpanOptions(topic: string, messages: readonly KafkaMessage[]) {
+  if (!tracingEnabled()) return {};
+  const links = messages
+    .map((message) => linkFromHeaders(traceHeadersOfRecord(message.headers)))
+    .filter((link): link is Link => link !== undefined);
+  return {
+    kind: SpanKind.INTERNAL,
+    links,
+    attributes: {
+      'db.system.name': 'postgresql',
+      'messaging.destination.name': topic,
+      'messaging.batch.message_count': messages.length,
+    },
+  };
 }
 
 /**

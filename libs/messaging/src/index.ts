@@ -4,6 +4,7 @@ export * from './messaging-tables.migration';
 export * from './messaging.module';
 export * from './outbox-relay';
 export * from './outbox-writer';
+export * from './outbox-headers.migration';
 export * from './records';
 export * from './topic-admin';
 export * from './messaging-status.controller';

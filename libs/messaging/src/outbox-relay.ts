@@ -2,8 +2,17 @@ import type { Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@credit/contracts';
-import type { Metrics } from '@credit/platform';
-import { recordOf } from './records';
+import {
+  type Metrics,
+  type Span,
+  SpanKind,
+  contextFromHeaders,
+  failSpan,
+  inTransactionSpan,
+  startSpan,
+  traceHeadersOfSpan,
+} from '@credit/platform';
+import { tracedRecordOf } from './records';
 
 export interface OutboxRelayOptions {
   /** Rows claimed and published per transaction. */
@@ -22,6 +31,30 @@ interface PendingRow {
   seq: string;
   topic: string;
   envelope: EventEnvelope;
+  /** Headers captured at append time (the producer's trace context), or null. */
+  headers: Record<string, string> | null;
+  created_at: Date;
+}
+
+/**
+ * One `send <topic>` producer span per row, child of the work that appended it, from the append
+ * (the row's transaction time) to the broker's acknowledgement: it shows the outbox wait. The
+ * record carries its context. Undefined while tracing is off.
+ */
+function sendSpan(row: PendingRow): Span | undefined {
+  return startSpan(`send ${row.topic}`, {
+    kind: SpanKind.PRODUCER,
+    parent: contextFromHeaders(row.headers ?? undefined),
+    startTimeMs: new Date(row.created_at).getTime(),
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': row.topic,
+      'messaging.message.id': row.envelope.eventId,
+      'messaging.kafka.message.key': row.envelope.key,
+      'credit.event.type': row.envelope.type,
+    },
+  });
 }
 
 /**
@@ -67,9 +100,25 @@ export class OutboxRelay {
 
   /** One pass: claims up to batchSizeMax rows, publishes them, marks them. Returns the count. */
   async publishPending(): Promise<number> {
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    // The batch's span stands for its transaction; a poll that found nothing leaves no span.
+    const outcome = await inTransactionSpan(
+      'outbox relay batch',
+      { attributes: { 'db.system.name': 'postgresql' } },
+      (batchSpan) => this.publishInTransaction(batchSpan),
+      (result) => result.published > 0 || result.error !== undefined,
+    );
+    if (outcome.error !== undefined) {
+      throw outcome.error instanceof Error ? outcome.error : new Error('publish failed');
+    }
+    return outcome.published;
+  }
+
+  private publishInTransaction(
+    batchSpan: Span | undefined,
+  ): Promise<{ published: number; error?: unknown }> {
+    return this.dataSource.transaction(async (manager) => {
       const rows = await manager.query<PendingRow[]>(
-        `SELECT seq, topic, envelope FROM outbox
+        `SELECT seq, topic, envelope, headers, created_at FROM outbox
           WHERE published_at IS NULL
           ORDER BY seq
           LIMIT $1
@@ -77,11 +126,16 @@ export class OutboxRelay {
         [this.options.batchSizeMax],
       );
       if (rows.length === 0) return { published: 0 };
+      batchSpan?.setAttribute('messaging.batch.message_count', rows.length);
 
       const byTopic = new Map<string, Message[]>();
+      const sendSpans: Span[] = [];
       for (const row of rows) {
         const messages = byTopic.get(row.topic) ?? [];
-        messages.push(recordOf(row.envelope));
+        const span = sendSpan(row);
+        if (span) sendSpans.push(span);
+        const headers = span ? traceHeadersOfSpan(span) : undefined;
+        messages.push(tracedRecordOf(row.envelope, headers));
         byTopic.set(row.topic, messages);
       }
       const seqs = rows.map((row) => row.seq);
@@ -90,7 +144,12 @@ export class OutboxRelay {
           acks: -1,
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
         });
+        for (const span of sendSpans) span.end();
       } catch (error) {
+        for (const span of sendSpans) {
+          failSpan(span, error);
+          span.end();
+        }
         // Record the failure on the rows (committed with this transaction) and leave them pending.
         const reason = error instanceof Error ? error.message : String(error);
         await manager.query(
@@ -110,10 +169,6 @@ export class OutboxRelay {
         this.metrics?.eventsPublished.inc({ topic }, messages.length);
       return { published: rows.length };
     });
-    if (outcome.error !== undefined) {
-      throw outcome.error instanceof Error ? outcome.error : new Error('publish failed');
-    }
-    return outcome.published;
   }
 
   async backlog(): Promise<number> {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type EventDefinition, type EventEnvelope, envelopeSchema } from '@credit/contracts';
-import { currentContext, newCorrelationId } from '@credit/platform';
+import { currentContext, currentTraceHeaders, newCorrelationId } from '@credit/platform';
 
 /** Set on a transaction's query runner when it appended to the outbox: its commit wakes the relay. */
 export const OutboxAppendedFlag = 'messaging.outboxAppended';
@@ -9,6 +9,16 @@ export const OutboxAppendedFlag = 'messaging.outboxAppended';
 function markAppended(manager: EntityManager): void {
   if (manager.queryRunner)
     (manager.queryRunner.data as Record<string, unknown>)[OutboxAppendedFlag] = true;
+}
+
+/**
+ * Headers stored with an appended row and sent with its record: the trace context of the work
+ * appending it (an HTTP request, a consumed event), so the relay's send span and the consumer's
+ * span continue that trace. Null while tracing is off.
+ */
+function appendHeaders(): string | null {
+  const headers = currentTraceHeaders();
+  return headers ? JSON.stringify(headers) : null;
 }
 
 /** Per transaction: how many events of each (type, key) a handler's causing event produced. */
@@ -119,13 +129,15 @@ export class OutboxWriter {
   ): Promise<EventEnvelope<TPayload>> {
     const envelope = this.build(event, manager);
     await manager.query(
-      `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope) VALUES ($1, $2, $3, $4, $5)`,
+      `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope, headers)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
       [
         envelope.eventId,
         envelope.type,
         event.definition.topic,
         envelope.key,
         JSON.stringify(envelope),
+        appendHeaders(),
       ],
     );
     markAppended(manager);
@@ -144,7 +156,7 @@ export class OutboxWriter {
   }
 
   /**
-   * The outbox rows of `events` as one INSERT over five array parameters numbered from `first`,
+   * The outbox rows of `events` as one INSERT over five array parameters and the trace headers, numbered from `first`,
    * for a caller that folds the append into a statement of its own (a data-modifying CTE), so
    * the events cost no round trip of their own. The transaction is marked as having appended.
    */
@@ -158,14 +170,15 @@ export class OutboxWriter {
     return {
       envelopes,
       sql: (first) =>
-        `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope)
-         SELECT * FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::text[], $${first + 4}::jsonb[])`,
+        `INSERT INTO outbox (event_id, event_type, topic, message_key, envelope, headers)
+         SELECT *, $${first + 5}::jsonb FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::text[], $${first + 4}::jsonb[])`,
       params: [
         envelopes.map((e) => e.eventId),
         envelopes.map((e) => e.type),
         events.map((e) => e.definition.topic),
         envelopes.map((e) => e.key),
         envelopes.map((e) => JSON.stringify(e)),
+        appendHeaders(),
       ],
     };
   }

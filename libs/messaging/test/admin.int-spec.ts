@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { EventEnvelope } from '@credit/contracts';
 import { PlatformModule, type TestApp, serviceEnvShape, startTestApp } from '@credit/platform';
 import { CreateAdminTables1764900000000 } from '../src/admin/admin-tables.migration';
+import { AddOutboxHeaders1764900000001 } from '../src/outbox-headers.migration';
 import { planRanges, rangeSize, readRanges } from '../src/admin/topic-reader';
 import type { EventHandler } from '../src/event-consumer';
 import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migration';
@@ -57,6 +58,7 @@ class AdminTestModule {
               CreateMessagingTables1764000000000,
               CreateTestEffects1764000000001,
               CreateAdminTables1764900000000,
+              AddOutboxHeaders1764900000001,
             ],
           },
         }),

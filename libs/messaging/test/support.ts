@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { EventCatalog, defineEvent } from '@credit/contracts';
 import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migration';
+import { AddOutboxHeaders1764900000001 } from '../src/outbox-headers.migration';
 import { ensureTopics } from '../src/topic-admin';
 import { waitFor } from '@credit/platform';
 
@@ -53,7 +54,11 @@ export async function openDataSource(url: string): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'postgres',
     url,
-    migrations: [CreateMessagingTables1764000000000, CreateTestEffects1764000000001],
+    migrations: [
+      CreateMessagingTables1764000000000,
+      AddOutboxHeaders1764900000001,
+      CreateTestEffects1764000000001,
+    ],
     migrationsTableName: 'test_migrations',
     synchronize: false,
     extra: { max: 5 },

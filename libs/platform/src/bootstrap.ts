@@ -6,6 +6,15 @@ import { ConfigError, type ServiceConfig, loadConfig } from './config';
 import { runWithContext, newCorrelationId } from './correlation';
 import { HttpErrorFilter, validationException } from './errors';
 import { PinoNestLogger, createLogger } from './logging';
+import {
+  SpanKind,
+  contextFromHeaders,
+  startSpan,
+  startTracing,
+  tracingEnabled,
+  withActiveSpan,
+} from './tracing';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 
 /** Exit status for a configuration error (sysexits EX_CONFIG). */
@@ -38,6 +47,8 @@ export async function runService<TConfig extends ServiceConfig>(
   }
 
   const logger = createLogger(definition.service, config.LOG_LEVEL);
+  if (startTracing({ service: definition.service, endpoint: config.TRACING_OTLP_ENDPOINT }))
+    logger.info({ endpoint: config.TRACING_OTLP_ENDPOINT }, 'tracing: exporting spans over OTLP');
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'unhandled promise rejection: stopping');
     process.exit(1);
@@ -65,19 +76,14 @@ export function configureApp(
   logger: Logger,
   definition: { title: string; description: string },
 ): void {
-  app.use(
-    (
-      request: { headers: Record<string, unknown> },
-      response: { setHeader(n: string, v: string): void },
-      next: () => void,
-    ) => {
-      const header = request.headers['x-correlation-id'];
-      const correlationId =
-        typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : newCorrelationId();
-      response.setHeader('x-correlation-id', correlationId);
-      runWithContext({ correlationId, causationId: null }, next);
-    },
-  );
+  app.use((request: Request, response: Response, next: () => void) => {
+    const header = request.headers['x-correlation-id'];
+    const correlationId =
+      typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : newCorrelationId();
+    response.setHeader('x-correlation-id', correlationId);
+    const span = requestSpan(request, response);
+    runWithContext({ correlationId, causationId: null }, () => withActiveSpan(span, next));
+  });
   app.useGlobalFilters(new HttpErrorFilter(logger));
   app.useGlobalPipes(
     new ValidationPipe({
@@ -102,4 +108,32 @@ export function configureApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/**
+ * A server span per request (child of the caller's `traceparent`, if any), named by its route
+ * once routing matched it, ended when the response is sent. Undefined while tracing is off.
+ */
+function requestSpan(request: Request, response: Response) {
+  if (!tracingEnabled()) return undefined;
+  const { traceparent, tracestate } = request.headers;
+  const span = startSpan(`HTTP ${request.method}`, {
+    kind: SpanKind.SERVER,
+    parent: contextFromHeaders({
+      traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+      tracestate: typeof tracestate === 'string' ? tracestate : undefined,
+    }),
+    attributes: { 'http.request.method': request.method, 'url.path': request.path },
+  });
+  if (!span) return undefined;
+  response.once('finish', () => {
+    const route = (request.route as { path?: string } | undefined)?.path;
+    if (route) {
+      span.updateName(`HTTP ${request.method} ${route}`);
+      span.setAttribute('http.route', route);
+    }
+    span.setAttribute('http.response.status_code', response.statusCode);
+    span.end();
+  });
+  return span;
 }

@@ -114,6 +114,8 @@ export const serviceEnvShape = {
   CUSTOMER_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /** OTLP/HTTP base URL spans are exported to (`<url>/v1/traces`, JSON); unset: tracing off. */
+  TRACING_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { tracingEnabled, transactionTracing } from './tracing';
 
 /** Attempts to reach PostgreSQL at boot before giving up. */
 export const DatabaseConnectAttemptsMax = 30;
@@ -64,10 +65,17 @@ export async function initializeDatabase(
     }
   }
   const applied = await dataSource.runMigrations({ transaction: 'each' });
+  traceTransactions(dataSource);
   if (applied.length > 0) {
     logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} migrations`);
   }
   return dataSource;
+}
+
+/** While tracing is on, every transaction opened in traced work gets a `db.transaction` span. */
+export function traceTransactions(dataSource: DataSource): void {
+  if (tracingEnabled())
+    dataSource.subscribers.push(transactionTracing(String(dataSource.driver.database ?? '')));
 }
 
 export async function databaseIsUp(

@@ -10,3 +10,5 @@ export * from './metrics';
 export * from './platform.module';
 export * from './http-input';
 export * from './testing';
+export * from './tracing';
+export * from './otlp-receiver';

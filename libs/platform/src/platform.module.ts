@@ -21,6 +21,7 @@ import {
 } from './database';
 import { HealthController, HealthRegistry } from './health';
 import { HttpMetricsMiddleware, Metrics, MetricsController } from './metrics';
+import { flushTracing } from './tracing';
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -95,5 +96,6 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.info('database connections closed');
+    await flushTracing();
   }
 }

@@ -1,4 +1,5 @@
 import {
+  AddOutboxHeaders1764900000001,
   CreateAdminTables1764900000000,
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
@@ -19,4 +20,5 @@ export const ledgerMigrations = [
   LoanPositions1764100000004,
   OneQueryBalanceCheck1764110000000,
   CreateAdminTables1764900000000,
+  AddOutboxHeaders1764900000001,
 ];
