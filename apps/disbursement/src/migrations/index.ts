@@ -1,9 +1,11 @@
 import {
+  AddWorkerSignals1765200000000,
   CreateAdminTables1764900000000,
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
 import { CreateDisbursements1764300000000 } from './1764300000000-create-disbursements';
 import { AddLineHold1764300000001 } from './1764300000001-add-line-hold';
+import { PayoutClaims1765200000001 } from './1765200000001-payout-claims';
 
 /** Append-only, applied in order at start and before tests; table disbursement_migrations. */
 export const disbursementMigrations = [
@@ -11,4 +13,6 @@ export const disbursementMigrations = [
   CreateDisbursements1764300000000,
   AddLineHold1764300000001,
   CreateAdminTables1764900000000,
+  AddWorkerSignals1765200000000,
+  PayoutClaims1765200000001,
 ];

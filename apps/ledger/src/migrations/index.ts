@@ -1,4 +1,5 @@
 import {
+  AddWorkerSignals1765200000000,
   CreateAdminTables1764900000000,
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
@@ -15,4 +16,5 @@ export const ledgerMigrations = [
   CreditLineAccounts1764100000002,
   ReconciliationRuns1764100000003,
   CreateAdminTables1764900000000,
+  AddWorkerSignals1765200000000,
 ];

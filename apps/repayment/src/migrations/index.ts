@@ -1,4 +1,5 @@
 import {
+  AddWorkerSignals1765200000000,
   CreateAdminTables1764900000000,
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
@@ -11,4 +12,5 @@ export const repaymentMigrations = [
   CreateLoans1764200000000,
   LoanVersion1764200000001,
   CreateAdminTables1764900000000,
+  AddWorkerSignals1765200000000,
 ];

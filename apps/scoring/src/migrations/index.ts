@@ -1,4 +1,5 @@
 import {
+  AddWorkerSignals1765200000000,
   CreateAdminTables1764900000000,
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
@@ -9,4 +10,5 @@ export const scoringMigrations = [
   CreateMessagingTables1764000000000,
   CreateDecisions1764300000000,
   CreateAdminTables1764900000000,
+  AddWorkerSignals1765200000000,
 ];
