@@ -51,7 +51,9 @@ export interface PeriodicTaskOptions {
   readonly intervalMs: number;
   /** A random 0..jitterMs is added to each sleep so instances do not poll in step. */
   readonly jitterMs?: number;
-  /** Longest wait after failed passes (the wait doubles from intervalMs). */
+  /** First wait after a failed pass (default the smaller of intervalMs and 250 ms); it doubles. */
+  readonly failureDelayMinMs?: number;
+  /** Longest wait after failed passes. */
   readonly failureDelayMaxMs?: number;
   /** Run one pass as soon as the task starts (default true). */
   readonly runAtStart?: boolean;
@@ -69,6 +71,7 @@ export interface PeriodicTaskStats {
 export type PassOutcome =
   { readonly ran: true; readonly result: PassResult } | { readonly ran: false };
 
+const DefaultFailureDelayMinMs = 250;
 const DefaultFailureDelayMaxMs = 10_000;
 
 /** stillLeader() of a pass that needs no fencing (no lock, or the lock is its transaction's). */
@@ -207,7 +210,9 @@ export class PeriodicTask {
 
   private async run(): Promise<void> {
     const failureDelayMaxMs = this.options.failureDelayMaxMs ?? DefaultFailureDelayMaxMs;
-    let failureDelayMs = this.options.intervalMs;
+    const failureDelayMinMs =
+      this.options.failureDelayMinMs ?? Math.min(this.options.intervalMs, DefaultFailureDelayMinMs);
+    let failureDelayMs = failureDelayMinMs;
     while (this.running) {
       if (!this.wakePending) await this.sleep(this.options.intervalMs);
       this.wakePending = false;
@@ -219,7 +224,7 @@ export class PeriodicTask {
           const failure = outcome.result.error;
           throw failure instanceof Error ? failure : new Error(`${this.options.name}: pass failed`);
         }
-        failureDelayMs = this.options.intervalMs;
+        failureDelayMs = failureDelayMinMs;
       } catch (error) {
         this.counts.failed++;
         this.logger.warn(

@@ -193,7 +193,12 @@ export class DisbursementsService {
     const slot = async () => {
       while (handled < PayoutPassMax && (await this.payOne(policy))) handled += 1;
     };
-    await Promise.all(Array.from({ length: Math.max(1, policy.concurrency) }, slot));
+    // Every slot ends before the pass does (a failed slot must not outlive its pass).
+    const slots = await Promise.allSettled(
+      Array.from({ length: Math.max(1, policy.concurrency) }, slot),
+    );
+    const failed = slots.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const [next] = await this.dataSource.query<{ ms: string | null }[]>(
       `SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::text AS ms
          FROM disbursements WHERE state = 'paying'`,
