@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { LoanDisbursedV1 } from '@credit/contracts';
@@ -8,6 +7,7 @@ import {
   type RunningProcess,
   type Service,
   apiKeys,
+  freePort,
   spawnService,
   waitUntil,
 } from '../support/services';
@@ -30,20 +30,6 @@ const runId = Date.now().toString(36);
 const today = new Date().toISOString().slice(0, 10);
 const LoansPublished = 30;
 const HttpPostings = 30;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 class Database {
   private constructor(private readonly client: Client) {}
