@@ -142,8 +142,8 @@ describe('the credit lifecycle, end to end', () => {
     });
     expect(failed.history.map((h: { state: string }) => h.state)).toEqual([
       'created',
-      'limit-reserved',
       'paying',
+      'limit-reserved',
       'failed',
     ]);
     expect((await loanOf(loanId)).status).toBe(404);

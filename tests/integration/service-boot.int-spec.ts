@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { Client } from 'pg';
-import { apiKeys, serviceList, spawnService, waitUntil } from '../support/services';
+import { apiKeys, freePort, serviceList, spawnService, waitUntil } from '../support/services';
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -25,20 +25,6 @@ async function recreateDatabase(name: string): Promise<void> {
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await client.query(`CREATE DATABASE ${name}`);
   await client.end();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function healthOf(port: number): Promise<{

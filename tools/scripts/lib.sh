@@ -4,6 +4,11 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERVICES=(application scoring disbursement repayment ledger)
 declare -A SERVICE_PORT=([application]=3001 [scoring]=3002 [disbursement]=3003 [repayment]=3004 [ledger]=3005)
+# Several instances of a service: <SERVICE>_INSTANCES=n (e.g. LEDGER_INSTANCES=2). Instance i
+# (0-based) listens on the service's port + INSTANCE_PORT_STEP·i (ledger 3005, 3015, 3025, ...),
+# is named <service>-<i> (INSTANCE_ID) and joins the service's consumer group like the others.
+INSTANCE_PORT_STEP=10
+INSTANCES_MAX=9
 # Kept below 5 s per service: `npm start` must be ready within two minutes on 2 cores.
 HEALTH_TIMEOUT_S="${HEALTH_TIMEOUT_S:-120}"
 
@@ -56,12 +61,27 @@ recreate_databases() {
   done
 }
 
-# start_service NAME PORT DATABASE LOGFILE: runs one service in the background; prints its pid.
+# instances_of NAME: how many instances of the service to run (<NAME>_INSTANCES, default 1).
+instances_of() {
+  local var="${1^^}_INSTANCES" n
+  n="${!var:-1}"
+  [[ "$n" =~ ^[1-9]$ ]] && ((n <= INSTANCES_MAX)) || fail "${var} must be a whole number from 1 to ${INSTANCES_MAX} (got '${n}')"
+  echo "$n"
+}
+
+# instance_port NAME INDEX OFFSET: the HTTP port of instance INDEX of the service.
+instance_port() { echo $((SERVICE_PORT[$1] + INSTANCE_PORT_STEP * $2 + $3)); }
+
+# instance_log LOGDIR NAME INDEX: instance 0 logs to <service>.log, the others to <service>-<i>.log.
+instance_log() { if (($3 == 0)); then echo "$1/$2.log"; else echo "$1/$2-$3.log"; fi; }
+
+# start_service NAME PORT DATABASE LOGFILE [INSTANCE_ID]: runs one service instance in the
+# background; prints its pid.
 start_service() {
-  local name="$1" port="$2" database="$3" logfile="$4"
+  local name="$1" port="$2" database="$3" logfile="$4" instance="${5:-$1-0}"
   (
     cd "$REPO_ROOT"
-    HTTP_PORT="$port" DATABASE_URL="${POSTGRES_URL}/${database}" \
+    HTTP_PORT="$port" DATABASE_URL="${POSTGRES_URL}/${database}" INSTANCE_ID="$instance" \
       exec node -r ./tools/runtime/register.js "apps/${name}/src/main.ts"
   ) >>"$logfile" 2>&1 &
   echo $!
@@ -94,19 +114,28 @@ stop_pids() {
   done
 }
 
-# start_all_services PORT_OFFSET DB_PREFIX LOG_DIR: starts the five services (appending their pids
-# to the caller's `pids` array) and waits until each is ready; on failure shows the log and exits.
+# start_all_services PORT_OFFSET DB_PREFIX LOG_DIR: starts the five services, <SERVICE>_INSTANCES
+# instances each (appending their pids to the caller's `pids` array and their names, e.g.
+# ledger-1, to `pid_names`), and waits until each is ready; on failure shows the log and exits.
 start_all_services() {
-  local offset="$1" prefix="$2" logdir="$3" svc i
+  local offset="$1" prefix="$2" logdir="$3" svc i n first
+  first=${#pids[@]}
   for svc in "${SERVICES[@]}"; do
-    : >"$logdir/${svc}.log"
-    pids+=("$(start_service "$svc" "$((SERVICE_PORT[$svc] + offset))" "${prefix}${svc}" "$logdir/${svc}.log")")
+    n="$(instances_of "$svc")"
+    for ((i = 0; i < n; i++)); do
+      : >"$(instance_log "$logdir" "$svc" "$i")"
+      pids+=("$(start_service "$svc" "$(instance_port "$svc" "$i" "$offset")" "${prefix}${svc}" \
+        "$(instance_log "$logdir" "$svc" "$i")" "${svc}-${i}")")
+      pid_names+=("${svc}-${i}")
+    done
   done
   say "waiting for the services to be ready (logs in ${logdir})"
-  for i in "${!SERVICES[@]}"; do
-    svc="${SERVICES[$i]}"
-    wait_healthy "$svc" "$((SERVICE_PORT[$svc] + offset))" "${pids[$i]}" || {
-      tail -n 40 "$logdir/${svc}.log" >&2
+  for ((i = first; i < ${#pids[@]}; i++)); do
+    local name="${pid_names[$i]}" index
+    svc="${name%-*}"
+    index="${name##*-}"
+    wait_healthy "$name" "$(instance_port "$svc" "$index" "$offset")" "${pids[$i]}" || {
+      tail -n 40 "$(instance_log "$logdir" "$svc" "$index")" >&2
       exit 1
     }
   done

@@ -12,6 +12,7 @@ mkdir -p "$LOG_DIR"
 
 started_kafka=0
 pids=()
+pid_names=()
 cleanup() {
   trap - INT TERM EXIT
   say "stopping services"
@@ -57,17 +58,20 @@ cat <<INFO
     admin     ${ADMIN_API_KEY}
 
   Every service: GET /health (readiness), GET /metrics (Prometheus), /docs (OpenAPI).
-  Logs: ${LOG_DIR}/<service>.log    Operator CLI: npm run cli -- health
+  Instances: ${pid_names[*]}
+    (<SERVICE>_INSTANCES=n runs n of a service; instance i on the port above + 10·i)
+  Logs: ${LOG_DIR}/<service>.log, <service>-<i>.log    Operator CLI: npm run cli -- health
   Press Ctrl-C to stop everything.
 
 INFO
 
 # Stay in the foreground until Ctrl-C or until a service dies.
 while :; do
-  for i in "${!SERVICES[@]}"; do
+  for i in "${!pids[@]}"; do
     if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-      say "${SERVICES[$i]} stopped unexpectedly; last lines of its log:"
-      tail -n 30 "$LOG_DIR/${SERVICES[$i]}.log" >&2
+      name="${pid_names[$i]}"
+      say "${name} stopped unexpectedly; last lines of its log:"
+      tail -n 30 "$(instance_log "$LOG_DIR" "${name%-*}" "${name##*-}")" >&2
       exit 1
     fi
   done

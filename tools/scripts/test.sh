@@ -23,6 +23,7 @@ rm -rf "$RESULTS_DIR" "$LOG_DIR"
 mkdir -p "$RESULTS_DIR" "$LOG_DIR"
 
 pids=()
+pid_names=()
 cleanup() {
   local status=$?
   trap - EXIT INT TERM

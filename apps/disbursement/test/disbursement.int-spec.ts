@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
 import { DisbursementModule } from '../src/app.module';
 import { disbursementEnvSchema } from '../src/config/env';
+import { DisbursementsService } from '../src/disbursements/disbursements.service';
 
 const writer = new OutboxWriter('test-scoring');
 const kafka = new Kafka({
@@ -262,5 +265,191 @@ describe('disbursement with a bank that confirms late', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+/**
+ * A stand-in for the ledger's hold API with its idempotency: the first request of a key is
+ * applied (an effect), a repeat is answered from it. Each call takes `delayMs`, and the most
+ * calls in flight at once are counted.
+ */
+class FakeLedger {
+  readonly effects: { key: string; path: string }[] = [];
+  readonly calls: string[] = [];
+  maxInFlight = 0;
+  private inFlight = 0;
+  private readonly replies = new Map<string, { status: number; body: unknown }>();
+  private server: Server | undefined;
+
+  constructor(private readonly delayMs: number) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => {
+      void this.answer(request).then(({ status, body }) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  effectsOf(loanId: string): string[] {
+    return this.effects.filter((e) => e.key.startsWith(`line-hold:${loanId}`)).map((e) => e.key);
+  }
+
+  private async answer(request: IncomingMessage): Promise<{ status: number; body: unknown }> {
+    for await (const _chunk of request) void _chunk;
+    const key = String(request.headers['idempotency-key']);
+    const path = request.url ?? '';
+    this.calls.push(key);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.inFlight--;
+    const known = this.replies.get(key);
+    if (known) return known;
+    this.effects.push({ key, path });
+    const reply =
+      path === '/v1/holds'
+        ? { status: 201, body: { id: randomUUID() } }
+        : { status: 200, body: { status: path.endsWith('/post') ? 'posted' : 'voided' } };
+    this.replies.set(key, reply);
+    return reply;
+  }
+}
+
+describe('payouts with the line hold in the ledger, no call inside a transaction', () => {
+  let app: TestApp;
+  let ledger: FakeLedger;
+  let service: DisbursementsService;
+
+  beforeAll(async () => {
+    ledger = new FakeLedger(50);
+    const ledgerUrl = await ledger.start();
+    app = await startTestApp({
+      service: 'disbursement',
+      database: 'credit_test_disbursement_holds',
+      envSchema: disbursementEnvSchema,
+      module: (config, logger) => DisbursementModule.register(config, logger),
+      env: {
+        LEDGER_URL: ledgerUrl,
+        RAIL_SEED: 'test',
+        RAIL_DECLINE_AMOUNT: '4040.40',
+        PAYOUT_BACKOFF_MS: '50',
+        // The safety poll is long: payouts must be woken by the commit that queues them.
+        PAYOUT_POLL_INTERVAL_MS: '60000',
+        // Longer than one attempt on a loaded machine, short enough for the crash tests to wait.
+        PAYOUT_LEASE_MS: '2000',
+        PAYOUT_CONCURRENCY: '4',
+        SETTLEMENT_SCHEDULE_ENABLED: 'false',
+      },
+    });
+    service = app.app.get(DisbursementsService);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await ledger?.stop();
+  });
+
+  const disbursed = (loanId: string) =>
+    waitFor(`${loanId} disbursed`, async () => {
+      const response = await app.request('GET', `/v1/disbursements/${loanId}`);
+      return response.body.state === 'disbursed' ? response.body : undefined;
+    });
+  const railRequests = async (loanId: string) =>
+    app.dataSource.query<{ requests: number; outcome: string }[]>(
+      `SELECT requests, outcome FROM rail_payouts WHERE payout_id = $1`,
+      [`payout:${loanId}`],
+    );
+  const attempts = async (loanId: string) =>
+    app.dataSource.query<{ attempt: number; outcome: string | null }[]>(
+      `SELECT attempt, outcome FROM payout_attempts WHERE loan_id = $1 ORDER BY attempt`,
+      [loanId],
+    );
+  const disbursedEvents = async (loanId: string) =>
+    (
+      await app.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM outbox WHERE message_key = $1 AND event_type = 'loan.disbursed'`,
+        [loanId],
+      )
+    )[0]?.n;
+
+  it('reserves the hold, pays and posts the hold outside any transaction, several payouts in flight', async () => {
+    const payloads = Array.from({ length: 8 }, (_, i) => decided('cash-loan', `${2000 + i}.00`));
+    await publish(payloads);
+    const loanIds = payloads.map((p) => `L-${p.applicationId}`);
+    for (const loanId of loanIds) {
+      const done = await disbursed(loanId);
+      expect(done.history.map((h: { state: string }) => h.state)).toEqual([
+        'created',
+        'paying',
+        'limit-reserved',
+        'disbursed',
+      ]);
+      expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+      expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
+      expect(await disbursedEvents(loanId)).toBe(1);
+    }
+    // The ledger's latency is not serialized: several holds were asked for at once.
+    expect(ledger.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it.each([
+    ['the hold and the rail', 'afterHoldBeforeRail', '3100.00', 1],
+    ['the rail and the record', 'afterRailBeforeRecord', '3200.00', 2],
+  ] as const)(
+    'a crash between %s: the claim is taken again after its lease, by the same keys, paid once',
+    async (_between, fault, amount, railRequestsExpected) => {
+      const payload = decided('cash-loan', amount);
+      const loanId = `L-${payload.applicationId}`;
+      let crashes = 0;
+      service.faults = {
+        [fault]: (id: string) => {
+          if (id !== loanId || crashes > 0) return;
+          crashes++;
+          throw new Error(`simulated crash (${fault})`);
+        },
+      };
+      try {
+        await publish([payload]);
+        await disbursed(loanId);
+      } finally {
+        service.faults = {};
+      }
+      expect(crashes).toBe(1);
+      expect(await attempts(loanId)).toEqual([
+        { attempt: 1, outcome: null },
+        { attempt: 2, outcome: 'succeeded' },
+      ]);
+      // Asked again after a crash past the rail, the rail answers from the payout id: paid once.
+      expect(await railRequests(loanId)).toEqual([
+        { requests: railRequestsExpected, outcome: 'succeeded' },
+      ]);
+      // The hold was reserved and posted once.
+      expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+      expect(await disbursedEvents(loanId)).toBe(1);
+    },
+  );
+
+  it('a declined payout voids the hold once and fails the disbursement', async () => {
+    const payload = decided('cash-loan', '4040.40');
+    const loanId = `L-${payload.applicationId}`;
+    await publish([payload]);
+    const failed = await waitFor('the failure', async () => {
+      const response = await app.request('GET', `/v1/disbursements/${loanId}`);
+      return response.body.state === 'failed' ? response.body : undefined;
+    });
+    expect(failed.history.map((h: { state: string }) => h.state)).toEqual([
+      'created',
+      'paying',
+      'limit-reserved',
+      'failed',
+    ]);
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:void`]);
   });
 });

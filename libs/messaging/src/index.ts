@@ -15,3 +15,4 @@ export * from './admin/dead-letters.service';
 export * from './admin/replay.service';
 export * from './admin/topic-reader';
 export * from './messaging-options';
+export * from './worker-signals.migration';

@@ -12,9 +12,11 @@ import { DataSource, type TransactionCommitEvent } from 'typeorm';
 import { EventCatalog } from '@credit/contracts';
 import {
   HealthRegistry,
+  INSTANCE_ID,
   LOGGER,
   Metrics,
   PLATFORM_CONFIG,
+  PgNotifier,
   SERVICE_NAME,
   type ServiceConfig,
 } from '@credit/platform';
@@ -46,6 +48,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
     private readonly metrics: Metrics,
     private readonly moduleRef: ModuleRef,
     private readonly dataSource: DataSource,
+    private readonly notifier: PgNotifier,
     @Inject(PLATFORM_CONFIG) private readonly config: ServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -62,8 +65,9 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
         { provide: EventCatalog, useValue: options.catalog },
         {
           provide: AdminAudit,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new AdminAudit(dataSource),
+          inject: [DataSource, INSTANCE_ID, PLATFORM_CONFIG],
+          useFactory: (dataSource: DataSource, instanceId: string, config: ServiceConfig) =>
+            new AdminAudit(dataSource, instanceId, config.ADMIN_ACTION_LEASE_MS),
         },
         {
           provide: KafkaRuntime,
@@ -115,8 +119,10 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    // Publish as soon as a transaction that appended events commits, not at the next idle poll.
+    // Publish as soon as a transaction that appended events commits, not at the next idle poll:
+    // at once for this process's commits, through NOTIFY for every instance's.
     const relay = this.relay;
+    relay.wakeOn(this.notifier);
     this.dataSource.subscribers.push({
       afterTransactionCommit(event: TransactionCommitEvent): void {
         const data = event.queryRunner.data as Record<string, unknown>;

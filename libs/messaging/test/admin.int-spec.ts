@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { EventEnvelope } from '@credit/contracts';
 import { PlatformModule, type TestApp, serviceEnvShape, startTestApp } from '@credit/platform';
+import { AdminAudit } from '../src/admin/admin-audit';
 import { CreateAdminTables1764900000000 } from '../src/admin/admin-tables.migration';
 import { AddOutboxHeaders1764900000001 } from '../src/outbox-headers.migration';
 import { planRanges, rangeSize, readRanges } from '../src/admin/topic-reader';
@@ -12,6 +13,7 @@ import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migr
 import { MessagingModule } from '../src/messaging.module';
 import { OutboxWriter } from '../src/outbox-writer';
 import { recordOf } from '../src/records';
+import { AddWorkerSignals1765200000000 } from '../src/worker-signals.migration';
 import {
   CreateTestEffects1764000000001,
   freshTopic,
@@ -59,6 +61,7 @@ class AdminTestModule {
               CreateTestEffects1764000000001,
               CreateAdminTables1764900000000,
               AddOutboxHeaders1764900000001,
+              AddWorkerSignals1765200000000,
             ],
           },
         }),
@@ -376,5 +379,55 @@ describe('admin replay, dead letters and audit on a real broker and PostgreSQL',
       reason: 'garbage from a broken producer',
     });
     expect((await admin('GET', '/actions?limit=0')).status).toBe(400);
+  });
+
+  it("a booting instance leaves another live instance's running action alone; an expired lease is failed", async () => {
+    const owner = new AdminAudit(app.dataSource, 'instance-a', 1_000);
+    const booting = new AdminAudit(app.dataSource, 'instance-b', 1_000);
+    const { action } = await owner.begin({
+      idempotencyKey: `lease-${Date.now()}`,
+      actor: 'admin',
+      action: 'test-long-action',
+      selection: {},
+      dryRun: false,
+    });
+    expect(action).toMatchObject({ status: 'running', ownerInstance: 'instance-a' });
+    const statusOf = async () => (await booting.get(action.id))?.status;
+
+    // Instance b boots while a runs the action and renews its lease: the action stays running.
+    await booting.failInterrupted();
+    expect(await statusOf()).toBe('running');
+    await app.dataSource.query(
+      `UPDATE admin_actions SET lease_until = now() - interval '1 second' WHERE id = $1`,
+      [action.id],
+    );
+    await owner.renewLeases();
+    await booting.failInterrupted();
+    expect(await statusOf()).toBe('running');
+
+    // a stops renewing (it died): once the lease expired, b fails the action.
+    await app.dataSource.query(
+      `UPDATE admin_actions SET lease_until = now() - interval '1 second' WHERE id = $1`,
+      [action.id],
+    );
+    expect(await booting.failInterrupted()).toBe(1);
+    expect(await booting.get(action.id)).toMatchObject({
+      status: 'failed',
+      error: 'interrupted: the service stopped while it ran',
+    });
+  });
+
+  it('a restarted instance fails its own leftovers at once, whatever their lease', async () => {
+    const before = new AdminAudit(app.dataSource, 'instance-c', 60_000);
+    const { action } = await before.begin({
+      idempotencyKey: `restart-${Date.now()}`,
+      actor: 'admin',
+      action: 'test-long-action',
+      selection: {},
+      dryRun: false,
+    });
+    const restarted = new AdminAudit(app.dataSource, 'instance-c', 60_000);
+    expect(await restarted.failInterrupted()).toBe(1);
+    expect((await restarted.get(action.id))?.status).toBe('failed');
   });
 });

@@ -109,13 +109,21 @@ export const serviceEnvShape = {
   /** Admin replays and re-drives apply at most this many events per second (0: no limit), so live traffic keeps its latency. */
   REPLAY_MAX_EVENTS_PER_SECOND: env.int(0, 1_000_000).default(2000),
   CONSUMER_PARTITIONS_CONCURRENCY_MAX: env.int(1, 64).default(3),
-  OUTBOX_POLL_INTERVAL_MS: env.int(5, 60_000).default(100),
+  /** The relay's safety poll: commits that append events wake it through NOTIFY. */
+  OUTBOX_POLL_INTERVAL_MS: env.int(5, 60_000).default(1_000),
   OUTBOX_BATCH_SIZE_MAX: env.int(1, 5_000).default(200),
   CUSTOMER_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   /** OTLP/HTTP base URL spans are exported to (`<url>/v1/traces`, JSON); unset: tracing off. */
   TRACING_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
+  /** This instance's name among the service's instances (admin-action ownership, logs); default host-pid-random. */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 characters of A-Z a-z 0-9 . _ -')
+    .optional(),
+  /** A running admin action's lease: renewed while it runs; an instance takes over or fails it only after it expired. */
+  ADMIN_ACTION_LEASE_MS: env.int(1_000, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

@@ -64,7 +64,20 @@ export async function initializeDatabase(
       delayMs = Math.min(delayMs * 2, DatabaseConnectBackoffMaxMs);
     }
   }
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  // Several instances may boot at once: one migrates while the others wait (a session-level
+  // advisory lock per migrations table), then they find nothing left to apply.
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  let applied: Awaited<ReturnType<DataSource['runMigrations']>>;
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext($1))`, [migrationsTableOf(dataSource)]);
+    applied = await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock
+      .query(`SELECT pg_advisory_unlock(hashtext($1))`, [migrationsTableOf(dataSource)])
+      .catch(() => undefined);
+    await lock.release();
+  }
   traceTransactions(dataSource);
   if (applied.length > 0) {
     logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} migrations`);
@@ -76,6 +89,10 @@ export async function initializeDatabase(
 export function traceTransactions(dataSource: DataSource): void {
   if (tracingEnabled())
     dataSource.subscribers.push(transactionTracing(String(dataSource.driver.database ?? '')));
+}
+
+function migrationsTableOf(dataSource: DataSource): string {
+  return `migrations:${dataSource.options.migrationsTableName ?? 'migrations'}`;
 }
 
 export async function databaseIsUp(

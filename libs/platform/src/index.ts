@@ -7,6 +7,8 @@ export * from './errors';
 export * from './health';
 export * from './logging';
 export * from './metrics';
+export * from './periodic-task';
+export * from './pg-notifier';
 export * from './platform.module';
 export * from './http-input';
 export * from './testing';

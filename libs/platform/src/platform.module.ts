@@ -5,9 +5,12 @@ import {
   type MiddlewareConsumer,
   Module,
   type NestModule,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -22,10 +25,17 @@ import {
 import { HealthController, HealthRegistry } from './health';
 import { HttpMetricsMiddleware, Metrics, MetricsController } from './metrics';
 import { flushTracing } from './tracing';
+import { PgNotifier } from './pg-notifier';
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
+/** This process's identity among the service's instances (INSTANCE_ID, or host-pid-random). */
+export const INSTANCE_ID = Symbol('INSTANCE_ID');
+
+export function instanceIdOf(config: Pick<ServiceConfig, 'INSTANCE_ID'>): string {
+  return config.INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
 
 export interface PlatformModuleOptions {
   readonly service: string;
@@ -37,11 +47,14 @@ export interface PlatformModuleOptions {
 /** Config, logger, database, auth, health and metrics: what every service has. */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule, OnModuleInit, OnApplicationShutdown {
+export class PlatformModule
+  implements NestModule, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   constructor(
     private readonly health: HealthRegistry,
     private readonly dataSource: DataSource,
     private readonly metrics: Metrics,
+    private readonly notifier: PgNotifier,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -52,6 +65,15 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
+        { provide: INSTANCE_ID, useValue: instanceIdOf(config) },
+        {
+          provide: PgNotifier,
+          useValue: new PgNotifier(
+            config.DATABASE_URL,
+            logger.child({ component: 'pg-notifier' }),
+            `credit-${service}-listen`,
+          ),
+        },
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: Metrics, useValue: new Metrics(service) },
@@ -80,7 +102,16 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
             ),
         },
       ],
-      exports: [SERVICE_NAME, PLATFORM_CONFIG, LOGGER, Metrics, HealthRegistry, DataSource],
+      exports: [
+        SERVICE_NAME,
+        INSTANCE_ID,
+        PLATFORM_CONFIG,
+        LOGGER,
+        Metrics,
+        HealthRegistry,
+        DataSource,
+        PgNotifier,
+      ],
     };
   }
 
@@ -93,7 +124,13 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
     void this.metrics;
   }
 
+  /** LISTEN starts once every module registered its channels (onModuleInit). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.notifier.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.notifier.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.info('database connections closed');
     await flushTracing();

@@ -1,5 +1,6 @@
 import {
   AddOutboxHeaders1764900000001,
+  AddWorkerSignals1765200000000,
   CreateAdminTables1764900000000,
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
@@ -11,4 +12,5 @@ export const applicationMigrations = [
   CreateApplications1764100000000,
   CreateAdminTables1764900000000,
   AddOutboxHeaders1764900000001,
+  AddWorkerSignals1765200000000,
 ];

@@ -20,9 +20,15 @@ export const disbursementEnvSchema = z.object({
     .optional(),
   PAYOUT_ATTEMPTS_MAX: env.int(1, 100).default(8),
   PAYOUT_BACKOFF_MS: env.int(10, 600_000).default(500),
-  PAYOUT_POLL_INTERVAL_MS: env.int(10, 60_000).default(200),
-  /** Payouts in flight at once (each in its own transaction). */
+  /** Safety poll of the payout worker: a commit that queues a payout wakes it (NOTIFY) at once. */
+  PAYOUT_POLL_INTERVAL_MS: env.int(10, 60_000).default(1_000),
+  /** Payouts in flight at once per instance (no transaction is open during the external calls). */
   PAYOUT_CONCURRENCY: env.int(1, 64).default(4),
+  /**
+   * How long a claimed payout belongs to its claimer; a claimer that crashed loses it after this
+   * and another instance pays it again by the same keys. Longer than the slowest ledger + rail call.
+   */
+  PAYOUT_LEASE_MS: env.int(100, 3_600_000).default(60_000),
   /** The ledger, for the hold that reserves a draw on its credit line (unset: no line holds). */
   LEDGER_URL: env.url(['http', 'https']).optional(),
   /** Settle merchants for yesterday automatically. */

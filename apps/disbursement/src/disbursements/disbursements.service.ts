@@ -13,17 +13,31 @@ import {
 import { installmentPlanSchedule } from '@credit/lending-math';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
-import { DomainError } from '@credit/platform';
+import { DomainError, INSTANCE_ID, notifyOnCommit } from '@credit/platform';
 import type { PaymentRail } from '../domain/payment-rail';
 import type { LedgerHolds } from '../infrastructure/ledger-holds';
 
 export const PAYMENT_RAIL = Symbol('PAYMENT_RAIL');
 export const LEDGER_HOLDS = Symbol('LEDGER_HOLDS');
 
-/** Disbursements paid per worker pass at most, and merchants settled per batch at most. */
 /** Payouts one pass handles at most before the worker looks again (a pass never runs forever). */
 export const PayoutPassMax = 1_000;
+/** Merchants settled per batch at most. */
 export const SettlementMerchantsMax = 500;
+/** Notified in the transaction that queues a payout: every instance's payout worker wakes on it. */
+export const PayoutsDueChannel = 'payouts_due';
+/** Longest backoff between two attempts of one payout: PAYOUT_BACKOFF_MS doubled at most 10 times. */
+const BackoffDoublingsMax = 10;
+
+/** Test seams that stand for a crash between the steps of a payout; production passes none. */
+export interface PayoutFaults {
+  /** After the line's hold was reserved (and recorded), before the rail is asked to pay. */
+  afterHoldBeforeRail?: (loanId: string) => Promise<void> | void;
+  /** After the rail answered, before its outcome is recorded. */
+  afterRailBeforeRecord?: (loanId: string) => Promise<void> | void;
+}
+
+type AttemptOutcome = 'succeeded' | 'failed' | 'pending' | 'error';
 
 interface DisbursementRow {
   loan_id: string;
@@ -46,6 +60,22 @@ interface DisbursementRow {
   line_hold_id: string | null;
 }
 
+interface SettlementRow {
+  settlement_id: string;
+  merchant_id: string;
+  business_date: string;
+  amount: string;
+  currency: string;
+  loans: number;
+}
+
+export interface SettlementReport {
+  settlementId: string;
+  merchantId: string;
+  amount: string;
+  loans: number;
+}
+
 const Columns = `loan_id, application_id, customer_id, line_id, product, currency, principal::text, merchant_id,
   merchant_fee::text, pricing, state, attempts, last_error, to_char(start_date, 'YYYY-MM-DD') AS start_date,
   created_at, disbursed_at, settlement_id, line_hold_id`;
@@ -55,8 +85,13 @@ const todayUtc = () => new Date().toISOString().slice(0, 10);
 export interface PayoutPolicy {
   readonly attemptsMax: number;
   readonly backoffMs: number;
-  /** Payouts in flight at once, each in its own transaction. */
+  /** Payouts in flight at once in this instance. */
   readonly concurrency: number;
+  /**
+   * How long a claimed payout stays with its claimer: when it has not recorded an outcome by
+   * then (it crashed), another slot or instance takes the payout again.
+   */
+  readonly leaseMs: number;
 }
 
 /**
@@ -66,11 +101,15 @@ export interface PayoutPolicy {
  */
 @Injectable()
 export class DisbursementsService {
+  /** Set by fault-injection tests only. */
+  faults: PayoutFaults = {};
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     @Inject(PAYMENT_RAIL) private readonly rail: PaymentRail,
     @Inject(LEDGER_HOLDS) private readonly holds: LedgerHolds | null,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
   ) {}
 
   async onDecided(
@@ -123,111 +162,262 @@ export class DisbursementsService {
       `approved application ${decision.applicationId}`,
     );
     await this.outbox.append(manager, this.loanCreated(loanId, decision, principal, merchantFee));
-    // Reserve the amount on the credit line in the ledger before any money moves.
-    if (this.holds && draw.lineId) {
-      const reserved = await this.holds.reserve(loanId, draw.lineId, principal);
-      if ('overLimit' in reserved) {
-        const row = await this.lockedRow(manager, loanId);
-        await this.markFailed(manager, row, `over the line limit: ${reserved.overLimit}`);
-        return;
-      }
-      await manager.query(`UPDATE disbursements SET line_hold_id = $2 WHERE loan_id = $1`, [
-        loanId,
-        reserved.holdId,
-      ]);
-      await this.history(manager, loanId, 'limit-reserved', `hold on line ${draw.lineId}`);
-    }
-    if (draw.product === 'installment-purchase') {
+    const needsHold = this.holds !== null && draw.lineId !== null;
+    if (draw.product === 'installment-purchase' && !needsHold) {
       // The goods are the disbursement: the merchant payable is booked now, cash goes in the batch.
       const row = await this.lockedRow(manager, loanId);
       await this.markDisbursed(manager, row, 'merchant payable booked; settled in the daily batch');
       return;
     }
+    // The ledger's hold on the line and the payout itself are the payout worker's, outside this
+    // transaction; this commit wakes it in every instance.
     await manager.query(`UPDATE disbursements SET state = 'paying' WHERE loan_id = $1`, [loanId]);
-    await this.history(manager, loanId, 'paying', 'payout to the customer queued');
+    await this.history(
+      manager,
+      loanId,
+      'paying',
+      needsHold
+        ? 'payout queued; the line limit is reserved first'
+        : 'payout to the customer queued',
+    );
+    await notifyOnCommit(manager, PayoutsDueChannel);
   }
 
   /**
-   * One pass of the payout worker: pays every due cash loan through the rail, `concurrency` at a
-   * time, each in its own transaction (`FOR UPDATE SKIP LOCKED`: the slots, and other instances,
-   * never take the same loan). Returns how many were handled.
+   * One pass of the payout worker: pays due payouts, `concurrency` at a time in this instance
+   * (every instance runs its own slots; claims never hand one payout to two). Returns how many
+   * were handled and when the next one falls due (a retry after backoff, an expiring claim).
    */
-  async payDue(policy: PayoutPolicy): Promise<number> {
+  async payDue(policy: PayoutPolicy): Promise<{ handled: number; nextDueInMs: number | null }> {
     let handled = 0;
     const slot = async () => {
       while (handled < PayoutPassMax && (await this.payOne(policy))) handled += 1;
     };
-    await Promise.all(Array.from({ length: Math.max(1, policy.concurrency) }, slot));
-    return handled;
+    // Every slot ends before the pass does (a failed slot must not outlive its pass).
+    const slots = await Promise.allSettled(
+      Array.from({ length: Math.max(1, policy.concurrency) }, slot),
+    );
+    const failed = slots.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [next] = await this.dataSource.query<{ ms: string | null }[]>(
+      `SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::text AS ms
+         FROM disbursements WHERE state = 'paying'`,
+    );
+    return { handled, nextDueInMs: next?.ms == null ? null : Math.max(0, Number(next.ms)) };
   }
 
-  /** Pays the next due loan, if any, in one transaction. False when none is due. */
-  private async payOne(policy: PayoutPolicy): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<DisbursementRow[]>(
-        `SELECT ${Columns} FROM disbursements WHERE state = 'paying' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
-      if (!row) return false;
-      const amount = Money.of(row.principal, row.currency);
-      let outcome: Awaited<ReturnType<PaymentRail['pay']>>;
-      let error: string | null = null;
+  /**
+   * Pays the next due payout, if any; false when none is due. Short transactions around the
+   * external calls, none of which runs inside a transaction:
+   * 1. claim (commit): attempts + 1, an attempt record, the lease in next_attempt_at;
+   * 2. the line's hold in the ledger (key line-hold:<loanId>), recorded when new;
+   * 3. the rail (idempotent by payout id) — cash loans only;
+   * 4. the hold posted or voided in the ledger (keys line-hold:<loanId>:post / :void);
+   * 5. the outcome recorded (commit), only while the claim is still this attempt's.
+   * A crash anywhere leaves the claim to expire; the next attempt repeats the calls, which answer
+   * from their keys: nothing is lost and nothing is paid twice.
+   */
+  async payOne(policy: PayoutPolicy): Promise<boolean> {
+    const row = await this.claim(policy);
+    if (!row) return false;
+    const loanId = row.loan_id;
+    const amount = Money.of(row.principal, row.currency);
+
+    let holdId = row.line_hold_id;
+    if (this.holds && row.line_id && !holdId) {
+      let reserved: Awaited<ReturnType<LedgerHolds['reserve']>>;
+      try {
+        reserved = await this.holds.reserve(loanId, row.line_id, amount);
+      } catch (error) {
+        await this.retryLater(row, policy, 'error', `line hold: ${messageOf(error)}`);
+        return true;
+      }
+      if ('overLimit' in reserved) {
+        await this.record(row, 'failed', `over the line limit: ${reserved.overLimit}`, (m, r) =>
+          this.markFailed(m, r, `over the line limit: ${reserved.overLimit}`),
+        );
+        return true;
+      }
+      holdId = reserved.holdId;
+      const kept = await this.recordHold(row, holdId);
+      if (!kept) return true;
+    }
+    await this.faults.afterHoldBeforeRail?.(loanId);
+
+    let outcome: 'succeeded' | 'failed' | 'pending' = 'succeeded';
+    let detail = 'merchant payable booked; settled in the daily batch';
+    let error: string | null = null;
+    if (row.product !== 'installment-purchase') {
       try {
         outcome = await this.rail.pay({
-          payoutId: `payout:${row.loan_id}`,
+          payoutId: `payout:${loanId}`,
           payee: `customer:${row.customer_id}`,
           amount,
         });
       } catch (failure) {
         outcome = 'pending';
-        error = failure instanceof Error ? failure.message : String(failure);
+        error = messageOf(failure);
       }
-      const attempts = row.attempts + 1;
-      if (outcome === 'succeeded') {
-        await this.markDisbursed(
-          manager,
-          { ...row, attempts },
-          `paid to customer:${row.customer_id} (attempt ${attempts})`,
-        );
-      } else if (outcome === 'failed' || attempts >= policy.attemptsMax) {
-        const reason =
-          outcome === 'failed'
-            ? 'the bank declined the payout'
-            : `no confirmation after ${attempts} attempts${error ? `: ${error}` : ''}`;
-        await this.markFailed(manager, row, reason);
-      } else {
-        const delayMs = policy.backoffMs * 2 ** Math.min(attempts - 1, 10);
-        await manager.query(
-          `UPDATE disbursements SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval
-            WHERE loan_id = $1`,
-          [row.loan_id, attempts, error ?? "awaiting the bank's confirmation", String(delayMs)],
-        );
-        await this.history(
-          manager,
-          row.loan_id,
-          'paying',
-          `attempt ${attempts}: ${error ?? 'pending at the bank'}; retry in ${delayMs} ms`,
-        );
-      }
+      detail = `paid to customer:${row.customer_id} (attempt ${row.attempts})`;
+    }
+    await this.faults.afterRailBeforeRecord?.(loanId);
+
+    const withHold = { ...row, line_hold_id: holdId };
+    if (outcome === 'succeeded') {
+      // The money is out: the reserved limit becomes drawn (before the record, by its key).
+      const hold = holdId;
+      if (hold && !(await this.ledgerStep(row, policy, 'posting', (h) => h.post(loanId, hold))))
+        return true;
+      await this.record(withHold, 'succeeded', detail, (m, r) => this.markDisbursed(m, r, detail));
+    } else if (outcome === 'failed' || row.attempts >= policy.attemptsMax) {
+      const reason =
+        outcome === 'failed'
+          ? 'the bank declined the payout'
+          : `no confirmation after ${row.attempts} attempts${error ? `: ${error}` : ''}`;
+      // Nothing went out: the limit comes back (before the record, by its key).
+      const hold = holdId;
+      if (hold && !(await this.ledgerStep(row, policy, 'voiding', (h) => h.void(loanId, hold))))
+        return true;
+      await this.record(withHold, 'failed', reason, (m, r) => this.markFailed(m, r, reason));
+    } else {
+      await this.retryLater(
+        row,
+        policy,
+        error ? 'error' : 'pending',
+        error ?? 'pending at the bank',
+      );
+    }
+    return true;
+  }
+
+  /** Calls the ledger about the line's hold; on failure the attempt is retried later (false). */
+  private async ledgerStep(
+    row: DisbursementRow,
+    policy: PayoutPolicy,
+    what: string,
+    call: (holds: LedgerHolds) => Promise<void>,
+  ): Promise<boolean> {
+    if (!this.holds) return true;
+    try {
+      await call(this.holds);
       return true;
+    } catch (failure) {
+      await this.retryLater(row, policy, 'error', `${what} the line hold: ${messageOf(failure)}`);
+      return false;
+    }
+  }
+
+  /** Claims the next due payout (one short transaction); undefined when none is due. */
+  private async claim(policy: PayoutPolicy): Promise<DisbursementRow | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<DisbursementRow[]>(
+        // (A data-modifying CTE: typeorm answers a bare UPDATE ... RETURNING as [rows, count].)
+        `WITH claimed AS (
+           UPDATE disbursements
+              SET attempts = attempts + 1, claimed_by = $1,
+                  next_attempt_at = now() + $2 * interval '1 millisecond'
+            WHERE loan_id = (SELECT loan_id FROM disbursements
+                              WHERE state = 'paying' AND next_attempt_at <= now()
+                              ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING *)
+         SELECT ${Columns} FROM claimed`,
+        [this.instanceId, policy.leaseMs],
+      );
+      if (!row) return undefined;
+      await manager.query(
+        `INSERT INTO payout_attempts (loan_id, attempt, instance) VALUES ($1, $2, $3)`,
+        [row.loan_id, row.attempts, this.instanceId],
+      );
+      return row;
+    });
+  }
+
+  /**
+   * Runs `apply` on the payout's row locked in one transaction, with the attempt record finished,
+   * if the claim is still this attempt's (another attempt took over after the lease expired, or
+   * the payout is settled: then this outcome is dropped, the other attempt records the same).
+   */
+  private async record(
+    claimed: DisbursementRow,
+    outcome: AttemptOutcome,
+    detail: string,
+    apply: (manager: EntityManager, row: DisbursementRow) => Promise<void>,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<DisbursementRow[]>(
+        `SELECT ${Columns} FROM disbursements
+          WHERE loan_id = $1 AND state = 'paying' AND attempts = $2 FOR UPDATE`,
+        [claimed.loan_id, claimed.attempts],
+      );
+      if (!row) return false;
+      await manager.query(
+        `UPDATE payout_attempts SET finished_at = now(), outcome = $3, detail = $4
+          WHERE loan_id = $1 AND attempt = $2`,
+        [claimed.loan_id, claimed.attempts, outcome, detail.slice(0, 2000)],
+      );
+      await apply(manager, { ...row, line_hold_id: claimed.line_hold_id ?? row.line_hold_id });
+      await manager.query(`UPDATE disbursements SET claimed_by = NULL WHERE loan_id = $1`, [
+        claimed.loan_id,
+      ]);
+      return true;
+    });
+  }
+
+  /** Keeps the reserved hold's id on the payout (the claim stays). False if the claim was lost. */
+  private async recordHold(claimed: DisbursementRow, holdId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const updated = await manager.query<unknown[]>(
+        `WITH kept AS (UPDATE disbursements SET line_hold_id = $3
+                         WHERE loan_id = $1 AND state = 'paying' AND attempts = $2 RETURNING 1)
+         SELECT * FROM kept`,
+        [claimed.loan_id, claimed.attempts, holdId],
+      );
+      if (updated.length === 0) return false;
+      await this.history(
+        manager,
+        claimed.loan_id,
+        'limit-reserved',
+        `hold on line ${claimed.line_id}`,
+      );
+      return true;
+    });
+  }
+
+  /** Records the attempt as not final and schedules the next one after the backoff. */
+  private async retryLater(
+    claimed: DisbursementRow,
+    policy: PayoutPolicy,
+    outcome: 'pending' | 'error',
+    reason: string,
+  ): Promise<void> {
+    const delayMs = policy.backoffMs * 2 ** Math.min(claimed.attempts - 1, BackoffDoublingsMax);
+    await this.record(claimed, outcome, reason, async (manager, row) => {
+      await manager.query(
+        `UPDATE disbursements SET last_error = $2, next_attempt_at = now() + $3 * interval '1 millisecond'
+          WHERE loan_id = $1`,
+        [row.loan_id, outcome === 'error' ? reason : "awaiting the bank's confirmation", delayMs],
+      );
+      await this.history(
+        manager,
+        row.loan_id,
+        'paying',
+        `attempt ${row.attempts}: ${reason}; retry in ${delayMs} ms`,
+      );
     });
   }
 
   /**
    * The daily merchant batch: for each merchant, the payables of installment purchases disbursed on
    * or before the date and not yet settled, net of merchant-paid fees, paid through the rail and
-   * announced as merchant.settled. Idempotent per merchant and date.
+   * announced as merchant.settled. Idempotent per merchant and date. No transaction is open while
+   * the rail is called: a settlement is recorded `paying` with its loans and amount (commit), paid
+   * (idempotent by settlement id), then marked `paid` with its event (commit); one left `paying`
+   * (rail pending, crash) is paid again, same id and amount, by the next run.
    */
   async settleMerchants(businessDate: string): Promise<{
     businessDate: string;
-    settlements: { settlementId: string; merchantId: string; amount: string; loans: number }[];
+    settlements: SettlementReport[];
   }> {
-    const settlements: {
-      settlementId: string;
-      merchantId: string;
-      amount: string;
-      loans: number;
-    }[] = [];
     const merchants = await this.dataSource.query<{ merchant_id: string; currency: string }[]>(
       `SELECT DISTINCT merchant_id, currency FROM disbursements
         WHERE product = 'installment-purchase' AND state = 'disbursed' AND settlement_id IS NULL
@@ -235,51 +425,96 @@ export class DisbursementsService {
       [businessDate, SettlementMerchantsMax],
     );
     for (const { merchant_id: merchantId, currency } of merchants) {
-      const settlementId = `S-${merchantId}-${businessDate}-${currency}`;
-      const done = await this.dataSource.transaction(async (manager) => {
-        const loans = await manager.query<
-          { loan_id: string; principal: string; merchant_fee: string | null }[]
-        >(
-          `SELECT loan_id, principal::text, merchant_fee::text FROM disbursements
-            WHERE product = 'installment-purchase' AND state = 'disbursed' AND settlement_id IS NULL
-              AND merchant_id = $1 AND currency = $2 AND start_date <= $3
-            FOR UPDATE`,
-          [merchantId, currency, businessDate],
-        );
-        if (loans.length === 0) return undefined;
-        const amount = loans.reduce(
-          (sum, l) =>
-            sum
-              .add(Money.of(l.principal, currency))
-              .subtract(Money.of(l.merchant_fee ?? '0', currency)),
-          Money.zero(currency),
-        );
-        if (!amount.isPositive()) return undefined;
-        const outcome = await this.rail.pay({
-          payoutId: `settlement:${settlementId}`,
-          payee: `merchant:${merchantId}`,
-          amount,
-        });
-        if (outcome !== 'succeeded') return undefined; // retried by the next batch run
-        await manager.query(
-          `INSERT INTO merchant_settlements (settlement_id, merchant_id, business_date, amount, currency, loans)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-          [settlementId, merchantId, businessDate, amount.toString(), currency, loans.length],
-        );
-        await manager.query(`UPDATE disbursements SET settlement_id = $2 WHERE loan_id = ANY($1)`, [
-          loans.map((l) => l.loan_id),
-          settlementId,
-        ]);
-        await this.outbox.append(manager, {
-          definition: MerchantSettledV1,
-          key: merchantId,
-          payload: { settlementId, merchantId, amount: amount.toJSON(), businessDate },
-        });
-        return { settlementId, merchantId, amount: amount.toString(), loans: loans.length };
-      });
-      if (done) settlements.push(done);
+      await this.openSettlement(merchantId, currency, businessDate);
+    }
+    const open = await this.dataSource.query<SettlementRow[]>(
+      `SELECT settlement_id, merchant_id, to_char(business_date, 'YYYY-MM-DD') AS business_date,
+              amount::text, currency, loans
+         FROM merchant_settlements WHERE status = 'paying' ORDER BY settlement_id LIMIT $1`,
+      [SettlementMerchantsMax],
+    );
+    const settlements: SettlementReport[] = [];
+    for (const settlement of open) {
+      const paid = await this.paySettlement(settlement);
+      if (paid && settlement.business_date === businessDate) settlements.push(paid);
     }
     return { businessDate, settlements };
+  }
+
+  /** Records a merchant's settlement as `paying` with its loans (one transaction). */
+  private async openSettlement(
+    merchantId: string,
+    currency: string,
+    businessDate: string,
+  ): Promise<void> {
+    const settlementId = `S-${merchantId}-${businessDate}-${currency}`;
+    await this.dataSource.transaction(async (manager) => {
+      const loans = await manager.query<
+        { loan_id: string; principal: string; merchant_fee: string | null }[]
+      >(
+        `SELECT loan_id, principal::text, merchant_fee::text FROM disbursements
+          WHERE product = 'installment-purchase' AND state = 'disbursed' AND settlement_id IS NULL
+            AND merchant_id = $1 AND currency = $2 AND start_date <= $3
+          FOR UPDATE`,
+        [merchantId, currency, businessDate],
+      );
+      if (loans.length === 0) return;
+      const amount = loans.reduce(
+        (sum, l) =>
+          sum
+            .add(Money.of(l.principal, currency))
+            .subtract(Money.of(l.merchant_fee ?? '0', currency)),
+        Money.zero(currency),
+      );
+      if (!amount.isPositive()) return;
+      const inserted = await manager.query<unknown[]>(
+        `INSERT INTO merchant_settlements (settlement_id, merchant_id, business_date, amount, currency, loans, status)
+         VALUES ($1, $2, $3, $4, $5, $6, 'paying') ON CONFLICT DO NOTHING RETURNING 1`,
+        [settlementId, merchantId, businessDate, amount.toString(), currency, loans.length],
+      );
+      // This merchant and date are settled already: later loans go in a later date's batch.
+      if (inserted.length === 0) return;
+      await manager.query(`UPDATE disbursements SET settlement_id = $2 WHERE loan_id = ANY($1)`, [
+        loans.map((l) => l.loan_id),
+        settlementId,
+      ]);
+    });
+  }
+
+  /** Pays a `paying` settlement through the rail, then marks it paid with its event. */
+  private async paySettlement(settlement: SettlementRow): Promise<SettlementReport | undefined> {
+    const amount = Money.of(settlement.amount, settlement.currency);
+    const outcome = await this.rail.pay({
+      payoutId: `settlement:${settlement.settlement_id}`,
+      payee: `merchant:${settlement.merchant_id}`,
+      amount,
+    });
+    if (outcome !== 'succeeded') return undefined; // paid again by the next batch run
+    return this.dataSource.transaction(async (manager) => {
+      const marked = await manager.query<unknown[]>(
+        `WITH marked AS (UPDATE merchant_settlements SET status = 'paid'
+                           WHERE settlement_id = $1 AND status = 'paying' RETURNING 1)
+         SELECT * FROM marked`,
+        [settlement.settlement_id],
+      );
+      if (marked.length === 0) return undefined;
+      await this.outbox.append(manager, {
+        definition: MerchantSettledV1,
+        key: settlement.merchant_id,
+        payload: {
+          settlementId: settlement.settlement_id,
+          merchantId: settlement.merchant_id,
+          amount: amount.toJSON(),
+          businessDate: settlement.business_date,
+        },
+      });
+      return {
+        settlementId: settlement.settlement_id,
+        merchantId: settlement.merchant_id,
+        amount: amount.toString(),
+        loans: settlement.loans,
+      };
+    });
   }
 
   async get(loanId: string) {
@@ -358,8 +593,6 @@ export class DisbursementsService {
     row: DisbursementRow,
     detail: string,
   ): Promise<void> {
-    // The money is out: the reserved limit becomes drawn.
-    if (this.holds && row.line_hold_id) await this.holds.post(row.loan_id, row.line_hold_id);
     const startDate = todayUtc();
     const disbursedAt = new Date().toISOString();
     await manager.query(
@@ -391,8 +624,6 @@ export class DisbursementsService {
     row: DisbursementRow,
     reason: string,
   ): Promise<void> {
-    // Nothing went out: the limit comes back.
-    if (this.holds && row.line_hold_id) await this.holds.void(row.loan_id, row.line_hold_id);
     await manager.query(
       `UPDATE disbursements SET state = 'failed', last_error = $2 WHERE loan_id = $1`,
       [row.loan_id, reason],
@@ -424,4 +655,8 @@ export class DisbursementsService {
       [loanId, state, detail],
     );
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,10 +1,12 @@
 import {
   AddOutboxHeaders1764900000001,
+  AddWorkerSignals1765200000000,
   CreateAdminTables1764900000000,
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
 import { CreateDisbursements1764300000000 } from './1764300000000-create-disbursements';
 import { AddLineHold1764300000001 } from './1764300000001-add-line-hold';
+import { PayoutClaims1765200000001 } from './1765200000001-payout-claims';
 
 /** Append-only, applied in order at start and before tests; table disbursement_migrations. */
 export const disbursementMigrations = [
@@ -13,4 +15,6 @@ export const disbursementMigrations = [
   AddLineHold1764300000001,
   CreateAdminTables1764900000000,
   AddOutboxHeaders1764900000001,
+  AddWorkerSignals1765200000000,
+  PayoutClaims1765200000001,
 ];

@@ -5,52 +5,83 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, PLATFORM_CONFIG } from '@credit/platform';
+import { DataSource } from 'typeorm';
+import { LOGGER, PLATFORM_CONFIG, PeriodicTask, PgNotifier } from '@credit/platform';
 import type { DisbursementConfig } from '../config/env';
-import { DisbursementsService } from '../disbursements/disbursements.service';
+import {
+  DisbursementsService,
+  PayoutPassMax,
+  PayoutsDueChannel,
+} from '../disbursements/disbursements.service';
 
-/** Pays queued cash loans in the background; retries with backoff up to PAYOUT_ATTEMPTS_MAX. */
+/** How often the merchant batch looks for yesterday's unsettled payables. */
+export const SettlementIntervalMs = 3_600_000;
+/** Session-level advisory lock of the scheduled merchant batch: one instance settles at a time. */
+export const SettlementLockKey = '3415927061948227491';
+
+/**
+ * The disbursement service's background work, two PeriodicTasks:
+ * - payouts: every instance runs PAYOUT_CONCURRENCY slots (claims give each payout to one slot);
+ *   woken by the NOTIFY of the commit that queues a payout, in any instance, and at the time the
+ *   next retry falls due; PAYOUT_POLL_INTERVAL_MS is only the safety poll.
+ * - the daily merchant batch for yesterday, with a leader lock (one instance at a time).
+ */
 @Injectable()
 export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private settlementTimer: NodeJS.Timeout | undefined;
+  readonly payouts: PeriodicTask;
+  readonly settlement: PeriodicTask;
 
   constructor(
     private readonly disbursements: DisbursementsService,
+    private readonly notifier: PgNotifier,
+    dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) private readonly config: DisbursementConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.payouts = new PeriodicTask(
+      {
+        name: 'payouts',
+        intervalMs: config.PAYOUT_POLL_INTERVAL_MS,
+        jitterMs: Math.ceil(config.PAYOUT_POLL_INTERVAL_MS / 10),
+      },
+      async () => {
+        const { handled, nextDueInMs } = await this.disbursements.payDue({
+          attemptsMax: config.PAYOUT_ATTEMPTS_MAX,
+          backoffMs: config.PAYOUT_BACKOFF_MS,
+          concurrency: config.PAYOUT_CONCURRENCY,
+          leaseMs: config.PAYOUT_LEASE_MS,
+        });
+        return {
+          more: handled >= PayoutPassMax,
+          ...(nextDueInMs === null ? {} : { nextDueInMs }),
+        };
+      },
+      logger,
+    );
+    this.settlement = new PeriodicTask(
+      {
+        name: 'merchant-settlement',
+        intervalMs: SettlementIntervalMs,
+        jitterMs: SettlementIntervalMs / 10,
+        runAtStart: false,
+        leaderLock: { scope: 'session', key: SettlementLockKey },
+      },
+      async () => {
+        const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+        await this.disbursements.settleMerchants(yesterday);
+      },
+      logger,
+      dataSource,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.disbursements
-        .payDue({
-          attemptsMax: this.config.PAYOUT_ATTEMPTS_MAX,
-          backoffMs: this.config.PAYOUT_BACKOFF_MS,
-          concurrency: this.config.PAYOUT_CONCURRENCY,
-        })
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error }, 'payout pass failed; retrying next interval'),
-        )
-        .finally(() => (this.running = undefined));
-    }, this.config.PAYOUT_POLL_INTERVAL_MS);
-    if (this.config.SETTLEMENT_SCHEDULE_ENABLED) {
-      const settleYesterday = () => {
-        const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-        this.disbursements
-          .settleMerchants(yesterday)
-          .catch((error: unknown) =>
-            this.logger.warn({ err: error }, 'merchant settlement failed; retrying later'),
-          );
-      };
-      this.settlementTimer = setInterval(settleYesterday, 3_600_000);
-    }
+    this.notifier.listen(PayoutsDueChannel, () => this.payouts.wake());
+    this.payouts.start();
+    if (this.config.SETTLEMENT_SCHEDULE_ENABLED) this.settlement.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    clearInterval(this.settlementTimer);
-    await this.running;
+    await Promise.all([this.payouts.stop(), this.settlement.stop()]);
   }
 }

@@ -5,40 +5,51 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '@credit/platform';
-import { HoldsService } from './holds.service';
+import { DataSource } from 'typeorm';
+import { LOGGER, PeriodicTask } from '@credit/platform';
+import { HoldExpiryBatchMax, HoldsService } from './holds.service';
 
 /** How often due holds are looked for. */
 export const HoldExpiryIntervalMs = 1_000;
+/** Session-level advisory lock: one instance sweeps at a time. */
+export const HoldExpiryLockKey = '5186329374410923517';
 
-/** Voids holds whose expiry passed, in the background. */
+/**
+ * Voids holds whose expiry passed, in the background: a PeriodicTask with a leader lock, so with
+ * several ledger instances one sweeps at a time (each sweep is one transaction that also skips
+ * rows locked by another, so an overlap after a lost lock expires nothing twice).
+ */
 @Injectable()
 export class HoldExpiry implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  readonly task: PeriodicTask;
 
   constructor(
     private readonly holds: HoldsService,
+    dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      {
+        name: 'hold-expiry',
+        intervalMs: HoldExpiryIntervalMs,
+        jitterMs: HoldExpiryIntervalMs / 10,
+        leaderLock: { scope: 'session', key: HoldExpiryLockKey },
+      },
+      async () => {
+        const expired = await this.holds.expireDue();
+        if (expired > 0) this.logger.info({ expired }, `expired ${expired} holds`);
+        return { more: expired >= HoldExpiryBatchMax };
+      },
+      logger,
+      dataSource,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep().finally(() => (this.running = undefined));
-    }, HoldExpiryIntervalMs);
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      const expired = await this.holds.expireDue();
-      if (expired > 0) this.logger.info({ expired }, `expired ${expired} holds`);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'hold expiry sweep failed; retrying next interval');
-    }
+    await this.task.stop();
   }
 }

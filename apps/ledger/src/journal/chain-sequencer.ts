@@ -5,8 +5,8 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { LOGGER } from '@credit/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import { LOGGER, PeriodicTask } from '@credit/platform';
 import { GenesisHash, linkHash, readUnchained } from './chain-content';
 
 /** Entries linked per pass (one transaction, one INSERT). */
@@ -33,31 +33,41 @@ export const ChainLockRetryMs = 50;
  */
 export const ChainLockKey = '4993142381930176867';
 
-export interface ChainPassOutcome {
-  /** False when another sequencer held the lock: this pass did nothing. */
-  readonly locked: boolean;
-  readonly chained: number;
-}
-
 /**
  * Links committed entries into journal_chain, in the background and off the posting path:
  * `hash = sha256(prev_hash + '\n' + canonicalContent(entry))`, genesis prev_hash 64 zeros.
  * Entries commit out of seq order, so the chain's order is its position order, which is the
  * order the sequencer saw the entries commit (seq order within a pass).
+ *
+ * A PeriodicTask with a transaction-scoped leader lock (ChainLockKey): with several instances one
+ * sequencer links at a time, and a pass that did not get the lock does nothing. It polls every
+ * ChainIntervalMs (the chain is off the money path; a full batch runs the next pass at once).
  */
 @Injectable()
 export class ChainSequencer implements OnApplicationBootstrap, OnModuleDestroy {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  /** Passes in this process run one at a time (the loop and chainPending()). */
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly task: PeriodicTask;
   private passes = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      {
+        name: 'journal-chain',
+        intervalMs: ChainIntervalMs,
+        jitterMs: ChainIntervalMs / 10,
+        failureDelayMaxMs: ChainFailureDelayMaxMs,
+        leaderLock: { scope: 'transaction', key: ChainLockKey },
+      },
+      async ({ manager }) => {
+        const chained = await this.link(manager!, false);
+        return { more: chained >= ChainBatchMax };
+      },
+      logger,
+      dataSource,
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -68,16 +78,11 @@ export class ChainSequencer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    this.loop = undefined;
+    await this.task.stop();
   }
 
   /** Chains everything committed now (full sweeps until caught up); returns how many were linked. */
@@ -85,8 +90,12 @@ export class ChainSequencer implements OnApplicationBootstrap, OnModuleDestroy {
     let total = 0;
     let attempts = 0;
     for (;;) {
-      const outcome = await this.exclusive(() => this.pass(true));
-      if (!outcome.locked) {
+      let chained = 0;
+      const outcome = await this.task.runNow(async ({ manager }) => {
+        chained = await this.link(manager!, true);
+        return {};
+      });
+      if (!outcome.ran) {
         attempts++;
         if (attempts >= ChainLockAttemptsMax) {
           throw new Error(
@@ -96,96 +105,44 @@ export class ChainSequencer implements OnApplicationBootstrap, OnModuleDestroy {
         await new Promise((resolve) => setTimeout(resolve, ChainLockRetryMs));
         continue;
       }
-      total += outcome.chained;
-      if (outcome.chained < ChainBatchMax) return total;
+      total += chained;
+      if (chained < ChainBatchMax) return total;
     }
   }
 
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(work, work);
-    this.turn = result.catch(() => undefined);
-    return result;
-  }
-
-  /** One transaction: try the lock, read the last link, link up to ChainBatchMax entries. */
-  private async pass(fullSweep: boolean): Promise<ChainPassOutcome> {
+  /** In the pass's transaction (holding the lock): read the last link, link up to ChainBatchMax. */
+  private async link(manager: EntityManager, fullSweep: boolean): Promise<number> {
     this.passes++;
     const sweep = fullSweep || this.passes % ChainFullSweepEveryPasses === 0;
+    const [last] = await manager.query<{ position: string; hash: string; seq: string | null }[]>(
+      `SELECT c.position, c.hash, e.seq
+         FROM journal_chain c LEFT JOIN journal_entries e ON e.id = c.entry_id
+        ORDER BY c.position DESC LIMIT 1`,
+    );
+    const floor = last?.seq ? BigInt(last.seq) - ChainTailWindowSeqs : 0n;
+    const afterSeq = !sweep && floor > 0n ? floor.toString() : null;
+    const entries = await readUnchained(manager, ChainBatchMax, afterSeq);
+    if (entries.length === 0) return 0;
 
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const [lock] = await manager.query<{ locked: boolean }[]>(
-        `SELECT pg_try_advisory_xact_lock($1::bigint) AS locked`,
-        [ChainLockKey],
-      );
-      if (!lock?.locked) return { locked: false, chained: 0 };
-
-      const [last] = await manager.query<{ position: string; hash: string; seq: string | null }[]>(
-        `SELECT c.position, c.hash, e.seq
-           FROM journal_chain c LEFT JOIN journal_entries e ON e.id = c.entry_id
-          ORDER BY c.position DESC LIMIT 1`,
-      );
-      const floor = last?.seq ? BigInt(last.seq) - ChainTailWindowSeqs : 0n;
-      const afterSeq = !sweep && floor > 0n ? floor.toString() : null;
-      const entries = await readUnchained(manager, ChainBatchMax, afterSeq);
-      if (entries.length === 0) return { locked: true, chained: 0 };
-
-      let prevHash = last?.hash ?? GenesisHash;
-      let position = BigInt(last?.position ?? '0');
-      const positions: string[] = [];
-      const prevHashes: string[] = [];
-      const hashes: string[] = [];
-      for (const entry of entries) {
-        position += 1n;
-        const hash = linkHash(prevHash, entry);
-        positions.push(position.toString());
-        prevHashes.push(prevHash);
-        hashes.push(hash);
-        prevHash = hash;
-      }
-      await manager.query(
-        `INSERT INTO journal_chain (position, entry_id, prev_hash, hash)
-         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])`,
-        [positions, entries.map((entry) => entry.id), prevHashes, hashes],
-      );
-      return { locked: true, chained: entries.length };
-    });
-
-    if (outcome.chained > 0) {
-      this.logger.debug({ chained: outcome.chained, sweep }, 'journal entries chained');
+    let prevHash = last?.hash ?? GenesisHash;
+    let position = BigInt(last?.position ?? '0');
+    const positions: string[] = [];
+    const prevHashes: string[] = [];
+    const hashes: string[] = [];
+    for (const entry of entries) {
+      position += 1n;
+      const hash = linkHash(prevHash, entry);
+      positions.push(position.toString());
+      prevHashes.push(prevHash);
+      hashes.push(hash);
+      prevHash = hash;
     }
-    return outcome;
-  }
-
-  private async run(): Promise<void> {
-    let failureDelayMs = ChainIntervalMs;
-    while (this.running) {
-      let chained = 0;
-      try {
-        chained = (await this.exclusive(() => this.pass(false))).chained;
-        failureDelayMs = ChainIntervalMs;
-      } catch (error) {
-        this.logger.warn(
-          { err: error, retryInMs: failureDelayMs },
-          'journal chain pass failed; the entries stay unchained until a later pass',
-        );
-        await this.sleep(failureDelayMs);
-        failureDelayMs = Math.min(failureDelayMs * 2, ChainFailureDelayMaxMs);
-        continue;
-      }
-      if (chained < ChainBatchMax) await this.sleep(ChainIntervalMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
+    await manager.query(
+      `INSERT INTO journal_chain (position, entry_id, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])`,
+      [positions, entries.map((entry) => entry.id), prevHashes, hashes],
+    );
+    this.logger.debug({ chained: entries.length, sweep }, 'journal entries chained');
+    return entries.length;
   }
 }

@@ -7,7 +7,7 @@ import {
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { type IsoDate, addDays } from '@credit/lending-math';
-import { LOGGER, PLATFORM_CONFIG } from '@credit/platform';
+import { AlwaysLeader, LOGGER, PLATFORM_CONFIG, PeriodicTask } from '@credit/platform';
 import type { RepaymentConfig } from '../config/env';
 import { todayUtc } from '../infrastructure/business-calendar';
 import { LoanChangelog } from '../infrastructure/loan-changelog';
@@ -16,6 +16,8 @@ import { LoansService } from '../loans/loans.service';
 
 /** Loans read per page while closing a business date. */
 export const CloseOfBusinessPageMax = 200;
+/** Session-level advisory lock of the scheduled close: one instance closes a date at a time. */
+export const CloseOfBusinessLockKey = '6120573390571542211';
 
 export interface CloseOfBusinessReport {
   businessDate: IsoDate;
@@ -30,11 +32,14 @@ export interface CloseOfBusinessReport {
  * installments falling due, penalties, delinquency, charge-off), one loan per transaction with its
  * events in the outbox. A loan already closed through the date is skipped, so a second run of the
  * same date changes nothing.
+ *
+ * The scheduled close of yesterday is a PeriodicTask with a leader lock: with several instances
+ * one closes the date, and one that runs later finds it closed. Between pages the close checks
+ * that it still holds the lock (a lost lock stops it; per-loan closes are idempotent besides).
  */
 @Injectable()
 export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  readonly task: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,9 +48,24 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
     private readonly changelog: LoanChangelog,
     @Inject(PLATFORM_CONFIG) private readonly config: RepaymentConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      {
+        name: 'close-of-business',
+        intervalMs: config.COB_CHECK_INTERVAL_MS,
+        jitterMs: Math.ceil(config.COB_CHECK_INTERVAL_MS / 10),
+        leaderLock: { scope: 'session', key: CloseOfBusinessLockKey },
+      },
+      ({ stillLeader }) => this.closeYesterday(stillLeader),
+      logger,
+      dataSource,
+    );
+  }
 
-  async close(businessDate: IsoDate): Promise<CloseOfBusinessReport> {
+  async close(
+    businessDate: IsoDate,
+    stillLeader: () => Promise<boolean> = AlwaysLeader,
+  ): Promise<CloseOfBusinessReport> {
     const [before] = await this.dataSource.query<{ report: CloseOfBusinessReport }[]>(
       `SELECT report FROM business_days WHERE business_date = $1`,
       [businessDate],
@@ -61,6 +81,10 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
         CloseOfBusinessPageMax,
       );
       if (ids.length === 0) break;
+      if (!(await stillLeader()))
+        throw new Error(
+          `close of ${businessDate}: the leader lock was lost; another run takes over`,
+        );
       for (const id of ids) {
         const counts = await this.loans.closeLoan(id, businessDate);
         loansClosed++;
@@ -96,29 +120,19 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.COB_SCHEDULE_ENABLED) return;
-    const tick = () => {
-      this.running ??= this.closeYesterday()
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error }, 'scheduled close of business failed; retrying later'),
-        )
-        .finally(() => (this.running = undefined));
-    };
-    tick();
-    this.timer = setInterval(tick, this.config.COB_CHECK_INTERVAL_MS);
+    if (this.config.COB_SCHEDULE_ENABLED) this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
-  private async closeYesterday(): Promise<void> {
+  private async closeYesterday(stillLeader: () => Promise<boolean>): Promise<void> {
     const yesterday = addDays(todayUtc(), -1);
     const [closed] = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM business_days WHERE business_date = $1`,
       [yesterday],
     );
-    if (!closed) await this.close(yesterday);
+    if (!closed) await this.close(yesterday, stillLeader);
   }
 }

@@ -17,6 +17,8 @@ export interface AdminAction {
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The instance running it (it renews a lease while it runs). */
+  ownerInstance: string | null;
 }
 
 interface AdminActionRow {
@@ -33,6 +35,7 @@ interface AdminActionRow {
   error: string | null;
   started_at: Date;
   finished_at: Date | null;
+  owner_instance: string | null;
 }
 
 export interface AdminActionRequest {
@@ -44,15 +47,29 @@ export interface AdminActionRequest {
 }
 
 export const AdminActionListMax = 500;
+/** Without an owner instance given: a lease long enough for tests and single-process tools. */
+export const AdminActionLeaseDefaultMs = 30_000;
 
 /**
  * The audit trail of admin actions: who, when, what selection, dry run or not, and the result
  * counts. A row is written before the action runs (status `running`) and finished with its report,
  * so an action that dies midway is still on record. The caller's Idempotency-Key is kept forever:
  * the same key with the same request returns the first action instead of running it again.
+ *
+ * With several instances, a running action belongs to the instance that began it: it renews the
+ * action's lease (`renewLeases()`, every third of the lease) until it finishes. Another instance
+ * fails a running action only when its lease expired (its owner died or hung); a process that
+ * restarts with the same instance id fails its own leftovers at once.
  */
 export class AdminAudit {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Actions this process began and has not finished: their leases are renewed. */
+  private readonly owned = new Set<string>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly instanceId: string = `admin-${randomUUID()}`,
+    readonly leaseMs: number = AdminActionLeaseDefaultMs,
+  ) {}
 
   /** Records a new action, or returns the one this key already started (`replayed: true`). */
   async begin(request: AdminActionRequest): Promise<{ action: AdminAction; replayed: boolean }> {
@@ -61,8 +78,9 @@ export class AdminAudit {
       .digest('hex');
     const id = randomUUID();
     const inserted = await this.dataSource.query<AdminActionRow[]>(
-      `INSERT INTO admin_actions (id, idempotency_key, request_hash, actor, action, selection, dry_run, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'running')
+      `INSERT INTO admin_actions (id, idempotency_key, request_hash, actor, action, selection, dry_run, status,
+                                  owner_instance, lease_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, now() + $9 * interval '1 millisecond')
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING *`,
       [
@@ -73,10 +91,15 @@ export class AdminAudit {
         request.action,
         JSON.stringify(request.selection),
         request.dryRun,
+        this.instanceId,
+        this.leaseMs,
       ],
     );
     const [row] = inserted;
-    if (row) return { action: toAction(row), replayed: false };
+    if (row) {
+      this.owned.add(row.id);
+      return { action: toAction(row), replayed: false };
+    }
     const [previous] = await this.dataSource.query<AdminActionRow[]>(
       `SELECT * FROM admin_actions WHERE idempotency_key = $1`,
       [request.idempotencyKey],
@@ -105,18 +128,40 @@ export class AdminAudit {
     result: Record<string, unknown>,
     error?: string,
   ): Promise<void> {
+    this.owned.delete(id);
     await this.dataSource.query(
-      `UPDATE admin_actions SET status = $2, result = $3, error = $4, finished_at = now() WHERE id = $1`,
+      `UPDATE admin_actions SET status = $2, result = $3, error = $4, finished_at = now(), lease_until = NULL
+        WHERE id = $1`,
       [id, status, JSON.stringify(result), error ?? null],
     );
   }
 
-  /** Actions that were running when the process stopped cannot resume: they are marked failed. */
+  /** Extends the lease of every action this process is running. */
+  async renewLeases(): Promise<void> {
+    if (this.owned.size === 0) return;
+    await this.dataSource.query(
+      `UPDATE admin_actions SET lease_until = now() + $3 * interval '1 millisecond'
+        WHERE id = ANY($1::uuid[]) AND status = 'running' AND owner_instance = $2`,
+      [[...this.owned], this.instanceId, this.leaseMs],
+    );
+  }
+
+  /**
+   * Running actions that cannot resume are marked failed: those whose owner stopped renewing the
+   * lease (it died), and this instance's own from before a restart. Another live instance's action
+   * is left alone.
+   */
   async failInterrupted(): Promise<number> {
     const rows = await this.dataSource.query<{ id: string }[]>(
-      `UPDATE admin_actions SET status = 'failed', error = 'interrupted: the service stopped while it ran',
-              finished_at = now()
-        WHERE status = 'running' RETURNING id`,
+      `WITH failed AS (
+         UPDATE admin_actions SET status = 'failed', error = 'interrupted: the service stopped while it ran',
+                finished_at = now(), lease_until = NULL
+          WHERE status = 'running'
+            AND (lease_until IS NULL OR lease_until < now()
+                 OR (owner_instance = $1 AND NOT (id = ANY($2::uuid[]))))
+          RETURNING id)
+       SELECT id FROM failed`,
+      [this.instanceId, [...this.owned]],
     );
     return rows.length;
   }
@@ -153,5 +198,6 @@ function toAction(row: AdminActionRow): AdminAction {
     error: row.error,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+    ownerInstance: row.owner_instance ?? null,
   };
 }

@@ -1,10 +1,16 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   DomainError,
   LOGGER,
   PLATFORM_CONFIG,
+  PeriodicTask,
   SERVICE_NAME,
   type ServiceConfig,
 } from '@credit/platform';
@@ -65,9 +71,10 @@ const ProgressEveryMs = 1_000;
  * cancel and a final report kept on its admin action; throttled to REPLAY_MAX_EVENTS_PER_SECOND.
  */
 @Injectable()
-export class ReplayService implements OnApplicationBootstrap {
+export class ReplayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly cancelled = new Set<string>();
   private readonly live = new Map<string, ReplayProgress>();
+  private leases: PeriodicTask | undefined;
 
   constructor(
     private readonly runtime: KafkaRuntime,
@@ -78,7 +85,31 @@ export class ReplayService implements OnApplicationBootstrap {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
   ) {}
 
+  /**
+   * Admin actions of every kind (replays, re-drives, rebuilds): this instance renews the leases of
+   * the ones it runs and fails the ones whose owner stopped renewing, at boot and every third of
+   * the lease.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    await this.sweepLeases();
+    this.leases = new PeriodicTask(
+      {
+        name: 'admin-action-leases',
+        intervalMs: Math.max(1, Math.floor(this.audit.leaseMs / 3)),
+        runAtStart: false,
+      },
+      () => this.sweepLeases(),
+      this.logger,
+    );
+    this.leases.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.leases?.stop();
+  }
+
+  private async sweepLeases(): Promise<void> {
+    await this.audit.renewLeases();
     const interrupted = await this.audit.failInterrupted();
     if (interrupted > 0) {
       this.logger.warn(
