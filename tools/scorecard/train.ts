@@ -11,14 +11,8 @@ import { format, resolveConfig } from 'prettier';
 import { buildScorecard, formatScorecardReport, loadScorecard } from '@credit/scorecard';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-/** The data sits beside the repository: `<repo>/../shared/data/` (a fresh CI clone too). */
-export const DefaultDataPath = path.resolve(
-  repoRoot,
-  '..',
-  'shared',
-  'data',
-  'credit-g.train.arff',
-);
+/** The training data is committed with its licence note: `data/credit-g/`. */
+export const DefaultDataPath = path.join(repoRoot, 'data', 'credit-g', 'credit-g.train.arff');
 export const ArtifactPath = path.join(
   repoRoot,
   'apps',

@@ -5,7 +5,7 @@ import { loadScorecard } from '../scorecard';
 import { ScorecardTrainingOptions, buildScorecard, readTrainingRows, stratifiedSplit } from '.';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const dataPath = path.resolve(repoRoot, '..', 'shared', 'data', 'credit-g.train.arff');
+const dataPath = path.join(repoRoot, 'data', 'credit-g', 'credit-g.train.arff');
 const artifactPath = path.join(repoRoot, 'apps', 'scoring', 'src', 'model', 'scorecard-v1.json');
 const text = readFileSync(dataPath, 'utf8');
 const built = buildScorecard({ file: 'credit-g.train.arff', text });
