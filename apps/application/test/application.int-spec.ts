@@ -386,6 +386,44 @@ describe('application service on real PostgreSQL and Kafka', () => {
       merchantFee: null,
     });
     expect(drawView.limit).toBeNull();
+
+    // Cash-loan draws: the repayment method chosen (daily-interest when none is named) is stored,
+    // shown and sent on application.submitted.
+    for (const [key, method, stored] of [
+      ['draw-cash-ei', 'equal-installment', 'equal-installment'],
+      ['draw-cash-default', undefined, 'daily-interest'],
+    ] as const) {
+      const cash = await submit(key, {
+        kind: 'draw',
+        applicant: applicantOf(applicant),
+        draw: {
+          lineId,
+          product: 'cash-loan',
+          amount: { amount: '2000.00', currency: 'CNY' },
+          periods: 6,
+          ...(method && { repaymentMethod: method }),
+        },
+      });
+      expect(cash.status).toBe(201);
+      const id = cash.body.applicationId as string;
+      expect((await get(`/v1/applications/${id}`)).body.request.draw).toMatchObject({
+        product: 'cash-loan',
+        repaymentMethod: stored,
+      });
+      const [row] = await app.dataSource.query<{ method: string }[]>(
+        `SELECT draw_repayment_method AS method FROM applications WHERE id = $1`,
+        [id],
+      );
+      expect(row?.method).toBe(stored);
+      const [event] = await app.dataSource.query<{ text: string }[]>(
+        `SELECT envelope::text AS text FROM outbox WHERE message_key = $1`,
+        [id],
+      );
+      expect(JSON.parse(event!.text).payload.draw).toMatchObject({
+        product: 'cash-loan',
+        repaymentMethod: stored,
+      });
+    }
   });
 
   it('refuses a draw on an unknown line, on another customer’s line, and above the limit (422)', async () => {

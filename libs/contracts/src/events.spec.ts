@@ -1,5 +1,6 @@
 import { envelopeSchema } from './envelope';
 import {
+  ApplicationSubmittedV1,
   FeeChargedV1,
   InterestAccruedV1,
   LedgerEntryPostedV1,
@@ -354,6 +355,78 @@ describe('event payload schemas v1', () => {
     ])('%s is rejected', (_name, definition, payload, path) => {
       const issues = issuesOf(definition, payload);
       expect(Object.keys(issues)).toContain(path);
+    });
+  });
+
+  describe('application.submitted: a cash loan names its repayment method', () => {
+    const submitted = (draw: Record<string, unknown>) => ({
+      applicationId: 'A-1',
+      customerId: 'C-1',
+      kind: 'draw',
+      applicant: {
+        age: 40,
+        monthlyIncome: cny('10000.00'),
+        monthlyDebtPayments: cny('0.00'),
+        profile: {
+          checkingStatus: 'no checking',
+          creditHistory: 'critical/other existing credit',
+          purpose: 'radio/tv',
+          savingsStatus: '>=1000',
+          employmentSince: '>=7',
+          installmentRatePercent: 2,
+          otherParties: 'none',
+          residenceSince: 4,
+          propertyMagnitude: 'real estate',
+          otherPaymentPlans: 'none',
+          housing: 'own',
+          existingCredits: 1,
+          job: 'skilled',
+          dependents: 1,
+          ownTelephone: 'yes',
+        },
+      },
+      creditLine: null,
+      draw: {
+        lineId: 'LINE-1',
+        amount: cny('6000.00'),
+        periods: 6,
+        merchantId: null,
+        feePayer: null,
+        ...draw,
+      },
+      submittedAt: '2026-12-03T08:00:00Z',
+    });
+
+    it('accepts a method on a cash loan, and no method (events from before it existed)', () => {
+      for (const repaymentMethod of ['equal-installment', 'equal-principal', 'daily-interest'])
+        expect(
+          issuesOf(ApplicationSubmittedV1, submitted({ product: 'cash-loan', repaymentMethod })),
+        ).toEqual({});
+      expect(issuesOf(ApplicationSubmittedV1, submitted({ product: 'cash-loan' }))).toEqual({});
+    });
+
+    it('rejects an unknown method, and any method on an installment purchase', () => {
+      expect(
+        Object.keys(
+          issuesOf(
+            ApplicationSubmittedV1,
+            submitted({ product: 'cash-loan', repaymentMethod: 'balloon' }),
+          ),
+        ),
+      ).toEqual(['draw.repaymentMethod']);
+      expect(
+        Object.keys(
+          issuesOf(
+            ApplicationSubmittedV1,
+            submitted({
+              product: 'installment-purchase',
+              merchantId: 'M-1',
+              feePayer: 'buyer',
+              repaymentMethod: 'equal-installment',
+            }),
+          ),
+        ),
+      ).toEqual(['draw.repaymentMethod']);
     });
   });
 

@@ -92,6 +92,16 @@ export const repaymentMethods = [
   'daily-interest',
 ] as const;
 export type RepaymentMethod = (typeof repaymentMethods)[number];
+/**
+ * How a cash loan is repaid, chosen by the borrower at the draw: daily interest on the outstanding
+ * principal (日息, the default), equal installments (等额本息) or equal principal (等额本金).
+ */
+export const cashLoanRepaymentMethods = [
+  'daily-interest',
+  'equal-installment',
+  'equal-principal',
+] as const;
+export type CashLoanRepaymentMethod = (typeof cashLoanRepaymentMethods)[number];
 export const dayCountConventions = ['ACT/365', 'ACT/360', '30/360'] as const;
 export type DayCountConvention = (typeof dayCountConventions)[number];
 
@@ -474,6 +484,11 @@ const drawRequestSchema = z
     periods: z.number().int().min(1).max(12),
     merchantId: id.nullable(),
     feePayer: z.enum(['buyer', 'merchant']).nullable(),
+    /**
+     * A cash loan's repayment method. Absent on installment purchases, and on cash-loan draws
+     * submitted before it existed (those are daily-interest).
+     */
+    repaymentMethod: z.enum(cashLoanRepaymentMethods).optional(),
   })
   .strict();
 
@@ -513,6 +528,16 @@ export const ApplicationSubmittedV1 = defineEvent({
           code: 'custom',
           message: 'a draw application carries draw, and only it',
           path: ['draw'],
+        });
+      }
+      if (
+        payload.draw?.product === 'installment-purchase' &&
+        payload.draw.repaymentMethod !== undefined
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'an installment purchase is a flat-fee plan; it has no repaymentMethod',
+          path: ['draw', 'repaymentMethod'],
         });
       }
     }),

@@ -7,7 +7,7 @@ import {
 } from '@credit/money';
 import { equalPrincipalParts } from './amortizing';
 import { type IsoDate, daysBetween } from './dates';
-import { type DayCountConvention, yearBasis } from './day-count';
+import { type DayCountConvention, dayCount, yearBasis } from './day-count';
 import { LendingErrorCode, LendingMathError, invariant } from './errors';
 import {
   type FirstDueRule,
@@ -59,6 +59,12 @@ export interface CashLoanScheduleInput {
   /** Disbursement date; interest accrues from the next day. */
   readonly startDate: IsoDate;
   readonly firstDue?: FirstDueRule;
+  /**
+   * How the days of a period are counted (default ACT/365): actual days under ACT/365 and
+   * ACT/360 (the rate is already per day, so the year basis does not enter), 30/360 bond-basis
+   * days under 30/360.
+   */
+  readonly dayCount?: DayCountConvention;
   /** Rounding of interest and of the P/n principal part. Default HALF_EVEN. */
   readonly rounding?: RoundingMode;
 }
@@ -66,8 +72,8 @@ export interface CashLoanScheduleInput {
 /**
  * Term schedule of a daily-interest cash loan (日息, Jiebei-style): equal principal monthly
  * (`equalPrincipalParts`: P/n rounded, remainder on the last period) and interest for each
- * period = outstanding principal × dailyRate × actual days since the previous due date (the
- * start date for period 1), rounded once per period.
+ * period = outstanding principal × dailyRate × dayCount(previous due date, due date) (the start
+ * date for period 1; days by `dayCount`), rounded once per period with `rounding`.
  */
 export function cashLoanSchedule(input: CashLoanScheduleInput): Schedule {
   assertPositiveMoney(input.principal, 'principal');
@@ -76,6 +82,7 @@ export function cashLoanSchedule(input: CashLoanScheduleInput): Schedule {
   const rounding = checkedRounding(input.rounding ?? DEFAULT_INTEREST_ROUNDING);
   const parts = equalPrincipalParts(input.principal, input.periods, rounding);
   const dates = dueDates(input.startDate, input.periods, input.firstDue);
+  const convention = input.dayCount ?? 'ACT/365';
   const zero = Money.zero(input.principal.currency);
   const rows: Installment[] = [];
   let balance = input.principal;
@@ -83,7 +90,7 @@ export function cashLoanSchedule(input: CashLoanScheduleInput): Schedule {
   dates.forEach((dueDate, index) => {
     const principalPart = parts[index];
     invariant(principalPart !== undefined, 'one principal part per period');
-    const days = daysBetween(previous, dueDate);
+    const days = dayCount(previous, dueDate, convention);
     invariant(days > 0, 'due dates must advance');
     const interest = balance.multiply(rate.times(days), rounding);
     balance = balance.subtract(principalPart);
@@ -102,18 +109,20 @@ export interface CashLoanPayoff {
 
 /**
  * Amount to repay a cash loan in full on `toDate`: outstanding principal + daily interest for
- * daysBetween(fromDate, toDate) days (fromDate = disbursement or the date interest was last
- * paid to; the day of disbursement is not charged, the day of repayment is). No prepayment fee.
+ * dayCount(fromDate, toDate, convention) days (fromDate = disbursement or the date interest was
+ * last paid to; the day of disbursement is not charged, the day of repayment is), rounded once
+ * with `rounding`. ACT/365 and ACT/360 count actual days; 30/360 counts 30-day months. No
+ * prepayment fee.
  */
 export function cashLoanPayoff(
   outstanding: Money,
   dailyRate: DecimalInput,
   fromDate: IsoDate,
   toDate: IsoDate,
+  convention: DayCountConvention = 'ACT/365',
   rounding: RoundingMode = DEFAULT_INTEREST_ROUNDING,
 ): CashLoanPayoff {
-  const days = daysBetween(fromDate, toDate);
-  if (days < 0) {
+  if (daysBetween(fromDate, toDate) < 0) {
     throw new LendingMathError(
       LendingErrorCode.INVALID_DATE,
       'toDate must not be before fromDate',
@@ -123,6 +132,7 @@ export function cashLoanPayoff(
       },
     );
   }
+  const days = dayCount(fromDate, toDate, convention);
   const interest = dailyInterest(outstanding, dailyRate, days, rounding);
   return { days, principal: outstanding, interest, total: outstanding.add(interest) };
 }

@@ -6,7 +6,7 @@ import {
   MoneyDecimal,
   type RoundingMode,
 } from '@credit/money';
-import { type IsoDate, daysBetween, parseIsoDate } from './dates';
+import { type IsoDate, addDays, daysBetween, parseIsoDate } from './dates';
 import { LendingErrorCode, LendingMathError } from './errors';
 import { checkedRounding, toRate } from './validation';
 
@@ -14,8 +14,13 @@ import { checkedRounding, toRate } from './validation';
  * Day-count conventions (a setting of a product, not a constant):
  * - `ACT/365` — actual days ÷ 365 ("Actual/365 Fixed": leap years still divide by 365);
  * - `ACT/360` — actual days ÷ 360;
- * - `30/360` — 30/360 bond basis (ISDA 2006 4.16(f)): D1 = 31 → 30; D2 = 31 → 30 only when
- *   D1 is (then) 30; days = 360·ΔY + 30·ΔM + ΔD, ÷ 360. No special February rule.
+ * - `30/360` — 30/360 US bond basis (ISDA 2006 4.16(f), "30/360", "Bond Basis"): D1 = 31 → 30;
+ *   D2 = 31 → 30 only when D1 is (then) 30; days = 360·ΔY + 30·ΔM + ΔD, ÷ 360. No special
+ *   February rule (not the "30/360 US" end-of-February variant, not 30E/360).
+ *
+ * A rate quoted per year is turned into money with days ÷ basis; a rate quoted per day (a
+ * daily-interest cash loan) only takes the days, so for it ACT/365 and ACT/360 give the same
+ * interest and only 30/360 differs (30-day months).
  */
 export const DayCountConvention = {
   ACT_365: 'ACT/365',
@@ -65,6 +70,24 @@ export function dayCount(start: IsoDate, end: IsoDate, convention: DayCountConve
   const d1 = Math.min(a.day, 30);
   const d2 = d1 === 30 ? Math.min(b.day, 30) : b.day;
   return 360 * (b.year - a.year) + 30 * (b.month - a.month) + (d2 - d1);
+}
+
+/**
+ * The day-count days that `date` adds to a period accruing from `anchor` (for daily accruals):
+ * dayCount(anchor, date) − dayCount(anchor, date − 1 day). Always 1 for the ACT conventions; 0 to
+ * 3 under 30/360 (a 31st adds 0 when the count is capped, 1 March adds 2 or 3 after February).
+ * Summed over (anchor, end] it telescopes to dayCount(anchor, end), so daily accruals of a period
+ * add up to the period's day count exactly.
+ * @throws LENDING.INVALID_DATE when `date` is not after `anchor`
+ */
+export function dayCountOn(anchor: IsoDate, date: IsoDate, convention: DayCountConvention): number {
+  if (daysBetween(anchor, date) < 1) {
+    throw new LendingMathError(LendingErrorCode.INVALID_DATE, 'date must be after anchor', {
+      anchor,
+      date,
+    });
+  }
+  return dayCount(anchor, date, convention) - dayCount(anchor, addDays(date, -1), convention);
 }
 
 /** The exact year fraction as a ratio `numerator / denominator` (days / year basis). */

@@ -18,6 +18,7 @@ export {
   accrueInterest,
   dayCount,
   dayCountFactor,
+  dayCountOn,
   isDayCountConvention,
   yearBasis,
   yearFraction,
@@ -103,5 +104,5 @@ export { DEFAULT_PENALTY_DAILY_RATE, installmentPayoff, penaltyFor } from './pay
 export type { InstallmentPayoff, InstallmentPayoffInput, OverdueInstallment } from './payoff';
 export { daysPastDue, delinquencyBucket } from './delinquency';
 export type { DelinquencyBucket } from './delinquency';
-export { scheduleForTerms } from './terms';
+export { defaultDayCount, scheduleForTerms } from './terms';
 export type { ScheduleMethod, ScheduleTerms } from './terms';

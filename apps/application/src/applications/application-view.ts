@@ -23,6 +23,7 @@ export function applicationView(row: ApplicationRow) {
           periods: row.draw_periods,
           merchantId: row.merchant_id,
           feePayer: row.fee_payer,
+          repaymentMethod: row.draw_repayment_method,
         }
       : null;
   const price =

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
+  type CashLoanRepaymentMethod,
   type CreditProfile,
   type LoanProduct,
 } from '@credit/contracts';
@@ -83,6 +84,7 @@ export class ApplicationsService {
         draw: request.draw && {
           ...request.draw,
           amount: request.draw.amount.toString(),
+          repaymentMethod: request.draw.repaymentMethod ?? null,
         },
         submittedAt: submittedAt.toISOString(),
       });
@@ -105,7 +107,15 @@ export class ApplicationsService {
         creditLine: request.requestedLimit
           ? { requestedLimit: request.requestedLimit.toJSON() }
           : null,
-        draw: request.draw && { ...request.draw, amount: request.draw.amount.toJSON() },
+        draw: request.draw && {
+          lineId: request.draw.lineId,
+          product: request.draw.product,
+          amount: request.draw.amount.toJSON(),
+          periods: request.draw.periods,
+          merchantId: request.draw.merchantId,
+          feePayer: request.draw.feePayer,
+          ...(request.draw.repaymentMethod && { repaymentMethod: request.draw.repaymentMethod }),
+        },
         submittedAt: submittedAt.toISOString(),
       };
       await this.outbox.append(manager, {
@@ -220,6 +230,11 @@ export class ApplicationsService {
             periods: draw.periods,
             merchantId: draw.merchantId ?? null,
             feePayer: draw.feePayer ?? null,
+            // A cash loan is daily-interest unless the borrower chose another method.
+            repaymentMethod:
+              draw.product === 'cash-loan'
+                ? ((draw.repaymentMethod ?? 'daily-interest') as CashLoanRepaymentMethod)
+                : undefined,
           }
         : null,
     };

@@ -72,6 +72,45 @@ describe('submission validation', () => {
       },
     };
     expect(problemsOf(cash)).toEqual({});
+    for (const repaymentMethod of ['daily-interest', 'equal-installment', 'equal-principal'])
+      expect(problemsOf({ ...cash, draw: { ...cash.draw, repaymentMethod } })).toEqual({});
+  });
+
+  it('names draw.repaymentMethod when it is unknown, or given for an installment purchase', () => {
+    const cash = {
+      kind: 'draw',
+      applicant,
+      draw: {
+        lineId: 'LINE-1',
+        product: 'cash-loan',
+        amount: { amount: '500', currency: 'CNY' },
+        periods: 6,
+        repaymentMethod: 'balloon',
+      },
+    };
+    expect(problemsOf(cash)).toEqual({
+      'draw.repaymentMethod': [
+        'must be one of: daily-interest, equal-installment, equal-principal',
+      ],
+    });
+    const purchase = {
+      kind: 'draw',
+      applicant,
+      draw: {
+        lineId: 'LINE-1',
+        product: 'installment-purchase',
+        amount: { amount: '3000.00', currency: 'CNY' },
+        periods: 6,
+        merchantId: 'M-1',
+        feePayer: 'buyer',
+        repaymentMethod: 'equal-installment',
+      },
+    };
+    expect(problemsOf(purchase)).toEqual({
+      'draw.repaymentMethod': [
+        'must be absent for an installment purchase (a flat-fee plan); it applies to cash loans',
+      ],
+    });
   });
 
   it('lists every bad field at once, naming rules and never echoing values', () => {

@@ -59,6 +59,11 @@ export function crossFieldProblems(body: Plain, today: string): FieldProblem[] {
     if (!present(draw.merchantId))
       add('draw.merchantId', 'is required for an installment purchase');
     if (!present(draw.feePayer)) add('draw.feePayer', 'is required for an installment purchase');
+    if (present(draw.repaymentMethod))
+      add(
+        'draw.repaymentMethod',
+        'must be absent for an installment purchase (a flat-fee plan); it applies to cash loans',
+      );
     if (
       typeof draw.periods === 'number' &&
       !(InstallmentPeriods as readonly number[]).includes(draw.periods)

@@ -18,7 +18,7 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { applicationKinds, loanProducts } from '@credit/contracts';
+import { applicationKinds, cashLoanRepaymentMethods, loanProducts } from '@credit/contracts';
 import { CURRENCY_CODES, Money, isMoneyError } from '@credit/money';
 import {
   CheckingStatuses,
@@ -298,6 +298,15 @@ export class DrawRequestDto {
   @IsOptional()
   @IsIn(['buyer', 'merchant'], { message: 'must be buyer or merchant' })
   feePayer?: 'buyer' | 'merchant' | null;
+
+  @ApiPropertyOptional({
+    enum: cashLoanRepaymentMethods,
+    description:
+      'cash loan only: daily-interest (default), equal-installment (等额本息) or equal-principal (等额本金); priced by the score band',
+  })
+  @IsOptional()
+  @IsIn(cashLoanRepaymentMethods, { message: oneOf(cashLoanRepaymentMethods) })
+  repaymentMethod?: string | null;
 }
 
 /** POST /v1/applications: a credit line (creditLine) or a draw on an approved line (draw). */

@@ -1,5 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { CreditProfile, DrawPricing, LoanProduct } from '@credit/contracts';
+import type {
+  CashLoanRepaymentMethod,
+  CreditProfile,
+  DrawPricing,
+  LoanProduct,
+} from '@credit/contracts';
 import type { ApplicationStatus } from '../domain/application';
 
 export interface ApplicationRow {
@@ -20,6 +25,7 @@ export interface ApplicationRow {
   draw_periods: number | null;
   merchant_id: string | null;
   fee_payer: 'buyer' | 'merchant' | null;
+  draw_repayment_method: CashLoanRepaymentMethod | null;
   model_version: string | null;
   score: number | null;
   pd: string | null;
@@ -54,6 +60,8 @@ export interface NewApplication {
     periods: number;
     merchantId: string | null;
     feePayer: 'buyer' | 'merchant' | null;
+    /** A cash loan's repayment method; null for an installment purchase. */
+    repaymentMethod: CashLoanRepaymentMethod | null;
   } | null;
   submittedAt: string;
 }
@@ -74,7 +82,8 @@ const iso = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 const ApplicationColumns = `id::text, request_hash, customer_id, kind, status, age, currency,
   monthly_income::text, monthly_debt_payments::text, profile, requested_limit::text, line_id,
-  draw_product, draw_amount::text, draw_periods, merchant_id, fee_payer, model_version, score, pd,
+  draw_product, draw_amount::text, draw_periods, merchant_id, fee_payer, draw_repayment_method,
+  model_version, score, pd,
   reasons, rules_fired, granted_line_id, granted_limit::text, price_tier, pricing,
   merchant_fee::text, ${iso('submitted_at')}, ${iso('decided_at')}`;
 const CreditLineColumns = `id, customer_id, application_id::text, currency, credit_limit::text,
@@ -114,8 +123,8 @@ export class ApplicationStore {
       `INSERT INTO applications (id, idempotency_key, request_hash, customer_id, kind,
          name_encrypted, national_id_encrypted, phone_encrypted, age, currency, monthly_income,
          monthly_debt_payments, profile, requested_limit, line_id, draw_product, draw_amount,
-         draw_periods, merchant_id, fee_payer, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+         draw_periods, merchant_id, fee_payer, draw_repayment_method, submitted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -139,6 +148,7 @@ export class ApplicationStore {
         a.draw?.periods ?? null,
         a.draw?.merchantId ?? null,
         a.draw?.feePayer ?? null,
+        a.draw?.repaymentMethod ?? null,
         a.submittedAt,
       ],
     );

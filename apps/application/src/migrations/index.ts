@@ -5,6 +5,7 @@ import {
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
 import { CreateApplications1764100000000 } from './1764100000000-create-applications';
+import { DrawRepaymentMethod1765300000000 } from './1765300000000-draw-repayment-method';
 
 /** Append-only, applied in order at start and before tests; table application_migrations. */
 export const applicationMigrations = [
@@ -13,4 +14,5 @@ export const applicationMigrations = [
   CreateAdminTables1764900000000,
   AddOutboxHeaders1764900000001,
   AddWorkerSignals1765200000000,
+  DrawRepaymentMethod1765300000000,
 ];

@@ -1,5 +1,7 @@
 import {
   type ScheduleMethod,
+  defaultDayCount,
+  isDayCountConvention,
   isIsoDate,
   isLendingMathError,
   scheduleForTerms,
@@ -17,6 +19,7 @@ const Methods: readonly ScheduleMethod[] = [
 const Usage = `usage: schedule --principal N --periods N --method ${Methods.join('|')}
                 [--annual-rate R] [--fee-rate R] [--fee-payer buyer|merchant] [--daily-rate R]
                 [--start-date YYYY-MM-DD] [--day-count ACT/365|ACT/360|30/360] [--currency CNY] [--json]
+                (day count default: 30/360 for equal-installment and equal-principal, else ACT/365)
 `;
 const RatePattern = /^(0|[1-9]\d{0,2})(\.\d{1,10})?$/;
 
@@ -95,8 +98,8 @@ function scheduleNow(context: CliContext, args: string[]): number {
   const feePayer = flags.get('fee-payer') ?? null;
   if (feePayer !== null && feePayer !== 'buyer' && feePayer !== 'merchant')
     problems.push('--fee-payer must be buyer or merchant');
-  const dayCount = flags.get('day-count') ?? 'ACT/365';
-  if (!['ACT/365', 'ACT/360', '30/360'].includes(dayCount))
+  const dayCount = flags.get('day-count') ?? (method ? defaultDayCount(method) : 'ACT/365');
+  if (!isDayCountConvention(dayCount))
     problems.push('--day-count must be ACT/365, ACT/360 or 30/360');
   let principal: Money | undefined;
   try {
@@ -106,7 +109,7 @@ function scheduleNow(context: CliContext, args: string[]): number {
     if (!isMoneyError(error)) throw error;
     problems.push(`--principal: ${error.message}`);
   }
-  if (problems.length > 0 || !principal || !method) {
+  if (problems.length > 0 || !principal || !method || !isDayCountConvention(dayCount)) {
     process.stderr.write(`${problems.join('\n')}\n${Usage}`);
     return 2;
   }
@@ -119,6 +122,7 @@ function scheduleNow(context: CliContext, args: string[]): number {
         dailyRate: flags.get('daily-rate') ?? null,
         feeRate: flags.get('fee-rate') ?? null,
         feePayer: feePayer as 'buyer' | 'merchant' | null,
+        dayCount,
         startDate,
       },
       principal,

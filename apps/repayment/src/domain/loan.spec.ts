@@ -173,4 +173,93 @@ describe('repayment domain', () => {
     expect(paid.loan.status).toBe('paid-off');
     expect(() => applyRepayment(paid.loan, cny('1.00'), '2026-03-02')).toThrow(/paid-off/);
   });
+
+  /*
+   * Day-count conventions, figures worked out by hand (HALF_EVEN to the cent). From 2025-01-15:
+   * to 2025-02-01 is 17 actual days and 16 under 30/360 (30·1 + 1 − 15); to 2025-02-15 is 31
+   * actual days and 30 under 30/360.
+   */
+  describe.each([
+    // equal-principal 9,000.00 at 18 %: period 1 interest 9,000×.18×31/360 = 139.50 (ACT/360),
+    // 50,220/365 = 137.589… → 137.59 (ACT/365), 9,000×.18/12 = 135.00 (30/360).
+    // Earned by 1 Feb: 139.50×17/31 = 76.50; 137.59×17/31 = 75.452… → 75.45; 135.00×16/30 = 72.00.
+    // Daily-interest 10,000.00 at 0.05 %/day (5.00 a day-count day): to 15 Feb 31 days = 155.00
+    // (both ACT), 30 days = 150.00 (30/360); to 1 Feb 17 days = 85.00, or 16 days = 80.00.
+    ['ACT/360', '139.50', '9076.50', '155.00', '10085.00'],
+    ['ACT/365', '137.59', '9075.45', '155.00', '10085.00'],
+    ['30/360', '135.00', '9072.00', '150.00', '10080.00'],
+  ] as const)(
+    'day count %s',
+    (dayCount, periodInterest, amortizingPayoff, cashPeriodInterest, cashPayoff) => {
+      const amortizing = () =>
+        loan('9000.00', {
+          method: 'equal-principal',
+          annualRate: '0.18',
+          feeRate: null,
+          feePayer: null,
+          dayCount,
+          startDate: '2025-01-15',
+        });
+      const cash = () =>
+        loan('10000.00', {
+          method: 'daily-interest',
+          dailyRate: '0.0005',
+          feeRate: null,
+          feePayer: null,
+          dayCount,
+          startDate: '2025-01-15',
+        });
+      const accrued = (events: { type: string; amount?: Money }[]) =>
+        events
+          .filter((e) => e.type === 'interest.accrued')
+          .reduce((sum, e) => sum.add(e.amount ?? cny('0')), cny('0'))
+          .toString();
+
+      it('equal-principal: the period accrues its scheduled interest, paid off mid-period', () => {
+        const opened = amortizing();
+        expect(opened.installments[0]?.interestDue.toString()).toBe(periodInterest);
+        expect(accrued(closeThrough(opened, '2025-02-15', policy).events)).toBe(periodInterest);
+        const midPeriod = closeThrough(opened, '2025-02-01', policy).loan;
+        expect(payoffAmount(midPeriod).toString()).toBe(amortizingPayoff);
+        const paid = applyRepayment(midPeriod, cny(amortizingPayoff), '2025-02-01');
+        expect([paid.payoff, paid.loan.status]).toEqual([true, 'paid-off']);
+        expect(paid.allocation.overpayment.toString()).toBe('0.00');
+      });
+
+      it('daily-interest: accrues by the convention days, paid off mid-period', () => {
+        const opened = cash();
+        const toDue = closeThrough(opened, '2025-02-15', policy);
+        expect(accrued(toDue.events)).toBe(cashPeriodInterest);
+        expect(toDue.loan.installments[0]?.interestDue.toString()).toBe(cashPeriodInterest);
+        const midPeriod = closeThrough(opened, '2025-02-01', policy).loan;
+        expect(payoffAmount(midPeriod).toString()).toBe(cashPayoff);
+      });
+    },
+  );
+
+  it('30/360 earns nothing on 1 Feb (anchor the 15th) and three days on 1 Mar', () => {
+    const opened = loan('10000.00', {
+      method: 'daily-interest',
+      dailyRate: '0.0005',
+      feeRate: null,
+      feePayer: null,
+      dayCount: '30/360',
+      startDate: '2025-01-15',
+    });
+    const jan31 = closeThrough(opened, '2025-01-31', policy);
+    const feb1 = closeThrough(jan31.loan, '2025-02-01', policy);
+    expect(feb1.events.filter((e) => e.type === 'interest.accrued')).toEqual([]);
+    const paid = applyRepayment(
+      closeThrough(feb1.loan, '2025-02-15', policy).loan,
+      cny('5150.00'),
+      '2025-02-15',
+    );
+    // 5,000.00 principal + 150.00 interest paid; 5,000 × 0.0005 = 2.50 a day afterwards:
+    // 28 Feb → 1 Mar adds 3 days under 30/360 (30·1 + 1 − 15 = 16 vs 13): 7.50
+    const feb28 = closeThrough(paid.loan, '2025-02-28', policy);
+    const mar1 = closeThrough(feb28.loan, '2025-03-01', policy);
+    expect(mar1.events.filter((e) => e.type === 'interest.accrued')).toEqual([
+      { type: 'interest.accrued', businessDate: '2025-03-01', amount: cny('7.50') },
+    ]);
+  });
 });

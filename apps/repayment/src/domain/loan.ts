@@ -1,4 +1,4 @@
-import type { LoanProduct, LoanTerms } from '@credit/contracts';
+import type { DayCountConvention, LoanProduct, LoanTerms } from '@credit/contracts';
 import {
   type Bucket,
   type DelinquencyBucket,
@@ -10,6 +10,8 @@ import {
   allocate,
   compareIsoDates,
   dailyInterest,
+  dayCount,
+  dayCountOn,
   daysBetween,
   daysPastDue,
   delinquencyBucket,
@@ -191,30 +193,55 @@ function periodOn(loan: LoanState, date: IsoDate): { index: number; start: IsoDa
   return undefined;
 }
 
-/** Interest of an amortizing period earned by `date`: its interest × elapsed days / period days, HALF_EVEN. */
-function earnedBy(i: InstallmentState, start: IsoDate, date: IsoDate): Money {
-  const total = daysBetween(start, i.dueDate);
-  const elapsed = Math.min(Math.max(daysBetween(start, date), 0), total);
+/**
+ * Interest of an amortizing period earned by `date`: its interest × elapsed ÷ period days, both
+ * counted by the loan's convention from the period's start (so under 30/360 a 31st earns nothing
+ * and 1 March earns February's missing days), rounded HALF_EVEN. The period's interest was itself
+ * computed with that convention (`scheduleForTerms`).
+ */
+function earnedBy(
+  i: InstallmentState,
+  start: IsoDate,
+  date: IsoDate,
+  convention: DayCountConvention,
+): Money {
+  const total = dayCount(start, i.dueDate, convention);
+  if (total <= 0)
+    throw new Error(`invariant violated: a period of ${total} days ending ${i.dueDate}`);
+  const elapsed = Math.min(Math.max(dayCount(start, date, convention), 0), total);
   return i.interestDue.multiplyByRatio(String(elapsed), String(total), RoundingMode.HALF_EVEN);
+}
+
+/** The start of the accrual period `date` falls in: its period's start, or the last due date after maturity. */
+function accrualAnchor(loan: LoanState, date: IsoDate): IsoDate {
+  const period = periodOn(loan, date);
+  if (period) return period.start;
+  return loan.installments.at(-1)?.dueDate ?? loan.terms.startDate;
 }
 
 function interestFor(loan: LoanState, date: IsoDate): Money {
   const zero = Money.zero(loan.currency);
+  const convention = loan.terms.dayCount;
   switch (loan.terms.method) {
     case 'flat-fee':
       return zero;
-    case 'daily-interest':
-      return dailyInterest(outstandingPrincipal(loan), loan.terms.dailyRate ?? '0', 1);
+    case 'daily-interest': {
+      // The rate is per day: the day earns the day-count days it adds to its period (always 1
+      // under ACT/365 and ACT/360; 0 to 3 under 30/360), rounded once (HALF_EVEN).
+      const days = dayCountOn(accrualAnchor(loan, date), date, convention);
+      return dailyInterest(outstandingPrincipal(loan), loan.terms.dailyRate ?? '0', days);
+    }
     case 'equal-installment':
     case 'equal-principal': {
       const period = periodOn(loan, date);
       if (!period) return zero;
       const installment = loan.installments[period.index];
       if (!installment) return zero;
-      // Accrual basis: the period's interest is earned evenly over its days; today's share is the
-      // difference of two rounded cumulative amounts, so a period's accruals sum to its interest.
-      return earnedBy(installment, period.start, date).subtract(
-        earnedBy(installment, period.start, addDays(date, -1)),
+      // Accrual basis: the period's interest is earned evenly over its day-count days; today's
+      // share is the difference of two rounded cumulative amounts, so a period's accruals sum to
+      // its interest.
+      return earnedBy(installment, period.start, date, convention).subtract(
+        earnedBy(installment, period.start, addDays(date, -1), convention),
       );
     }
   }

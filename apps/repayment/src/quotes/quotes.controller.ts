@@ -7,7 +7,7 @@ import {
   loanTermsSchema,
   repaymentMethods,
 } from '@credit/contracts';
-import { type ScheduleJSON, scheduleToJSON } from '@credit/lending-math';
+import { type ScheduleJSON, defaultDayCount, scheduleToJSON } from '@credit/lending-math';
 import { Money, isMoneyError } from '@credit/money';
 import { DomainError, RequireRole } from '@credit/platform';
 import { scheduleFor } from '../domain/schedule';
@@ -56,7 +56,10 @@ export class QuoteDto {
   @IsIn(['buyer', 'merchant'], { message: 'feePayer must be "buyer" or "merchant"' })
   feePayer?: 'buyer' | 'merchant';
 
-  @ApiPropertyOptional({ enum: dayCountConventions })
+  @ApiPropertyOptional({
+    enum: dayCountConventions,
+    description: 'defaults to 30/360 for equal-installment and equal-principal, ACT/365 otherwise',
+  })
   @IsOptional()
   @IsIn(dayCountConventions, {
     message: `dayCount must be one of ${dayCountConventions.join(', ')}`,
@@ -96,7 +99,7 @@ export class QuotesController {
         body.feeRate ??
         (body.method === 'flat-fee' ? (DefaultPlanFeeRates[body.periods] ?? null) : null),
       feePayer: body.feePayer ?? (body.method === 'flat-fee' ? 'buyer' : null),
-      dayCount: body.dayCount ?? 'ACT/365',
+      dayCount: body.dayCount ?? defaultDayCount(body.method),
       penaltyDailyRate: '0.0005',
       startDate: body.startDate ?? todayUtc(),
     });

@@ -1,4 +1,9 @@
-import type { CreditProfile, LoanProduct, MoneyDto } from '@credit/contracts';
+import type {
+  CashLoanRepaymentMethod,
+  CreditProfile,
+  LoanProduct,
+  MoneyDto,
+} from '@credit/contracts';
 import { Money } from '@credit/money';
 import type { Applicant } from '@credit/scorecard';
 import { CreditLineTermMonths } from './score-bands';
@@ -15,6 +20,8 @@ export type Requested =
       readonly periods: number;
       readonly merchantId: string | null;
       readonly feePayer: 'buyer' | 'merchant' | null;
+      /** A cash loan's repayment method (daily-interest when not named); null for a plan. */
+      readonly repaymentMethod: CashLoanRepaymentMethod | null;
     };
 
 /** One application as the decision sees it: amounts as Money, no personal data. */
@@ -81,6 +88,8 @@ export interface CreditRequestInput {
     readonly periods: number;
     readonly merchantId: string | null;
     readonly feePayer: 'buyer' | 'merchant' | null;
+    /** Absent or null: daily-interest for a cash loan (events submitted before it existed). */
+    readonly repaymentMethod?: CashLoanRepaymentMethod | null;
   } | null;
 }
 
@@ -114,6 +123,8 @@ export function creditRequestOf(input: CreditRequestInput): CreditRequest {
       periods: draw.periods,
       merchantId: draw.merchantId,
       feePayer: draw.feePayer,
+      repaymentMethod:
+        draw.product === 'cash-loan' ? (draw.repaymentMethod ?? 'daily-interest') : null,
     },
   };
 }

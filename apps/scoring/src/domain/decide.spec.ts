@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CreditProfile } from '@credit/contracts';
+import type { CashLoanRepaymentMethod, CreditProfile } from '@credit/contracts';
 import { Money } from '@credit/money';
 import { loadScorecard } from '@credit/scorecard';
 import type { CreditRequest, CustomerHistory, Requested } from './credit-request';
@@ -48,7 +48,11 @@ const weakProfile: CreditProfile = {
 };
 
 const line = (limit: string): Requested => ({ kind: 'credit-line', requestedLimit: cny(limit) });
-const cashDraw = (amount: string, periods = 6): Requested => ({
+const cashDraw = (
+  amount: string,
+  periods = 6,
+  repaymentMethod: CashLoanRepaymentMethod = 'daily-interest',
+): Requested => ({
   kind: 'draw',
   lineId: 'CL-1',
   product: 'cash-loan',
@@ -56,6 +60,7 @@ const cashDraw = (amount: string, periods = 6): Requested => ({
   periods,
   merchantId: null,
   feePayer: null,
+  repaymentMethod,
 });
 const purchase = (
   amount: string,
@@ -69,6 +74,7 @@ const purchase = (
   periods,
   merchantId: 'M-1',
   feePayer,
+  repaymentMethod: null,
 });
 
 function request(
@@ -198,6 +204,61 @@ describe('scoring decisions', () => {
       });
     });
 
+    /** Band A (the strong profile, 600+), B (about 548) and C (about 518) applicants. */
+    const bandB: CreditProfile = {
+      ...strongProfile,
+      checkingStatus: '0<=X<200',
+      savingsStatus: '<100',
+      purpose: 'new car',
+    };
+    const bandC: CreditProfile = {
+      ...bandB,
+      checkingStatus: '<0',
+      propertyMagnitude: 'no known property',
+      housing: 'rent',
+    };
+    it.each([
+      ['A', strongProfile, '0.0003', '0.108'],
+      ['B', bandB, '0.0004', '0.144'],
+      ['C', bandC, '0.0005', '0.18'],
+    ] as const)(
+      'cash-loan products priced by score band %s: daily %s, annual %s',
+      (tier, profile, dailyRate, annualRate) => {
+        const priced = (method: CashLoanRepaymentMethod) =>
+          decide(
+            card,
+            request(cashDraw('3000.00', 6, method), { profile }),
+            withLine('20000.00', '0.00'),
+            limits,
+          );
+        const daily = priced('daily-interest');
+        expect([daily.decision, daily.priceTier]).toEqual(['approved', tier]);
+        expect(daily.draw?.pricing).toMatchObject({
+          method: 'daily-interest',
+          dailyRate,
+          annualRate: null,
+          dayCount: 'ACT/365',
+        });
+        for (const method of ['equal-installment', 'equal-principal'] as const) {
+          const result = priced(method);
+          expect([result.decision, result.priceTier]).toEqual(['approved', tier]);
+          expect(result.draw).toEqual({
+            pricing: {
+              method,
+              periods: 6,
+              annualRate,
+              dailyRate: null,
+              feeRate: null,
+              feePayer: null,
+              dayCount: '30/360',
+              penaltyDailyRate: '0.0005',
+            },
+            merchantFee: null,
+          });
+        }
+      },
+    );
+
     it.each([
       [3, '0.025', '25.00'],
       [6, '0.045', '45.00'],
@@ -297,6 +358,15 @@ describe('scoring decisions', () => {
         '333.34',
       );
       expect(estimatedMonthlyInstallment(cashDraw('6000.00', 6))?.toString()).toBe('1093.00');
+      // 6,000 / 6 = 1,000.00 + 6,000 × 0.18 (dearest annual) × 33 / 360 = 99.00 → 1,099.00
+      for (const method of ['equal-installment', 'equal-principal'] as const)
+        expect(estimatedMonthlyInstallment(cashDraw('6000.00', 6, method))?.toString()).toBe(
+          '1099.00',
+        );
+      // 1,000 / 3 = 333.333… → 333.34 (UP) + 1,000 × 0.18 × 33 / 360 = 16.50 → 349.84
+      expect(
+        estimatedMonthlyInstallment(cashDraw('1000.00', 3, 'equal-principal'))?.toString(),
+      ).toBe('349.84');
       expect(estimatedMonthlyInstallment(purchase('1000.00', 5))).toBeNull();
     });
 

@@ -17,8 +17,9 @@ import { type PolicyLimits, type RuleHit, RuleReasonText, evaluateRules } from '
 import {
   type BandOutcome,
   type ScoreBand,
-  DayCount,
+  CashLoanProducts,
   InstallmentFeeRates,
+  InstallmentPlanDayCount,
   PenaltyDailyRate,
   bandFor,
 } from './score-bands';
@@ -92,12 +93,13 @@ export function decide(
 }
 
 function grant(request: CreditRequest, band: ScoreBand): Pick<Decision, 'creditLine' | 'draw'> {
-  const { tier, limitIncomeMultiple, limitCap, cashDailyRate } = band;
+  const { tier, limitIncomeMultiple, limitCap, cashDailyRate, cashAnnualRate } = band;
   if (
     tier === null ||
     limitIncomeMultiple === null ||
     limitCap === null ||
-    cashDailyRate === null
+    cashDailyRate === null ||
+    cashAnnualRate === null
   ) {
     throw new Error(`approving band ${band.minScore} is not priced`);
   }
@@ -127,7 +129,7 @@ function grant(request: CreditRequest, band: ScoreBand): Pick<Decision, 'creditL
           dailyRate: null,
           feeRate,
           feePayer,
-          dayCount: DayCount,
+          dayCount: InstallmentPlanDayCount,
           penaltyDailyRate: PenaltyDailyRate,
         },
         merchantFee:
@@ -137,17 +139,20 @@ function grant(request: CreditRequest, band: ScoreBand): Pick<Decision, 'creditL
       },
     };
   }
+  // A cash loan: the method the borrower chose, priced at the band's daily or annual rate.
+  const method = requested.repaymentMethod ?? 'daily-interest';
+  const product = CashLoanProducts[method];
   return {
     creditLine: null,
     draw: {
       pricing: {
-        method: 'daily-interest',
+        method,
         periods: requested.periods,
-        annualRate: null,
-        dailyRate: cashDailyRate,
+        annualRate: product.rate === 'annual' ? cashAnnualRate : null,
+        dailyRate: product.rate === 'daily' ? cashDailyRate : null,
         feeRate: null,
         feePayer: null,
-        dayCount: DayCount,
+        dayCount: product.dayCount,
         penaltyDailyRate: PenaltyDailyRate,
       },
       merchantFee: null,

@@ -6,7 +6,12 @@ import {
   type Requested,
   requestedAmount,
 } from './credit-request';
-import { CreditLineTermMonths, DearestCashDailyRate, InstallmentFeeRates } from './score-bands';
+import {
+  CreditLineTermMonths,
+  DearestCashAnnualRate,
+  DearestCashDailyRate,
+  InstallmentFeeRates,
+} from './score-bands';
 
 /** Policy limits beside the model (from configuration). */
 export interface PolicyLimits {
@@ -52,6 +57,13 @@ export interface RuleHit {
 export const LongestMonthDays = 31;
 
 /**
+ * The most day-count days a monthly period of an amortizing cash loan can count: 33 under 30/360
+ * (28 February to 31 March, a loan anchored on the 31st), more than any month's 31 actual days.
+ * The estimate takes it over the smallest year basis (360).
+ */
+export const LongestPeriodDayCount = 33;
+
+/**
  * The largest monthly installment the request would bring, before the score (and so the price
  * tier) is known: a flat-fee plan's last installment (principal and fee split with the remainder
  * last); a cash loan's first installment (principal ÷ periods rounded up, plus a 31-day month of
@@ -74,6 +86,21 @@ export function estimatedMonthlyInstallment(requested: Requested): Money | null 
   }
   const principal = requestedAmount(requested);
   const periods = requested.kind === 'credit-line' ? CreditLineTermMonths : requested.periods;
+  const method = requested.kind === 'draw' ? requested.repaymentMethod : null;
+  if (method === 'equal-installment' || method === 'equal-principal') {
+    // Equal principal pays the most in its first month: P/n plus a period's interest on all of
+    // P; an equal installment's level payment is below that (its interest share is at most P×r).
+    // Interest at the dearest tier's annual rate over the longest period, rounded UP.
+    return principal
+      .divide(String(periods), RoundingMode.UP)
+      .add(
+        principal.multiplyByRatio(
+          new MoneyDecimal(DearestCashAnnualRate).times(LongestPeriodDayCount),
+          '360',
+          RoundingMode.UP,
+        ),
+      );
+  }
   return principal
     .divide(String(periods), RoundingMode.UP)
     .add(dailyInterest(principal, DearestCashDailyRate, LongestMonthDays, RoundingMode.UP));

@@ -1,3 +1,4 @@
+import type { CashLoanRepaymentMethod, DayCountConvention } from '@credit/contracts';
 import { MoneyDecimal } from '@credit/money';
 
 /**
@@ -19,8 +20,13 @@ export interface ScoreBand {
   readonly limitIncomeMultiple: string | null;
   /** …and at most this amount, in the request's currency (approving bands). */
   readonly limitCap: string | null;
-  /** Daily rate of a cash loan drawn at this tier (approving bands). */
+  /** Daily rate of a daily-interest cash loan drawn at this tier (approving bands). */
   readonly cashDailyRate: string | null;
+  /**
+   * Nominal annual rate of an equal-installment or equal-principal cash loan drawn at this tier
+   * (approving bands): close to the daily rate × 360, a little cheaper for the fixed plan.
+   */
+  readonly cashAnnualRate: string | null;
 }
 
 /** Points either side of the artifact's cutoff that are referred instead of decided. */
@@ -35,6 +41,7 @@ export const ScoreBands: readonly ScoreBand[] = [
     limitIncomeMultiple: '5',
     limitCap: '50000',
     cashDailyRate: '0.0003',
+    cashAnnualRate: '0.108',
   },
   {
     minScore: 520,
@@ -43,6 +50,7 @@ export const ScoreBands: readonly ScoreBand[] = [
     limitIncomeMultiple: '4',
     limitCap: '30000',
     cashDailyRate: '0.0004',
+    cashAnnualRate: '0.144',
   },
   {
     minScore: 506,
@@ -51,6 +59,7 @@ export const ScoreBands: readonly ScoreBand[] = [
     limitIncomeMultiple: '3',
     limitCap: '15000',
     cashDailyRate: '0.0005',
+    cashAnnualRate: '0.18',
   },
   {
     minScore: 486,
@@ -59,6 +68,7 @@ export const ScoreBands: readonly ScoreBand[] = [
     limitIncomeMultiple: null,
     limitCap: null,
     cashDailyRate: null,
+    cashAnnualRate: null,
   },
   {
     minScore: null,
@@ -67,6 +77,7 @@ export const ScoreBands: readonly ScoreBand[] = [
     limitIncomeMultiple: null,
     limitCap: null,
     cashDailyRate: null,
+    cashAnnualRate: null,
   },
 ];
 
@@ -77,8 +88,25 @@ export const InstallmentFeeRates: Readonly<Record<number, string>> = {
   12: '0.088',
 };
 
-/** Pricing constants shared by every tier. */
-export const DayCount = 'ACT/365';
+/**
+ * The cash-loan products, by repayment method: which rate of the band prices it and how it counts
+ * days. Daily interest is quoted per day and counts actual days (ACT/365); the amortizing loans
+ * are quoted per year and count 30/360, so each regular month costs annualRate ÷ 12 (the textbook
+ * 等额本息 / 等额本金 figures).
+ */
+export const CashLoanProducts: Readonly<
+  Record<
+    CashLoanRepaymentMethod,
+    { readonly rate: 'daily' | 'annual'; readonly dayCount: DayCountConvention }
+  >
+> = {
+  'daily-interest': { rate: 'daily', dayCount: 'ACT/365' },
+  'equal-installment': { rate: 'annual', dayCount: '30/360' },
+  'equal-principal': { rate: 'annual', dayCount: '30/360' },
+};
+
+/** Pricing constants shared by every tier. A flat-fee plan has no interest; its convention is nominal. */
+export const InstallmentPlanDayCount: DayCountConvention = 'ACT/365';
 export const PenaltyDailyRate = '0.0005';
 /** A credit line is scored (durationMonths) and stress-tested as if drawn over this many months. */
 export const CreditLineTermMonths = 12;
@@ -89,6 +117,11 @@ export const CreditLineTermMonths = 12;
  */
 export const DearestCashDailyRate: string = ScoreBands.flatMap((b) =>
   b.cashDailyRate === null ? [] : [b.cashDailyRate],
+).reduce((a, b) => (new MoneyDecimal(a).gte(b) ? a : b));
+
+/** The dearest cash annual rate of any approving tier (the amortizing products' estimate). */
+export const DearestCashAnnualRate: string = ScoreBands.flatMap((b) =>
+  b.cashAnnualRate === null ? [] : [b.cashAnnualRate],
 ).reduce((a, b) => (new MoneyDecimal(a).gte(b) ? a : b));
 
 export function bandFor(score: number): ScoreBand {
@@ -119,7 +152,8 @@ export function scoreBandProblems(cutoffScore: number): string[] {
       band.tier !== null &&
       band.limitIncomeMultiple !== null &&
       band.limitCap !== null &&
-      band.cashDailyRate !== null;
+      band.cashDailyRate !== null &&
+      band.cashAnnualRate !== null;
     if (band.outcome === 'approve' && !priced)
       problems.push(`approving band ${band.minScore} is not priced`);
   }

@@ -53,7 +53,37 @@ describe('what-if request', () => {
       periods: 3,
       merchantId: null,
       feePayer: null,
+      repaymentMethod: null,
     });
+  });
+
+  it('takes a cash loan repayment method, and refuses one on an installment purchase', () => {
+    const cash = parseWhatIf({
+      kind: 'draw',
+      applicant,
+      draw: {
+        product: 'cash-loan',
+        amount: { amount: '999.00', currency: 'CNY' },
+        periods: 3,
+        repaymentMethod: 'equal-principal',
+      },
+    });
+    expect(cash.draw?.repaymentMethod).toBe('equal-principal');
+    const fields = fieldsOf({
+      kind: 'draw',
+      applicant,
+      draw: {
+        product: 'installment-purchase',
+        amount: { amount: '999.00', currency: 'CNY' },
+        periods: 3,
+        repaymentMethod: 'balloon',
+      },
+    });
+    expect(fields.map((f) => f.field)).toEqual(['draw.repaymentMethod']);
+    expect(fields[0]?.problems).toHaveLength(2);
+    expect(fields[0]?.problems[1]).toBe(
+      'must be null for an installment purchase (a flat-fee plan)',
+    );
   });
 
   it('lists a kind without its request together with the other bad fields', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   EventIdLengthMax,
   applicationKinds,
+  cashLoanRepaymentMethods,
   creditProfileSchema,
   loanProducts,
   moneySchema,
@@ -56,6 +57,7 @@ export const whatIfSchema = z
         periods: z.number().int().min(1).max(12),
         merchantId: id.nullable().default(null),
         feePayer: z.enum(['buyer', 'merchant']).nullable().default(null),
+        repaymentMethod: z.enum(cashLoanRepaymentMethods).nullable().default(null),
       })
       .strict()
       .nullable()
@@ -89,6 +91,15 @@ export function parseWhatIf(body: unknown): CreditRequestInput {
     if (raw.kind === 'draw' && !present('draw')) add('draw', 'is required for a draw application');
     if (raw.kind === 'draw' && present('creditLine'))
       add('creditLine', 'must be null for a draw application');
+    const draw = raw.draw;
+    if (
+      typeof draw === 'object' &&
+      draw !== null &&
+      (draw as Record<string, unknown>).product === 'installment-purchase' &&
+      (draw as Record<string, unknown>).repaymentMethod !== undefined &&
+      (draw as Record<string, unknown>).repaymentMethod !== null
+    )
+      add('draw.repaymentMethod', 'must be null for an installment purchase (a flat-fee plan)');
   }
   if (problems.size > 0 || !parsed.success) {
     const fields: FieldProblem[] = [...problems].map(([field, list]) => ({
