@@ -232,6 +232,33 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
       expect(response.body.error.field).toBe('lines[1].currency');
     });
 
+    it('refuses a hold finer than its currency or in an unknown currency, naming the field', async () => {
+      const hold = (amount: string, currency: string) =>
+        ledger.request('POST', '/v1/holds', {
+          idempotencyKey: `fx-hold-${currency}-${amount}`,
+          body: {
+            debitAccount: 'equity:fx-conversion:jpy',
+            creditAccount: 'assets:bank:tokyo',
+            amount,
+            currency,
+            description: 'reserve yen',
+          },
+        });
+      const fine = await hold('1.5', 'JPY');
+      expect(fine.status).toBe(400);
+      expect(fine.body.error).toMatchObject({ code: 'LEDGER.SCALE_EXCEEDED', field: 'amount' });
+      const unknown = await hold('1', 'XYZ');
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error).toMatchObject({
+        code: 'LEDGER.UNKNOWN_CURRENCY',
+        field: 'currency',
+      });
+      const [holds] = await ledger.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM holds`,
+      );
+      expect(holds?.n).toBe(0);
+    });
+
     it('refuses an entry that balances in total but not per currency', async () => {
       const before = await entryCount();
       const response = await ledger.request('POST', '/v1/entries', {
