@@ -472,6 +472,45 @@ describe('application service on real PostgreSQL and Kafka', () => {
     expect((await get(`/v1/applications/${line.applicationId}`)).body.status).toBe('approved');
   });
 
+  it("shows a referral as referred until the operator's decision, which then applies like any other", async () => {
+    const referredApplicant = person();
+    const response = await submit('line-referred', creditLineBody(referredApplicant));
+    expect(response.status).toBe(201);
+    const application = {
+      applicationId: response.body.applicationId as string,
+      customerId: customerIdOf(referredApplicant.nationalId, piiEnv.APPLICATION_CUSTOMER_ID_PEPPER),
+      kind: 'credit-line' as const,
+    };
+    const referral = decided(application, { decision: 'referred', score: 501 });
+    await publish(referral);
+    await waitFor('the referral', async () => {
+      const r = await get(`/v1/applications/${application.applicationId}`);
+      return r.body.status === 'referred' ? r.body : undefined;
+    });
+    // What scoring publishes when an operator approves the referral at tier C.
+    const lineId = `LINE-${randomUUID().slice(0, 8)}`;
+    const approval = decided(application, {
+      score: 501,
+      creditLine: { lineId, limit: { amount: '12000.00', currency: 'CNY' }, priceTier: 'C' },
+    });
+    await publish(approval);
+    const view = await waitFor('the approved referral', async () => {
+      const r = await get(`/v1/applications/${application.applicationId}`);
+      return r.body.status === 'approved' ? r.body : undefined;
+    });
+    expect(view).toMatchObject({
+      decision: 'approved',
+      lineId,
+      limit: { amount: '12000.00', currency: 'CNY' },
+      price: { priceTier: 'C' },
+    });
+    expect((await get(`/v1/lines/${lineId}`)).body).toMatchObject({
+      lineId,
+      customerId: application.customerId,
+      status: 'active',
+    });
+  });
+
   it('answers unknown ids with 404 and malformed ones with 400', async () => {
     expect((await get(`/v1/applications/${randomUUID()}`)).status).toBe(404);
     expect((await get('/v1/applications/not-a-uuid')).status).toBe(400);

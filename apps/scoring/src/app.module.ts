@@ -8,8 +8,11 @@ import { ApplicationSubmittedHandler } from './decide-application/application-su
 import { DecideApplicationService } from './decide-application/decide-application.service';
 import { DecisionsController } from './decisions/decisions.controller';
 import { DecisionStore } from './infrastructure/decision-store';
+import { ReferralStore } from './infrastructure/referral-store';
 import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-artifact';
 import { scoringMigrations } from './migrations';
+import { ReferralsController } from './referrals/referrals.controller';
+import { ReferralsService } from './referrals/referrals.service';
 import { WhatIfController } from './what-if/what-if.controller';
 
 /** The consumer group of the scoring service. */
@@ -43,10 +46,12 @@ export class ScoringModule {
           ],
         }),
       ],
-      controllers: [WhatIfController, DecisionsController],
+      controllers: [WhatIfController, DecisionsController, ReferralsController],
       providers: [
         { provide: SCORECARD, useValue: scorecard },
         { provide: DecisionStore, useValue: new DecisionStore() },
+        { provide: ReferralStore, useValue: new ReferralStore() },
+        ReferralsService,
         DecideApplicationService,
         ApplicationSubmittedHandler,
       ],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Money, isMoneyError } from '@credit/money';
 import { type Account, defaultNormalSide } from '../domain/accounts';
+import { assertKnownCurrency } from '../domain/currencies';
 import { LedgerError } from '../domain/ledger-error';
 import {
   AccountColumns,
@@ -79,6 +80,7 @@ export class AccountsService {
   ) {}
 
   async create(dto: CreateAccountDto): Promise<{ account: AccountView; created: boolean }> {
+    assertKnownCurrency(dto.currency, 'currency');
     const units = (value: string | undefined, field: string) => {
       if (value === undefined) return null;
       try {

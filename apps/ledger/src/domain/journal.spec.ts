@@ -1,7 +1,9 @@
 import fc from 'fast-check';
+import type { Account } from './accounts';
 import {
   DescriptionLengthMax,
   EntryLinesMax,
+  assertLinesMatchAccounts,
   canonicalJson,
   reversalDraft,
   validateEntry,
@@ -115,7 +117,7 @@ describe('validateEntry', () => {
         ),
       );
       expect(error.code).toBe('LEDGER.INVALID_ENTRY');
-      expect(error.details).toEqual({ line: 1 });
+      expect(error.details).toEqual({ line: 1, field: 'lines[1].amount' });
     });
 
     it.each([
@@ -133,15 +135,17 @@ describe('validateEntry', () => {
         ),
       );
       expect(error.code).toBe('LEDGER.INVALID_ENTRY');
-      expect(error.details).toEqual({ line: 0 });
+      expect(error.details).toEqual({ line: 0, field: 'lines[0].amount' });
     });
 
-    it('rejects an unknown currency as LEDGER.INVALID_ENTRY', () => {
+    it('rejects a currency outside the ISO 4217 table as LEDGER.UNKNOWN_CURRENCY naming the field', () => {
       const lines = [
-        line('assets:bank:settlement', 'debit', '1.00', 'XXX'),
+        line('assets:bank:settlement', 'debit', '1.00', 'CNY'),
         line('equity:capital', 'credit', '1.00', 'XXX'),
       ];
-      expect(ledgerErrorOf(() => validateEntry(draft(lines))).code).toBe('LEDGER.INVALID_ENTRY');
+      const error = ledgerErrorOf(() => validateEntry(draft(lines)));
+      expect(error.code).toBe('LEDGER.UNKNOWN_CURRENCY');
+      expect(error.details).toEqual({ field: 'lines[1].currency' });
     });
 
     it.each([
@@ -157,7 +161,7 @@ describe('validateEntry', () => {
         ];
         const error = ledgerErrorOf(() => validateEntry(draft(lines(tooFine))));
         expect(error.code).toBe('LEDGER.SCALE_EXCEEDED');
-        expect(error.details).toEqual({ line: 0 });
+        expect(error.details).toEqual({ line: 0, field: 'lines[0].amount' });
         const entry = validateEntry(draft(lines(fine)));
         expect(entry.lines[0]?.amount.toString()).toBe(fine);
         expect(entry.lines[0]?.amount.currency).toBe(currency);
@@ -618,9 +622,62 @@ describe('validateEntry properties', () => {
         });
         const error = ledgerErrorOf(() => validateEntry({ ...base, lines: perturbed }));
         expect(error.code).toBe(zero ? 'LEDGER.INVALID_ENTRY' : 'LEDGER.SCALE_EXCEEDED');
-        expect(error.details).toEqual({ line: index });
+        expect(error.details).toEqual({ line: index, field: `lines[${index}].amount` });
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('assertLinesMatchAccounts', () => {
+  const account = (id: string, currency: string): Account => ({
+    id,
+    name: id,
+    type: 'asset',
+    normalSide: 'debit',
+    currency,
+    minBalance: null,
+    maxBalance: null,
+    allowsSubaccounts: false,
+    parentId: null,
+  });
+  const chart = new Map([
+    ['assets:bank:tokyo', account('assets:bank:tokyo', 'JPY')],
+    ['assets:bank:new-york', account('assets:bank:new-york', 'USD')],
+    ['equity:fx:jpy', account('equity:fx:jpy', 'JPY')],
+    ['equity:fx:usd', account('equity:fx:usd', 'USD')],
+  ]);
+  const accountOf = (id: string): Account => {
+    const found = chart.get(id);
+    if (!found) throw new Error(`no account ${id}`);
+    return found;
+  };
+
+  it('accepts an entry in two currencies when each line is in its account currency', () => {
+    const entry = validateEntry(
+      draft([
+        line('assets:bank:new-york', 'debit', '100.05', 'USD'),
+        line('equity:fx:usd', 'credit', '100.05', 'USD'),
+        line('equity:fx:jpy', 'debit', '15000', 'JPY'),
+        line('assets:bank:tokyo', 'credit', '15000', 'JPY'),
+      ]),
+    );
+    expect(() => assertLinesMatchAccounts(entry, accountOf)).not.toThrow();
+  });
+
+  it('refuses a line in another currency than its account, naming the line currency field', () => {
+    const entry = validateEntry(
+      draft([
+        line('assets:bank:new-york', 'debit', '5.00', 'USD'),
+        line('assets:bank:tokyo', 'credit', '5.00', 'USD'),
+      ]),
+    );
+    const error = ledgerErrorOf(() => assertLinesMatchAccounts(entry, accountOf));
+    expect(error.code).toBe('LEDGER.CURRENCY_MISMATCH');
+    expect(error.details).toEqual({
+      line: 1,
+      account: 'assets:bank:tokyo',
+      field: 'lines[1].currency',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Money, isMoneyError } from '@credit/money';
 import type { Account, Side } from './accounts';
+import { assertKnownCurrency } from './currencies';
 import { LedgerError } from './ledger-error';
 
 /** Lines per entry: an entry is a small, reviewable thing. */
@@ -67,6 +68,8 @@ export function validateEntry(draft: EntryDraft): ValidatedEntry {
     );
   }
   const lines = draft.lines.map((line, index): Line => {
+    assertKnownCurrency(line.currency, `lines[${index}].currency`);
+    const field = `lines[${index}].amount`;
     let amount: Money;
     try {
       amount = Money.of(line.amount, line.currency);
@@ -74,18 +77,15 @@ export function validateEntry(draft: EntryDraft): ValidatedEntry {
       if (isMoneyError(error)) {
         const code =
           error.code === 'MONEY.SCALE_EXCEEDED' ? 'LEDGER.SCALE_EXCEEDED' : 'LEDGER.INVALID_ENTRY';
-        throw new LedgerError(code, `lines[${index}].amount: ${error.message}`, { line: index });
+        throw new LedgerError(code, `${field}: ${error.message}`, { line: index, field });
       }
       throw error;
     }
     if (!amount.isPositive()) {
-      throw new LedgerError(
-        'LEDGER.INVALID_ENTRY',
-        `lines[${index}].amount must be greater than zero`,
-        {
-          line: index,
-        },
-      );
+      throw new LedgerError('LEDGER.INVALID_ENTRY', `${field} must be greater than zero`, {
+        line: index,
+        field,
+      });
     }
     if (line.side !== 'debit' && line.side !== 'credit') {
       throw new LedgerError(
@@ -158,8 +158,8 @@ export function assertLinesMatchAccounts(
     if (account.currency !== line.amount.currency) {
       throw new LedgerError(
         'LEDGER.CURRENCY_MISMATCH',
-        `lines[${index}]: account ${account.id} is kept in ${account.currency}, the line is in ${line.amount.currency}; no silent conversion`,
-        { line: index, account: account.id },
+        `lines[${index}].currency: account ${account.id} is kept in ${account.currency}, the line is in ${line.amount.currency}; no silent conversion`,
+        { line: index, account: account.id, field: `lines[${index}].currency` },
       );
     }
   });

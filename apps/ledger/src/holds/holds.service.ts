@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Money, isMoneyError } from '@credit/money';
 import { canonicalJson } from '../domain/journal';
+import { assertKnownCurrency } from '../domain/currencies';
 import { LedgerError } from '../domain/ledger-error';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import { type PendingChange, PostingEngine } from '../infrastructure/posting-engine';
@@ -105,6 +106,7 @@ export class HoldsService {
     dto: CreateHoldDto,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     const requestHash = hashOf(dto);
+    assertKnownCurrency(dto.currency, 'currency');
     const amount = parseAmount(dto.amount, dto.currency, 'amount');
     if (dto.debitAccount === dto.creditAccount) {
       throw new LedgerError('LEDGER.INVALID_ENTRY', 'debitAccount and creditAccount must differ', {

@@ -94,8 +94,10 @@ function atEntry<T>(index: number, batch: boolean, work: () => T): T {
     return work();
   } catch (error) {
     if (error instanceof LedgerError && batch) {
+      const field = error.details['field'];
       throw new LedgerError(error.code, `entries[${index}]: ${error.message}`, {
         ...error.details,
+        ...(typeof field === 'string' ? { field: `entries[${index}].${field}` } : {}),
         entry: index,
       });
     }
@@ -170,7 +172,10 @@ export class PostingEngine {
         });
       return account;
     };
-    fresh.forEach((entry) => assertLinesMatchAccounts(entry, accountOf));
+    validated.forEach((entry, index) => {
+      if (!existing.has(entry.idempotencyKey))
+        atEntry(index, batch, () => assertLinesMatchAccounts(entry, accountOf));
+    });
     for (const change of pending) {
       if (accountOf(change.account).currency !== change.currency) {
         throw new LedgerError(

@@ -26,7 +26,10 @@ export function lineIdFor(applicationId: string): string {
 /** The published view of a decision (application.decided v1). */
 export function decidedPayload(
   submitted: ApplicationSubmittedV1Payload,
-  decision: Decision,
+  decision: Pick<
+    Decision,
+    'decision' | 'modelVersion' | 'score' | 'pd' | 'reasons' | 'rulesFired' | 'creditLine' | 'draw'
+  >,
   decidedAt: string,
 ): ApplicationDecidedV1Payload {
   const { creditLine, draw } = decision;

@@ -1,9 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { Money } from '@credit/money';
 import { DomainError, RequireRole } from '@credit/platform';
 import { DecisionStore } from '../infrastructure/decision-store';
+import { decisionView } from './decision-view';
 
 @ApiTags('decisions')
 @Controller('v1/decisions')
@@ -29,27 +29,6 @@ export class DecisionsController {
         'not-found',
       );
     }
-    return {
-      applicationId: row.application_id,
-      customerId: row.customer_id,
-      kind: row.kind,
-      decision: row.decision,
-      modelVersion: row.model_version,
-      score: row.score,
-      pd: row.pd,
-      priceTier: row.price_tier,
-      lineId: row.line_id,
-      grantedAmount:
-        row.granted_amount === null ? null : Money.of(row.granted_amount, row.currency).toJSON(),
-      reasons: row.reasons,
-      rulesFired: row.rules_fired,
-      pointsByAttribute: row.points,
-      submittedOn: row.submitted_on,
-      inputs: row.inputs,
-      published: row.outcome,
-      sourceEventId: row.source_event_id,
-      decidedEventId: row.decided_event_id,
-      decidedAt: row.decided_at,
-    };
+    return decisionView(row);
   }
 }

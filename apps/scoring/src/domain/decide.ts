@@ -92,7 +92,15 @@ export function decide(
   return { ...base, decision: 'approved', ...grant(request, band) };
 }
 
-function grant(request: CreditRequest, band: ScoreBand): Pick<Decision, 'creditLine' | 'draw'> {
+/**
+ * What an approving band grants on a request: a credit line at the lowest of the requested limit,
+ * the band's income multiple and its cap; a draw at the band's price. The referral queue grants
+ * with it too (the operator's tier, the operator's limit up to this one).
+ */
+export function grant(
+  request: CreditRequest,
+  band: ScoreBand,
+): Pick<Decision, 'creditLine' | 'draw'> {
   const { tier, limitIncomeMultiple, limitCap, cashDailyRate, cashAnnualRate } = band;
   if (
     tier === null ||

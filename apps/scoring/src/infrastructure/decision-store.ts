@@ -52,7 +52,7 @@ export interface NewDecisionRow {
   decidedAt: string;
 }
 
-const DecisionColumns = `application_id, customer_id, kind, decision, to_char(submitted_on, 'YYYY-MM-DD') AS submitted_on,
+export const DecisionColumns = `application_id, customer_id, kind, decision, to_char(submitted_on, 'YYYY-MM-DD') AS submitted_on,
   currency, line_id, granted_amount::text AS granted_amount, price_tier, model_version, score, pd, points, rules_fired,
   reasons, inputs, outcome, source_event_id, decided_event_id,
   to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS decided_at`;
