@@ -54,6 +54,7 @@ const cash = (amount: string): Requested => ({
   periods: 6,
   merchantId: null,
   feePayer: null,
+  repaymentMethod: 'daily-interest',
 });
 const noHistory: CustomerHistory = {
   applicationsToday: 1,
