@@ -13,6 +13,7 @@ import {
   PAYMENT_RAIL,
 } from './disbursements/disbursements.service';
 import { LedgerHolds } from './infrastructure/ledger-holds';
+import { parseAmountFates } from './domain/payment-rail';
 import { SimulatedBank } from './infrastructure/simulated-bank';
 import { disbursementMigrations } from './migrations';
 import { PayoutWorker } from './payouts/payout-worker';
@@ -52,8 +53,15 @@ export class DisbursementModule {
               seed: settings.RAIL_SEED,
               failureRate: settings.RAIL_FAILURE_RATE,
               lateRate: settings.RAIL_LATE_RATE,
+              timeoutRate: settings.RAIL_TIMEOUT_RATE,
+              duplicateRate: settings.RAIL_DUPLICATE_RATE,
               lateConfirmationMs: settings.RAIL_LATE_CONFIRMATION_MS,
-              declineAmount: settings.RAIL_DECLINE_AMOUNT,
+              amountFates: new Map([
+                ...(settings.RAIL_DECLINE_AMOUNT
+                  ? [[settings.RAIL_DECLINE_AMOUNT, 'declined'] as const]
+                  : []),
+                ...parseAmountFates(settings.RAIL_AMOUNT_FATES),
+              ]),
             }),
         },
         {
