@@ -157,6 +157,15 @@ export class OutboxWriter {
     return envelope;
   }
 
+  /**
+   * The id `build` gives the first event of `type` for `key` from `cause` (the next ones of the
+   * same cause, type and key in one transaction get ordinals 1, 2, …): for a producer that must
+   * know an event's id before appending it.
+   */
+  causedEventId(cause: EventCause, type: string, key: string, ordinal = 0): string {
+    return derivedEventId(`${this.producer}/cause:${cause.source}`, cause.id, type, key, ordinal);
+  }
+
   /** Appends many events with one statement (batch postings). */
   async appendMany(
     manager: EntityManager,
@@ -214,11 +223,10 @@ export class OutboxWriter {
       return ordinal;
     };
     if (event.cause) {
-      const source = `${this.producer}/cause:${event.cause.source}`;
-      const ordinal = ordinalOf(
-        `${source}\u0000${event.cause.id}\u0000${event.definition.type}\u0000${event.key}`,
-      );
-      return derivedEventId(source, event.cause.id, event.definition.type, event.key, ordinal);
+      const { source, id } = event.cause;
+      const type = event.definition.type;
+      const ordinal = ordinalOf(`cause:${source}\u0000${id}\u0000${type}\u0000${event.key}`);
+      return this.causedEventId(event.cause, type, event.key, ordinal);
     }
     if (!causationId || !data) return randomUUID();
     // Two handlers of one service may handle the same event: each derives its own ids.

@@ -112,6 +112,8 @@ export class ApplicationsService {
         definition: ApplicationSubmittedV1,
         key: id,
         payload,
+        // The accepted request (one per idempotency key) is the cause: its application id.
+        cause: { source: 'submit', id },
       });
       const row = await this.store.find(manager, id, false);
       invariant(row, `application ${id} vanished inside its own transaction`);

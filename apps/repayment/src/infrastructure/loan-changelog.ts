@@ -57,6 +57,8 @@ export class LoanChangelog {
     await this.outbox.append(manager, {
       definition: LoanStateRecordedV1,
       key: id,
+      // One record per loan version: recording the same version again publishes the same id.
+      cause: { source: 'changelog', id: `${id}@${version}` },
       payload: { loanId: id, version, loan, installments, repayments },
     });
   }
@@ -65,6 +67,7 @@ export class LoanChangelog {
     await this.outbox.append(manager, {
       definition: BusinessDayClosedV1,
       key: day.businessDate,
+      cause: { source: 'changelog', id: day.businessDate },
       payload: day,
     });
   }
