@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
   BusinessDayClosedV1,
@@ -54,12 +55,17 @@ export class LoanChangelog {
       [loanId],
     );
     const { id, version, ...loan } = row;
+    const payload = { loanId: id, version, loan, installments, repayments };
     await this.outbox.append(manager, {
       definition: LoanStateRecordedV1,
       key: id,
-      // One record per loan version: recording the same version again publishes the same id.
-      cause: { source: 'changelog', id: `${id}@${version}` },
-      payload: { loanId: id, version, loan, installments, repayments },
+      // The recorded state names the record (a repayment on a closed loan adds one without a new
+      // version): recording the same state again publishes the same id, which consumers drop.
+      cause: {
+        source: 'changelog',
+        id: `${id}@${version}/${createHash('sha256').update(JSON.stringify(payload)).digest('hex')}`,
+      },
+      payload,
     });
   }
 
