@@ -375,6 +375,7 @@ describe('event payload schemas v1', () => {
       'ledger.entry.posted@v1',
       'loan.state-recorded@v1',
       'calendar.business-day-closed@v1',
+      'application.recorded@v1',
     ];
 
     it('has each type@v1 exactly once', () => {
@@ -415,6 +416,7 @@ describe('event payload schemas v1', () => {
       expect(topicOf('ledger.entry.posted')).toBe(Topics.ledgerEvents);
       expect(topicOf('loan.state-recorded')).toBe(Topics.repaymentChangelog);
       expect(topicOf('calendar.business-day-closed')).toBe(Topics.repaymentChangelog);
+      expect(topicOf('application.recorded')).toBe(Topics.applicationChangelog);
     });
 
     it('names each stream after its aggregate', () => {
@@ -424,6 +426,7 @@ describe('event payload schemas v1', () => {
         merchantEvents: 'merchant.events',
         ledgerEvents: 'ledger.events',
         repaymentChangelog: 'repayment.changelog',
+        applicationChangelog: 'application.changelog',
       });
     });
 

@@ -702,6 +702,56 @@ export const BusinessDayClosedV1 = defineEvent({
 });
 export type BusinessDayClosedV1Payload = z.infer<typeof BusinessDayClosedV1.schema>;
 
+// ---------------------------------------------------------------- application changelog
+
+/**
+ * The application service's changelog: an application as accepted over HTTP (its idempotency key
+ * and request hash, the personal data as stored: sealed with AES-256-GCM under a key id, never in
+ * clear). Its decision is not here: that is rebuilt from application.decided. The service
+ * consumes its own changelog: live it is a no-op (the application is stored); replayed into an
+ * emptied database it restores every application, before the decisions are replayed.
+ */
+export const ApplicationRecordedV1 = defineEvent({
+  type: 'application.recorded',
+  version: 1,
+  topic: Topics.applicationChangelog,
+  schema: z
+    .object({
+      applicationId: z.uuid(),
+      idempotencyKey: z.string().min(1).max(200),
+      requestHash: z.string().min(1).max(200),
+      customerId: id,
+      kind: z.enum(applicationKinds),
+      sealed: z
+        .object({
+          name: z.string().startsWith('v1:'),
+          nationalId: z.string().startsWith('v1:'),
+          phone: z.string().startsWith('v1:'),
+        })
+        .strict(),
+      age: z.number().int().min(0).max(130),
+      currency: z.string().length(3),
+      monthlyIncome: decimalStringSchema,
+      monthlyDebtPayments: decimalStringSchema,
+      profile: creditProfileSchema,
+      requestedLimit: decimalStringSchema.nullable(),
+      draw: z
+        .object({
+          lineId: id,
+          product: z.enum(loanProducts),
+          amount: decimalStringSchema,
+          periods: z.number().int().min(1).max(12),
+          merchantId: id.nullable(),
+          feePayer: z.enum(['buyer', 'merchant']).nullable(),
+        })
+        .strict()
+        .nullable(),
+      submittedAt: timestamp,
+    })
+    .strict(),
+});
+export type ApplicationRecordedV1Payload = z.infer<typeof ApplicationRecordedV1.schema>;
+
 export const platformEventDefinitions: readonly EventDefinition[] = [
   LoanCreatedV1,
   DisbursementFailedV1,
@@ -719,6 +769,7 @@ export const platformEventDefinitions: readonly EventDefinition[] = [
   LedgerEntryPostedV1,
   LoanStateRecordedV1,
   BusinessDayClosedV1,
+  ApplicationRecordedV1,
 ];
 
 export function platformEventCatalog(): EventCatalog {

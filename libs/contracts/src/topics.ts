@@ -27,6 +27,11 @@ export const Topics = {
    * calendar.business-day-closed keyed by date): it rebuilds from these after losing its database.
    */
   repaymentChangelog: 'repayment.changelog',
+  /**
+   * The application service's changelog (application.recorded keyed by application id): what it
+   * accepted over HTTP, so that it rebuilds after losing its database.
+   */
+  applicationChangelog: 'application.changelog',
 } as const;
 
 export type DomainTopic = (typeof Topics)[keyof typeof Topics];

@@ -1,5 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { CreditProfile, DrawPricing, LoanProduct } from '@credit/contracts';
+import type {
+  ApplicationRecordedV1Payload,
+  CreditProfile,
+  DrawPricing,
+  LoanProduct,
+} from '@credit/contracts';
 import type { ApplicationStatus } from '../domain/application';
 
 export interface ApplicationRow {
@@ -56,6 +61,18 @@ export interface NewApplication {
     feePayer: 'buyer' | 'merchant' | null;
   } | null;
   submittedAt: string;
+}
+
+/** An accepted application as its changelog records it (personal data sealed, as stored). */
+export function recordedPayloadOf(a: NewApplication): ApplicationRecordedV1Payload {
+  const { id, encrypted, ...rest } = a;
+  return { applicationId: id, sealed: encrypted, ...rest };
+}
+
+/** The application a changelog record restores. */
+export function applicationOfRecord(r: ApplicationRecordedV1Payload): NewApplication {
+  const { applicationId, sealed, ...rest } = r;
+  return { id: applicationId, encrypted: sealed, ...rest };
 }
 
 export interface CreditLineRow {
