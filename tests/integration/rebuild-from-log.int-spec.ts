@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -9,6 +10,7 @@ import {
   type Service,
   apiKeys,
   freePort,
+  repoRoot,
   spawnService,
 } from '../support/services';
 
@@ -77,6 +79,7 @@ const lineApproved = (): ApplicationDecidedV1Payload => ({
 const drawApproved = (
   product: 'cash-loan' | 'installment-purchase',
   amount: string,
+  merchant = merchantId,
 ): ApplicationDecidedV1Payload => ({
   ...base(`A-RB-${randomUUID().slice(0, 8)}`),
   kind: 'draw',
@@ -86,7 +89,7 @@ const drawApproved = (
     product,
     amount: { amount, currency: 'CNY' },
     periods: 3,
-    merchantId: product === 'installment-purchase' ? merchantId : null,
+    merchantId: product === 'installment-purchase' ? merchant : null,
     feePayer: product === 'installment-purchase' ? 'merchant' : null,
     merchantFee: null,
     pricing: product === 'installment-purchase' ? planPricing : cashPricing,
@@ -199,15 +202,19 @@ class Running {
     path: string,
     options: { body?: unknown; role?: 'operator' | 'admin'; idempotencyKey?: string } = {},
   ): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKeys[options.role ?? 'operator']}`,
-        'content-type': 'application/json',
-        ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
+    const send = () =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKeys[options.role ?? 'operator']}`,
+          'content-type': 'application/json',
+          ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+        },
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      });
+    // A kept-alive connection the server closed while idle fails at once ("other side closed")
+    // before the request is sent: sent again on a new connection (every call here is idempotent).
+    const response = await send().catch(send);
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
@@ -219,8 +226,8 @@ class Running {
   }
 }
 
-const startDisbursement = (ledgerUrl: string) =>
-  Running.start('disbursement', 'credit_test_rebuild_disbursement', {
+const startDisbursement = (ledgerUrl: string, database = 'credit_test_rebuild_disbursement') =>
+  Running.start('disbursement', database, {
     LEDGER_URL: ledgerUrl,
     RAIL_SEED: 'rebuild',
     RAIL_AMOUNT_FATES:
@@ -229,6 +236,7 @@ const startDisbursement = (ledgerUrl: string) =>
     PAYOUT_BACKOFF_MS: '50',
     PAYOUT_POLL_INTERVAL_MS: '100',
     SETTLEMENT_SCHEDULE_ENABLED: 'false',
+    PAYOUT_RECONCILIATION_SCHEDULE_ENABLED: 'false',
   });
 
 interface BankRow {
@@ -408,6 +416,119 @@ describe('rebuilding disbursement from the log books nothing twice', () => {
       expect(await holds()).toEqual(holdsBefore);
     } finally {
       await after.stop();
+    }
+  });
+  it('the daily payout reconciliation matches the bank statement against the payouts and the ledger, and reports every break', async () => {
+    const app = await startDisbursement(ledger.baseUrl, 'credit_test_payout_reconciliation');
+    try {
+      const draws = [
+        drawApproved('cash-loan', '1100.00'),
+        drawApproved('cash-loan', '1200.00'),
+        drawApproved('cash-loan', '5050.50'),
+        // Another merchant than the rebuild's: its settlement (and the event booking it) is its own.
+        drawApproved('installment-purchase', '1300.00', `${merchantId}-2`),
+      ];
+      const loanIds = draws.map((d) => `L-${d.applicationId}`);
+      await publish(draws);
+      await settled(app, loanIds);
+      const bookingEvents = (
+        await app.rows<{ event_id: string }>(
+          `SELECT event_id::text FROM outbox WHERE event_type IN ('loan.disbursed', 'merchant.settled')`,
+        )
+      ).map((r) => r.event_id);
+      const references = new Set([
+        ...loanIds.map((id) => `payout:${id}`),
+        ...(
+          await app.rows<{ settlement_id: string }>(
+            `SELECT settlement_id FROM merchant_settlements`,
+          )
+        ).map((r) => `settlement:${r.settlement_id}`),
+        'payout:L-ghost',
+      ]);
+      /** The ledger's payout breaks of this test's payouts, once it holds the statement `eventId`. */
+      const ledgerPayoutBreaks = async (eventId: string) => {
+        await waitFor('the statement in the ledger', async () => {
+          const [row] = await ledger.rows<{ event_id: string }>(
+            `SELECT event_id::text FROM payout_statements WHERE business_date = $1`,
+            [today],
+          );
+          return row?.event_id === eventId ? true : undefined;
+        });
+        const cli = spawnSync('npm', ['run', '-s', 'cli', '--', 'reconcile', '--json'], {
+          cwd: repoRoot,
+          env: { ...process.env, LEDGER_URL: ledger.baseUrl, OPERATOR_API_KEY: apiKeys.operator },
+          encoding: 'utf8',
+        });
+        const report = JSON.parse(cli.stdout) as {
+          payouts: {
+            breaks: { source: string; kind: string; reference: string; eventId: string | null }[];
+          };
+        };
+        return report.payouts.breaks
+          .filter((b) => references.has(b.reference) || bookingEvents.includes(b.eventId ?? ''))
+          .map((b) => `${b.source} ${b.kind} ${b.reference}`)
+          .sort();
+      };
+
+      const clean = await app.request('POST', '/v1/payout-reconciliations', {
+        body: { businessDate: today },
+      });
+      expect(clean.status).toBe(201);
+      // Three cash payouts and the merchant's settlement, each on the statement and booked.
+      expect(clean.body).toMatchObject({ ok: true, statementLines: 4, breaks: [] });
+      expect(await ledgerPayoutBreaks(clean.body.eventId)).toEqual([]);
+      // The same statement again: nothing new announced.
+      const again = await app.request('POST', '/v1/payout-reconciliations', {
+        body: { businessDate: today },
+      });
+      expect(again.body.eventId).toBe(clean.body.eventId);
+
+      // The bank paid a reference nobody booked, paid another amount, and never paid a third.
+      await app.rows(
+        `INSERT INTO rail_payouts (payout_id, payee, amount, currency, outcome, paid_at)
+         VALUES ('payout:L-ghost', 'customer:C-ghost', 10.00, 'CNY', 'succeeded', now())`,
+      );
+      await app.rows(`UPDATE rail_payouts SET amount = 1199.99 WHERE payout_id = $1`, [
+        `payout:${loanIds[1]}`,
+      ]);
+      await app.rows(`DELETE FROM rail_payouts WHERE payout_id = $1`, [`payout:${loanIds[0]}`]);
+      // The ledger calls an entry unpaid once the statements around its date are in.
+      for (const day of [-1, 1]) {
+        const date = new Date(Date.parse(today) + day * 86_400_000).toISOString().slice(0, 10);
+        const around = await app.request('POST', '/v1/payout-reconciliations', {
+          body: { businessDate: date },
+        });
+        expect(around.body).toMatchObject({ ok: true, statementLines: 0 });
+      }
+      const broken = await app.request('POST', '/v1/payout-reconciliations', {
+        body: { businessDate: today },
+      });
+      expect(broken.body.ok).toBe(false);
+      expect(
+        (broken.body.breaks as { kind: string; reference: string }[])
+          .map((b) => `${b.kind} ${b.reference}`)
+          .sort(),
+      ).toEqual(
+        [
+          `booked-not-paid payout:${loanIds[0]}`,
+          `amount-differs payout:${loanIds[1]}`,
+          'paid-not-booked payout:L-ghost',
+        ].sort(),
+      );
+      expect(await ledgerPayoutBreaks(broken.body.eventId)).toEqual(
+        [
+          `disbursement booked-not-paid payout:${loanIds[0]}`,
+          `disbursement amount-differs payout:${loanIds[1]}`,
+          'disbursement paid-not-booked payout:L-ghost',
+          // The journal: the ghost has no booking entry, the second's entry is for 1200.00, the
+          // first's entry is named by no statement line.
+          'ledger paid-not-booked payout:L-ghost',
+          `ledger amount-differs payout:${loanIds[1]}`,
+          'ledger booked-not-paid loan.disbursed',
+        ].sort(),
+      );
+    } finally {
+      await app.stop();
     }
   });
 });

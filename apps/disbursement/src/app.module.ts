@@ -16,6 +16,8 @@ import { LedgerHolds } from './infrastructure/ledger-holds';
 import { parseAmountFates } from './domain/payment-rail';
 import { SimulatedBank } from './infrastructure/simulated-bank';
 import { disbursementMigrations } from './migrations';
+import { PayoutBook } from './infrastructure/payout-book';
+import { PayoutReconciliationService } from './payouts/payout-reconciliation.service';
 import { PayoutWorker } from './payouts/payout-worker';
 
 /** The consumer group of the disbursement service. */
@@ -71,6 +73,8 @@ export class DisbursementModule {
             : null,
         },
         DisbursementsService,
+        { provide: PayoutBook, useValue: new PayoutBook() },
+        PayoutReconciliationService,
         PayoutWorker,
         ApplicationDecidedHandler,
       ],

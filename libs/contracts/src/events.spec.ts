@@ -376,6 +376,7 @@ describe('event payload schemas v1', () => {
       'loan.state-recorded@v1',
       'calendar.business-day-closed@v1',
       'application.recorded@v1',
+      'payout.statement-reconciled@v1',
     ];
 
     it('has each type@v1 exactly once', () => {
@@ -417,6 +418,7 @@ describe('event payload schemas v1', () => {
       expect(topicOf('loan.state-recorded')).toBe(Topics.repaymentChangelog);
       expect(topicOf('calendar.business-day-closed')).toBe(Topics.repaymentChangelog);
       expect(topicOf('application.recorded')).toBe(Topics.applicationChangelog);
+      expect(topicOf('payout.statement-reconciled')).toBe(Topics.payoutStatements);
     });
 
     it('names each stream after its aggregate', () => {
@@ -427,6 +429,7 @@ describe('event payload schemas v1', () => {
         ledgerEvents: 'ledger.events',
         repaymentChangelog: 'repayment.changelog',
         applicationChangelog: 'application.changelog',
+        payoutStatements: 'payout.statements',
       });
     });
 

@@ -752,6 +752,50 @@ export const ApplicationRecordedV1 = defineEvent({
 });
 export type ApplicationRecordedV1Payload = z.infer<typeof ApplicationRecordedV1.schema>;
 
+// ---------------------------------------------------------------- payout reconciliation
+
+export const payoutBreakKinds = ['paid-not-booked', 'booked-not-paid', 'amount-differs'] as const;
+
+/**
+ * The daily payout reconciliation of the disbursement service: the bank's statement for a business
+ * date, each line with the event that booked it on the platform (`bookedBy`, null when nothing
+ * did), and the breaks between the statement and the disbursement's payouts. The ledger keeps it
+ * and checks the statement against its own entries in every reconciliation run.
+ */
+export const PayoutStatementReconciledV1 = defineEvent({
+  type: 'payout.statement-reconciled',
+  version: 1,
+  topic: Topics.payoutStatements,
+  schema: z
+    .object({
+      businessDate,
+      lines: z.array(
+        z
+          .object({
+            reference: z.string().min(1).max(200),
+            payee: z.string().min(1).max(200),
+            amount: positiveMoney,
+            paidAt: timestamp,
+            bookedBy: z.uuid().nullable(),
+          })
+          .strict(),
+      ),
+      breaks: z.array(
+        z
+          .object({
+            kind: z.enum(payoutBreakKinds),
+            reference: z.string().min(1).max(200),
+            bank: moneySchema.nullable(),
+            platform: moneySchema.nullable(),
+          })
+          .strict(),
+      ),
+      reconciledAt: timestamp,
+    })
+    .strict(),
+});
+export type PayoutStatementReconciledV1Payload = z.infer<typeof PayoutStatementReconciledV1.schema>;
+
 export const platformEventDefinitions: readonly EventDefinition[] = [
   LoanCreatedV1,
   DisbursementFailedV1,
@@ -770,6 +814,7 @@ export const platformEventDefinitions: readonly EventDefinition[] = [
   LoanStateRecordedV1,
   BusinessDayClosedV1,
   ApplicationRecordedV1,
+  PayoutStatementReconciledV1,
 ];
 
 export function platformEventCatalog(): EventCatalog {

@@ -32,6 +32,11 @@ export const Topics = {
    * accepted over HTTP, so that it rebuilds after losing its database.
    */
   applicationChangelog: 'application.changelog',
+  /**
+   * payout.statement-reconciled keyed by business date: the bank's statement of what it paid that
+   * day, each line with the event that booked it, and the breaks against the disbursement's payouts.
+   */
+  payoutStatements: 'payout.statements',
 } as const;
 
 export type DomainTopic = (typeof Topics)[keyof typeof Topics];

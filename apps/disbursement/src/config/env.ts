@@ -53,6 +53,8 @@ export const disbursementEnvSchema = z.object({
   PAYOUT_LEASE_MS: env.int(100, 3_600_000).default(60_000),
   /** The ledger, for the hold that reserves a draw on its credit line (unset: no line holds). */
   LEDGER_URL: env.url(['http', 'https']).optional(),
+  /** Reconcile yesterday's bank statement against the payouts automatically (once per date). */
+  PAYOUT_RECONCILIATION_SCHEDULE_ENABLED: env.boolean().default(true),
   /** Settle merchants for yesterday automatically. */
   SETTLEMENT_SCHEDULE_ENABLED: env.boolean().default(true),
 });

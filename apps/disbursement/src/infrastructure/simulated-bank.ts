@@ -70,7 +70,8 @@ export class SimulatedBank implements PaymentRail {
                 CASE WHEN outcome = 'succeeded' THEN coalesce(paid_at, confirm_at, created_at)
                      WHEN outcome = 'pending' AND confirm_at <= now() THEN confirm_at END AS paid_at
            FROM rail_payouts) p
-        WHERE paid_at >= $1::date AND paid_at < $1::date + 1
+        WHERE paid_at >= ($1::date)::timestamp AT TIME ZONE 'UTC'
+          AND paid_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'
         ORDER BY payout_id`,
       [businessDate],
     );
