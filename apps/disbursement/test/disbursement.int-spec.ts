@@ -343,7 +343,8 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
         LEDGER_URL: ledgerUrl,
         RAIL_SEED: 'test',
         RAIL_DECLINE_AMOUNT: '4040.40',
-        RAIL_AMOUNT_FATES: '5050.50=timeout-after-pay,6060.60=late,7070.70=answer-twice',
+        RAIL_AMOUNT_FATES:
+          '5050.50=timeout-after-pay,6060.60=late,7070.70=answer-twice,8080.80=drop-first',
         RAIL_LATE_CONFIRMATION_MS: '2500',
         // Few attempts: an unknown outcome must outlast them without voiding the hold.
         PAYOUT_ATTEMPTS_MAX: '2',
@@ -512,6 +513,27 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
     expect(await disbursedEvents(loanId)).toBe(1);
     expect(await failedEvents(loanId)).toBe(0);
+  });
+
+  it('a request lost before the bank: unconfirmed, the enquiry finds nothing, sent again by the same reference, paid once', async () => {
+    const payload = decided('cash-loan', '8080.80');
+    const loanId = `L-${payload.applicationId}`;
+    await publish([payload]);
+    const done = await disbursed(loanId);
+    expect(history(done)).toEqual([
+      'created',
+      'paying',
+      'limit-reserved',
+      'unconfirmed',
+      'disbursed',
+    ]);
+    expect(await attempts(loanId)).toEqual([
+      { attempt: 1, outcome: 'unknown' },
+      { attempt: 2, outcome: 'succeeded' },
+    ]);
+    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+    expect(await disbursedEvents(loanId)).toBe(1);
   });
 
   it('a request the bank receives and answers twice pays once and books once', async () => {

@@ -24,7 +24,7 @@ export const disbursementEnvSchema = z.object({
     .optional(),
   /**
    * Sandbox rules: `amount=fate` pairs, e.g. `5050.50=timeout-after-pay,6060.60=late`; fates are
-   * declined, late, timeout-after-pay, answer-twice, paid.
+   * declined, late, timeout-after-pay, answer-twice, drop-first, paid.
    */
   RAIL_AMOUNT_FATES: z
     .string()

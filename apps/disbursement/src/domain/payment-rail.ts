@@ -115,6 +115,8 @@ export type SimulatedFate =
   | 'timeout-after-pay'
   /** Pays it and the request is delivered (and answered) twice, as by a retrying proxy. */
   | 'answer-twice'
+  /** The first request is lost before it reaches the bank (a dropped connection); then pays. */
+  | 'drop-first'
   /** Pays it and answers paid. */
   | 'paid';
 
@@ -123,6 +125,7 @@ export const SimulatedFates: readonly SimulatedFate[] = [
   'late',
   'timeout-after-pay',
   'answer-twice',
+  'drop-first',
   'paid',
 ];
 

@@ -33,6 +33,9 @@ interface BankRow {
  * reference and writes a statement of what it paid per day.
  */
 export class SimulatedBank implements PaymentRail {
+  /** References whose first request was lost on its way (fate drop-first). */
+  private readonly dropped = new Set<string>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: SimulatedBankSettings,
@@ -40,6 +43,10 @@ export class SimulatedBank implements PaymentRail {
 
   async pay(request: PayoutRequest): Promise<PayoutOutcome> {
     const fate = this.fateOf(request);
+    if (fate === 'drop-first' && !this.dropped.has(request.reference)) {
+      this.dropped.add(request.reference);
+      return classifyPayReply({ kind: 'no-answer', reason: 'connection reset before the bank' });
+    }
     if (fate === 'answer-twice') {
       // A retrying proxy delivers the request twice; the bank answers both, pays once.
       const [, second] = await Promise.all([
