@@ -116,6 +116,8 @@ describe('platform foundation through public APIs', () => {
         'merchant.events',
         'ledger.events',
         'repayment.changelog',
+        'application.changelog',
+        'payout.statements',
       ];
       // The per-event-type topics of the first design are gone: one topic per aggregate stream.
       expect(topics).not.toContain('loan.disbursed');

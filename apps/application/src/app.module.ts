@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { platformEventCatalog } from '@credit/contracts';
+import { Topics, platformEventCatalog } from '@credit/contracts';
 import { MessagingModule } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
 import { ApplicationDecidedHandler } from './application-decided/application-decided.handler';
+import { ApplicationRecordedHandler } from './application-decided/application-recorded.handler';
 import { RecordDecisionService } from './application-decided/record-decision.service';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
@@ -33,9 +34,11 @@ export class ApplicationModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? ApplicationConsumerGroup,
-              handlers: [ApplicationDecidedHandler],
+              handlers: [ApplicationDecidedHandler, ApplicationRecordedHandler],
             },
           ],
+          // A rebuild restores the applications first; their decisions then find them.
+          replayFirst: [Topics.applicationChangelog],
         }),
       ],
       controllers: [ApplicationsController, CreditLinesController],
@@ -51,6 +54,7 @@ export class ApplicationModule {
         ApplicationsService,
         RecordDecisionService,
         ApplicationDecidedHandler,
+        ApplicationRecordedHandler,
       ],
     };
   }

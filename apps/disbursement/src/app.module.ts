@@ -13,8 +13,11 @@ import {
   PAYMENT_RAIL,
 } from './disbursements/disbursements.service';
 import { LedgerHolds } from './infrastructure/ledger-holds';
+import { parseAmountFates } from './domain/payment-rail';
 import { SimulatedBank } from './infrastructure/simulated-bank';
 import { disbursementMigrations } from './migrations';
+import { PayoutBook } from './infrastructure/payout-book';
+import { PayoutReconciliationService } from './payouts/payout-reconciliation.service';
 import { PayoutWorker } from './payouts/payout-worker';
 
 /** The consumer group of the disbursement service. */
@@ -52,8 +55,15 @@ export class DisbursementModule {
               seed: settings.RAIL_SEED,
               failureRate: settings.RAIL_FAILURE_RATE,
               lateRate: settings.RAIL_LATE_RATE,
+              timeoutRate: settings.RAIL_TIMEOUT_RATE,
+              duplicateRate: settings.RAIL_DUPLICATE_RATE,
               lateConfirmationMs: settings.RAIL_LATE_CONFIRMATION_MS,
-              declineAmount: settings.RAIL_DECLINE_AMOUNT,
+              amountFates: new Map([
+                ...(settings.RAIL_DECLINE_AMOUNT
+                  ? [[settings.RAIL_DECLINE_AMOUNT, 'declined'] as const]
+                  : []),
+                ...parseAmountFates(settings.RAIL_AMOUNT_FATES),
+              ]),
             }),
         },
         {
@@ -63,6 +73,8 @@ export class DisbursementModule {
             : null,
         },
         DisbursementsService,
+        { provide: PayoutBook, useValue: new PayoutBook() },
+        PayoutReconciliationService,
         PayoutWorker,
         ApplicationDecidedHandler,
       ],

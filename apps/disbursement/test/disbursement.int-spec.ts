@@ -233,7 +233,7 @@ describe('disbursement service on real PostgreSQL and Kafka', () => {
 });
 
 describe('disbursement with a bank that confirms late', () => {
-  it('keeps asking with backoff until the bank confirms, and pays once', async () => {
+  it('keeps the payout unconfirmed and asks the bank its status until it confirms; pays once', async () => {
     const app = await startTestApp({
       service: 'disbursement',
       database: 'credit_test_disbursement_late',
@@ -256,12 +256,15 @@ describe('disbursement with a bank that confirms late', () => {
         return response.body.state === 'disbursed' ? response.body : undefined;
       });
       expect(done.attempts).toBeGreaterThan(1);
+      expect(done.history.map((h: { state: string }) => h.state)).toContain('unconfirmed');
+      expect(done.payoutReference).toBe(`payout:${loanId}`);
       const [payout] = await app.dataSource.query<{ requests: number; outcome: string }[]>(
         `SELECT requests, outcome FROM rail_payouts WHERE payout_id = $1`,
         [`payout:${loanId}`],
       );
       expect(payout?.outcome).toBe('succeeded');
-      expect(payout?.requests).toBe(done.attempts);
+      // Sent once; every later attempt was a status enquiry by the reference.
+      expect(payout?.requests).toBe(1);
     } finally {
       await app.close();
     }
@@ -340,6 +343,11 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
         LEDGER_URL: ledgerUrl,
         RAIL_SEED: 'test',
         RAIL_DECLINE_AMOUNT: '4040.40',
+        RAIL_AMOUNT_FATES:
+          '5050.50=timeout-after-pay,6060.60=late,7070.70=answer-twice,8080.80=drop-first',
+        RAIL_LATE_CONFIRMATION_MS: '2500',
+        // Few attempts: an unknown outcome must outlast them without voiding the hold.
+        PAYOUT_ATTEMPTS_MAX: '2',
         PAYOUT_BACKOFF_MS: '50',
         // The safety poll is long: payouts must be woken by the commit that queues them.
         PAYOUT_POLL_INTERVAL_MS: '60000',
@@ -451,5 +459,91 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
       'failed',
     ]);
     expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:void`]);
+  });
+  const history = (body: { history: { state: string }[] }) => body.history.map((h) => h.state);
+  const failedEvents = async (loanId: string) =>
+    (
+      await app.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM outbox WHERE message_key = $1 AND event_type = 'disbursement.failed'`,
+        [loanId],
+      )
+    )[0]?.n;
+
+  it('the bank pays and the answer is lost (a timeout): unconfirmed, asked by reference, booked once, never voided', async () => {
+    const payload = decided('cash-loan', '5050.50');
+    const loanId = `L-${payload.applicationId}`;
+    await publish([payload]);
+    const done = await disbursed(loanId);
+    expect(history(done)).toEqual([
+      'created',
+      'paying',
+      'limit-reserved',
+      'unconfirmed',
+      'disbursed',
+    ]);
+    expect(await attempts(loanId)).toEqual([
+      { attempt: 1, outcome: 'unknown' },
+      { attempt: 2, outcome: 'succeeded' },
+    ]);
+    // Sent once; the second attempt only asked. The hold was posted, never voided.
+    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+    expect(await disbursedEvents(loanId)).toBe(1);
+    expect(await failedEvents(loanId)).toBe(0);
+  });
+
+  it('a late confirmation past PAYOUT_ATTEMPTS_MAX keeps the hold while unknown, then books exactly once', async () => {
+    const payload = decided('cash-loan', '6060.60');
+    const loanId = `L-${payload.applicationId}`;
+    await publish([payload]);
+    // Past the attempts maximum (2) and still unknown: unconfirmed, flagged, the hold untouched.
+    // (The worker's wake-ups carry jitter; this test also runs passes itself, as another slot would.)
+    const flagged = await waitFor('the payout flagged as unconfirmed', async () => {
+      await service.payDue({ attemptsMax: 2, backoffMs: 50, concurrency: 1, leaseMs: 2000 });
+      const response = await app.request('GET', `/v1/disbursements/${loanId}`);
+      return response.body.state === 'unconfirmed' && response.body.attempts > 2
+        ? response.body
+        : undefined;
+    });
+    expect(flagged.lastError).toContain('unconfirmed after');
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`]);
+    const done = await disbursed(loanId);
+    expect(done.attempts).toBeGreaterThan(2);
+    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+    expect(await disbursedEvents(loanId)).toBe(1);
+    expect(await failedEvents(loanId)).toBe(0);
+  });
+
+  it('a request lost before the bank: unconfirmed, the enquiry finds nothing, sent again by the same reference, paid once', async () => {
+    const payload = decided('cash-loan', '8080.80');
+    const loanId = `L-${payload.applicationId}`;
+    await publish([payload]);
+    const done = await disbursed(loanId);
+    expect(history(done)).toEqual([
+      'created',
+      'paying',
+      'limit-reserved',
+      'unconfirmed',
+      'disbursed',
+    ]);
+    expect(await attempts(loanId)).toEqual([
+      { attempt: 1, outcome: 'unknown' },
+      { attempt: 2, outcome: 'succeeded' },
+    ]);
+    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+    expect(await disbursedEvents(loanId)).toBe(1);
+  });
+
+  it('a request the bank receives and answers twice pays once and books once', async () => {
+    const payload = decided('cash-loan', '7070.70');
+    const loanId = `L-${payload.applicationId}`;
+    await publish([payload]);
+    const done = await disbursed(loanId);
+    expect(history(done)).toEqual(['created', 'paying', 'limit-reserved', 'disbursed']);
+    expect(await railRequests(loanId)).toEqual([{ requests: 2, outcome: 'succeeded' }]);
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+    expect(await disbursedEvents(loanId)).toBe(1);
   });
 });

@@ -24,6 +24,7 @@ import { RebuildBalancesController } from './rebuild-balances/rebuild-balances.c
 import { RebuildBalancesService } from './rebuild-balances/rebuild-balances.service';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { DailyReconciliation } from './reconciliation/daily-reconciliation';
+import { PayoutStatementHandler } from './reconciliation/payout-statement.handler';
 import { LoanStateRecordedHandler } from './reconciliation/loan-state-recorded.handler';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { TrialBalanceController } from './trial-balance/trial-balance.controller';
@@ -42,6 +43,7 @@ export class LedgerModule {
       ...posted.map(postingHandler),
       CreditLineOpenedHandler,
       LoanStateRecordedHandler,
+      PayoutStatementHandler,
     ];
     const groupId = config.KAFKA_CONSUMER_GROUP ?? LedgerConsumerGroup;
     return {

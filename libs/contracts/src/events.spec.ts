@@ -448,6 +448,8 @@ describe('event payload schemas v1', () => {
       'ledger.entry.posted@v1',
       'loan.state-recorded@v1',
       'calendar.business-day-closed@v1',
+      'application.recorded@v1',
+      'payout.statement-reconciled@v1',
     ];
 
     it('has each type@v1 exactly once', () => {
@@ -488,6 +490,8 @@ describe('event payload schemas v1', () => {
       expect(topicOf('ledger.entry.posted')).toBe(Topics.ledgerEvents);
       expect(topicOf('loan.state-recorded')).toBe(Topics.repaymentChangelog);
       expect(topicOf('calendar.business-day-closed')).toBe(Topics.repaymentChangelog);
+      expect(topicOf('application.recorded')).toBe(Topics.applicationChangelog);
+      expect(topicOf('payout.statement-reconciled')).toBe(Topics.payoutStatements);
     });
 
     it('names each stream after its aggregate', () => {
@@ -497,6 +501,8 @@ describe('event payload schemas v1', () => {
         merchantEvents: 'merchant.events',
         ledgerEvents: 'ledger.events',
         repaymentChangelog: 'repayment.changelog',
+        applicationChangelog: 'application.changelog',
+        payoutStatements: 'payout.statements',
       });
     });
 

@@ -727,6 +727,102 @@ export const BusinessDayClosedV1 = defineEvent({
 });
 export type BusinessDayClosedV1Payload = z.infer<typeof BusinessDayClosedV1.schema>;
 
+// ---------------------------------------------------------------- application changelog
+
+/**
+ * The application service's changelog: an application as accepted over HTTP (its idempotency key
+ * and request hash, the personal data as stored: sealed with AES-256-GCM under a key id, never in
+ * clear). Its decision is not here: that is rebuilt from application.decided. The service
+ * consumes its own changelog: live it is a no-op (the application is stored); replayed into an
+ * emptied database it restores every application, before the decisions are replayed.
+ */
+export const ApplicationRecordedV1 = defineEvent({
+  type: 'application.recorded',
+  version: 1,
+  topic: Topics.applicationChangelog,
+  schema: z
+    .object({
+      applicationId: z.uuid(),
+      idempotencyKey: z.string().min(1).max(200),
+      requestHash: z.string().min(1).max(200),
+      customerId: id,
+      kind: z.enum(applicationKinds),
+      sealed: z
+        .object({
+          name: z.string().startsWith('v1:'),
+          nationalId: z.string().startsWith('v1:'),
+          phone: z.string().startsWith('v1:'),
+        })
+        .strict(),
+      age: z.number().int().min(0).max(130),
+      currency: z.string().length(3),
+      monthlyIncome: decimalStringSchema,
+      monthlyDebtPayments: decimalStringSchema,
+      profile: creditProfileSchema,
+      requestedLimit: decimalStringSchema.nullable(),
+      draw: z
+        .object({
+          lineId: id,
+          product: z.enum(loanProducts),
+          amount: decimalStringSchema,
+          periods: z.number().int().min(1).max(12),
+          merchantId: id.nullable(),
+          feePayer: z.enum(['buyer', 'merchant']).nullable(),
+          /** A cash loan's repayment method (null on a purchase; absent in older records). */
+          repaymentMethod: z.enum(cashLoanRepaymentMethods).nullable().optional(),
+        })
+        .strict()
+        .nullable(),
+      submittedAt: timestamp,
+    })
+    .strict(),
+});
+export type ApplicationRecordedV1Payload = z.infer<typeof ApplicationRecordedV1.schema>;
+
+// ---------------------------------------------------------------- payout reconciliation
+
+export const payoutBreakKinds = ['paid-not-booked', 'booked-not-paid', 'amount-differs'] as const;
+
+/**
+ * The daily payout reconciliation of the disbursement service: the bank's statement for a business
+ * date, each line with the event that booked it on the platform (`bookedBy`, null when nothing
+ * did), and the breaks between the statement and the disbursement's payouts. The ledger keeps it
+ * and checks the statement against its own entries in every reconciliation run.
+ */
+export const PayoutStatementReconciledV1 = defineEvent({
+  type: 'payout.statement-reconciled',
+  version: 1,
+  topic: Topics.payoutStatements,
+  schema: z
+    .object({
+      businessDate,
+      lines: z.array(
+        z
+          .object({
+            reference: z.string().min(1).max(200),
+            payee: z.string().min(1).max(200),
+            amount: positiveMoney,
+            paidAt: timestamp,
+            bookedBy: z.uuid().nullable(),
+          })
+          .strict(),
+      ),
+      breaks: z.array(
+        z
+          .object({
+            kind: z.enum(payoutBreakKinds),
+            reference: z.string().min(1).max(200),
+            bank: moneySchema.nullable(),
+            platform: moneySchema.nullable(),
+          })
+          .strict(),
+      ),
+      reconciledAt: timestamp,
+    })
+    .strict(),
+});
+export type PayoutStatementReconciledV1Payload = z.infer<typeof PayoutStatementReconciledV1.schema>;
+
 export const platformEventDefinitions: readonly EventDefinition[] = [
   LoanCreatedV1,
   DisbursementFailedV1,
@@ -744,6 +840,8 @@ export const platformEventDefinitions: readonly EventDefinition[] = [
   LedgerEntryPostedV1,
   LoanStateRecordedV1,
   BusinessDayClosedV1,
+  ApplicationRecordedV1,
+  PayoutStatementReconciledV1,
 ];
 
 export function platformEventCatalog(): EventCatalog {

@@ -27,6 +27,16 @@ export const Topics = {
    * calendar.business-day-closed keyed by date): it rebuilds from these after losing its database.
    */
   repaymentChangelog: 'repayment.changelog',
+  /**
+   * The application service's changelog (application.recorded keyed by application id): what it
+   * accepted over HTTP, so that it rebuilds after losing its database.
+   */
+  applicationChangelog: 'application.changelog',
+  /**
+   * payout.statement-reconciled keyed by business date: the bank's statement of what it paid that
+   * day, each line with the event that booked it, and the breaks against the disbursement's payouts.
+   */
+  payoutStatements: 'payout.statements',
 } as const;
 
 export type DomainTopic = (typeof Topics)[keyof typeof Topics];

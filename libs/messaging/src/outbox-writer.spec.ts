@@ -54,3 +54,64 @@ describe('event ids of events produced while handling another', () => {
     expect(build()).not.toBe(build());
   });
 });
+
+describe('event ids of events a scheduler or worker publishes (a stated cause)', () => {
+  const writer = new OutboxWriter('svc');
+  const publish = (manager: EntityManager | undefined, causationId: string | null = null) =>
+    runWithContext({ correlationId: 'c-3', causationId }, () => [
+      writer.build(
+        {
+          definition: Happened,
+          key: 'L-1',
+          payload: { n: 1 },
+          cause: { source: 'payout', id: 'L-1' },
+        },
+        manager,
+      ).eventId,
+      writer.build(
+        {
+          definition: Happened,
+          key: 'L-1',
+          payload: { n: 2 },
+          cause: { source: 'payout', id: 'L-1' },
+        },
+        manager,
+      ).eventId,
+    ]);
+
+  it('are the same when the same work is done again (a retry, a rebuild), whatever the payload', () => {
+    expect(publish(transaction())).toEqual(publish(transaction()));
+    expect(publish(transaction())[0]).toBe(
+      derivedEventId('svc/cause:payout', 'L-1', 'test.happened', 'L-1', 0),
+    );
+  });
+
+  it('number same-typed events of one cause in a transaction, and differ by cause and source', () => {
+    const [first, second] = publish(transaction());
+    expect(first).not.toBe(second);
+    const other = writer.build(
+      {
+        definition: Happened,
+        key: 'L-1',
+        payload: { n: 1 },
+        cause: { source: 'payout', id: 'L-2' },
+      },
+      transaction(),
+    ).eventId;
+    const otherSource = writer.build(
+      {
+        definition: Happened,
+        key: 'L-1',
+        payload: { n: 1 },
+        cause: { source: 'close', id: 'L-1' },
+      },
+      transaction(),
+    ).eventId;
+    expect(new Set([first, other, otherSource]).size).toBe(3);
+  });
+
+  it('do not depend on a consumed event in the context, nor need a transaction', () => {
+    expect(publish(transaction(), causation)[0]).toBe(publish(transaction())[0]);
+    expect(publish(undefined)[0]).toBe(publish(transaction())[0]);
+  });
+});

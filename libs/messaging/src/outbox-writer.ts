@@ -63,9 +63,22 @@ export interface NewEvent<TPayload> {
   readonly key: string;
   readonly payload: TPayload;
   readonly eventId?: string;
+  /**
+   * What caused the event when it is not a consumed event (a scheduler, a worker, a request): the
+   * task (`source`) and a name of the cause stable across runs (a loan id, a settlement id, a
+   * business date, an idempotency key). The event's id is derived from it, so doing the same work
+   * again (a retry, a rebuild from the log) publishes the same id and consumers drop the copy.
+   */
+  readonly cause?: EventCause;
   readonly correlationId?: string;
   readonly causationId?: string | null;
   readonly occurredAt?: Date;
+}
+
+/** See NewEvent.cause. */
+export interface EventCause {
+  readonly source: string;
+  readonly id: string;
 }
 
 /** See OutboxWriter.prepareMany. */
@@ -144,6 +157,15 @@ export class OutboxWriter {
     return envelope;
   }
 
+  /**
+   * The id `build` gives the first event of `type` for `key` from `cause` (the next ones of the
+   * same cause, type and key in one transaction get ordinals 1, 2, …): for a producer that must
+   * know an event's id before appending it.
+   */
+  causedEventId(cause: EventCause, type: string, key: string, ordinal = 0): string {
+    return derivedEventId(`${this.producer}/cause:${cause.source}`, cause.id, type, key, ordinal);
+  }
+
   /** Appends many events with one statement (batch postings). */
   async appendMany(
     manager: EntityManager,
@@ -183,22 +205,35 @@ export class OutboxWriter {
     };
   }
 
-  /** Derived from the causing event inside a handler's transaction; random otherwise. */
+  /**
+   * Derived from the stated cause (a scheduler's or worker's work), else from the causing event
+   * inside a handler's transaction; random only for an event with neither.
+   */
   private derivedId(
     event: NewEvent<unknown>,
     causationId: string | null,
     manager: EntityManager | undefined,
   ): string {
     const data = manager?.queryRunner?.data;
+    const ordinalOf = (slot: string) => {
+      if (!data) return 0;
+      const counts = (data[DerivedCounts] ??= new Map<string, number>()) as Map<string, number>;
+      const ordinal = counts.get(slot) ?? 0;
+      counts.set(slot, ordinal + 1);
+      return ordinal;
+    };
+    if (event.cause) {
+      const { source, id } = event.cause;
+      const type = event.definition.type;
+      const ordinal = ordinalOf(`cause:${source}\u0000${id}\u0000${type}\u0000${event.key}`);
+      return this.causedEventId(event.cause, type, event.key, ordinal);
+    }
     if (!causationId || !data) return randomUUID();
-    const counts = (data[DerivedCounts] ??= new Map<string, number>()) as Map<string, number>;
     // Two handlers of one service may handle the same event: each derives its own ids.
     const handler =
       typeof data[HandlerInTransaction] === 'string' ? data[HandlerInTransaction] : '';
     const source = `${this.producer}/${handler}`;
-    const slot = `${causationId}\u0000${event.definition.type}\u0000${event.key}`;
-    const ordinal = counts.get(slot) ?? 0;
-    counts.set(slot, ordinal + 1);
+    const ordinal = ordinalOf(`${causationId}\u0000${event.definition.type}\u0000${event.key}`);
     return derivedEventId(source, causationId, event.definition.type, event.key, ordinal);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  ApplicationRecordedV1,
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
   type CashLoanRepaymentMethod,
@@ -13,7 +14,12 @@ import { Money } from '@credit/money';
 import { PLATFORM_CONFIG, invariant } from '@credit/platform';
 import type { ApplicationConfig } from '../config/env';
 import { ApplicationError, ageOn } from '../domain/application';
-import { ApplicationStore, type ApplicationRow } from '../infrastructure/application-store';
+import {
+  ApplicationStore,
+  type ApplicationRow,
+  type NewApplication,
+  recordedPayloadOf,
+} from '../infrastructure/application-store';
 import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
 import { PiiCipher } from '../personal-data/pii-cipher';
 import { type ApplicationView, applicationView, creditLineView } from './application-view';
@@ -61,7 +67,7 @@ export class ApplicationsService {
       if (request.draw) await this.requireDrawableLine(manager, customerId, request.draw);
 
       const id = randomUUID();
-      const inserted = await this.store.insert(manager, {
+      const application: NewApplication = {
         id,
         idempotencyKey,
         requestHash,
@@ -87,7 +93,8 @@ export class ApplicationsService {
           repaymentMethod: request.draw.repaymentMethod ?? null,
         },
         submittedAt: submittedAt.toISOString(),
-      });
+      };
+      const inserted = await this.store.insert(manager, application);
       if (!inserted) {
         // A concurrent request with the same key committed first: answer as its replay.
         const twin = await this.store.findByIdempotencyKey(manager, idempotencyKey);
@@ -122,6 +129,15 @@ export class ApplicationsService {
         definition: ApplicationSubmittedV1,
         key: id,
         payload,
+        // The accepted request (one per idempotency key) is the cause: its application id.
+        cause: { source: 'submit', id },
+      });
+      // On the changelog too: what came over HTTP is rebuilt from there, not from the decision.
+      await this.outbox.append(manager, {
+        definition: ApplicationRecordedV1,
+        key: id,
+        cause: { source: 'changelog', id },
+        payload: recordedPayloadOf(application),
       });
       const row = await this.store.find(manager, id, false);
       invariant(row, `application ${id} vanished inside its own transaction`);

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type {
+  ApplicationRecordedV1Payload,
   CashLoanRepaymentMethod,
   CreditProfile,
   DrawPricing,
@@ -64,6 +65,28 @@ export interface NewApplication {
     repaymentMethod: CashLoanRepaymentMethod | null;
   } | null;
   submittedAt: string;
+}
+
+/** An accepted application as its changelog records it (personal data sealed, as stored). */
+export function recordedPayloadOf(a: NewApplication): ApplicationRecordedV1Payload {
+  const { id, encrypted, ...rest } = a;
+  return { applicationId: id, sealed: encrypted, ...rest };
+}
+
+/** The application a changelog record restores. */
+export function applicationOfRecord(r: ApplicationRecordedV1Payload): NewApplication {
+  const { applicationId, sealed, draw, ...rest } = r;
+  return {
+    id: applicationId,
+    encrypted: sealed,
+    ...rest,
+    // Records from before repayment methods existed: a cash loan was daily-interest.
+    draw: draw && {
+      ...draw,
+      repaymentMethod:
+        draw.repaymentMethod ?? (draw.product === 'cash-loan' ? 'daily-interest' : null),
+    },
+  };
 }
 
 export interface CreditLineRow {

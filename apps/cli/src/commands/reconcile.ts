@@ -6,8 +6,26 @@ import { fetchJson, operatorKey } from './ledger';
 /** How long one call to the ledger may take (each answers at once; the run goes on in the ledger). */
 export const ReconcileCallTimeoutMs = 30_000;
 
+interface MoneyDto {
+  amount: string;
+  currency: string;
+}
+
 interface ReconciliationReport {
   ok: boolean;
+  /** Absent from reports of ledgers older than the payout reconciliation. */
+  payouts?: {
+    statements: number;
+    breakCount: number;
+    breaks: {
+      source: string;
+      businessDate: string;
+      kind: string;
+      reference: string;
+      bank: MoneyDto | null;
+      booked: MoneyDto | null;
+    }[];
+  };
   loans: {
     checked: number;
     breakCount: number;
@@ -119,6 +137,17 @@ export async function reconcile(
   context.out(
     `events posted: ${body.events.posted}, without entry: ${body.events.withoutEntry.length}, entries without event: ${body.events.entriesWithoutEvent.length}`,
   );
+  if (body.payouts) {
+    context.out(
+      `payouts: bank statements: ${body.payouts.statements}, breaks: ${body.payouts.breakCount}`,
+    );
+    const money = (m: MoneyDto | null) => (m ? `${m.amount} ${m.currency}` : 'nothing');
+    for (const b of body.payouts.breaks) {
+      context.out(
+        `  ${b.businessDate} ${b.kind} ${b.reference} (${b.source}): bank ${money(b.bank)}, booked ${money(b.booked)}`,
+      );
+    }
+  }
   for (const c of body.trialBalance.currencies) {
     context.out(`trial balance ${c.currency}: debits ${c.totalDebits}, credits ${c.totalCredits}`);
   }

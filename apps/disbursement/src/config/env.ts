@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env, serviceEnvShape } from '@credit/platform';
+import { parseAmountFates } from '../domain/payment-rail';
 
 const share = z
   .string()
@@ -10,14 +11,35 @@ export const disbursementEnvSchema = z.object({
   ...serviceEnvShape,
   /** The simulated bank decides each payout from this seed and the payout id: same seed, same fates. */
   RAIL_SEED: z.string().min(1).default('credit-dev'),
+  /** Shares of payouts declined, confirmed late, paid with the answer lost (a timeout), answered twice. */
   RAIL_FAILURE_RATE: share.default('0'),
   RAIL_LATE_RATE: share.default('0'),
+  RAIL_TIMEOUT_RATE: share.default('0'),
+  RAIL_DUPLICATE_RATE: share.default('0'),
   RAIL_LATE_CONFIRMATION_MS: env.int(0, 600_000).default(2_000),
   /** Sandbox rule: the simulated bank declines every payout of exactly this amount (empty: none). */
   RAIL_DECLINE_AMOUNT: z
     .string()
     .regex(/^\d{1,20}(\.\d{1,12})?$/, 'must be a decimal amount')
     .optional(),
+  /**
+   * Sandbox rules: `amount=fate` pairs, e.g. `5050.50=timeout-after-pay,6060.60=late`; fates are
+   * declined, late, timeout-after-pay, answer-twice, drop-first, paid.
+   */
+  RAIL_AMOUNT_FATES: z
+    .string()
+    .optional()
+    .superRefine((spec, context) => {
+      try {
+        parseAmountFates(spec);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  /**
+   * Attempts after which a payout still unconfirmed is flagged for an operator (last_error); it
+   * is never failed for want of an answer, only by the bank's decline.
+   */
   PAYOUT_ATTEMPTS_MAX: env.int(1, 100).default(8),
   PAYOUT_BACKOFF_MS: env.int(10, 600_000).default(500),
   /** Safety poll of the payout worker: a commit that queues a payout wakes it (NOTIFY) at once. */
@@ -31,6 +53,8 @@ export const disbursementEnvSchema = z.object({
   PAYOUT_LEASE_MS: env.int(100, 3_600_000).default(60_000),
   /** The ledger, for the hold that reserves a draw on its credit line (unset: no line holds). */
   LEDGER_URL: env.url(['http', 'https']).optional(),
+  /** Reconcile yesterday's bank statement against the payouts automatically (once per date). */
+  PAYOUT_RECONCILIATION_SCHEDULE_ENABLED: env.boolean().default(true),
   /** Settle merchants for yesterday automatically. */
   SETTLEMENT_SCHEDULE_ENABLED: env.boolean().default(true),
 });

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, Matches } from 'class-validator';
 import { RequireRole } from '@credit/platform';
+import { PayoutReconciliationService } from '../payouts/payout-reconciliation.service';
 import { DisbursementsService } from './disbursements.service';
 
 export class SettlementDto {
@@ -14,7 +15,10 @@ export class SettlementDto {
 @ApiTags('disbursements')
 @Controller('v1')
 export class DisbursementsController {
-  constructor(private readonly disbursements: DisbursementsService) {}
+  constructor(
+    private readonly disbursements: DisbursementsService,
+    private readonly reconciliation: PayoutReconciliationService,
+  ) {}
 
   @Get('disbursements/:loanId')
   @RequireRole('operator')
@@ -31,5 +35,15 @@ export class DisbursementsController {
   })
   async settle(@Body() body: SettlementDto) {
     return this.disbursements.settleMerchants(body.businessDate);
+  }
+
+  @Post('payout-reconciliations')
+  @RequireRole('operator')
+  @ApiOperation({
+    summary:
+      "Reconcile the bank's statement for a date against the payouts (operator); announces it to the ledger",
+  })
+  async reconcilePayouts(@Body() body: SettlementDto) {
+    return this.reconciliation.reconcile(body.businessDate);
   }
 }

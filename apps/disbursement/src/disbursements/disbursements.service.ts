@@ -14,7 +14,13 @@ import { installmentPlanSchedule } from '@credit/lending-math';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { DomainError, INSTANCE_ID, notifyOnCommit } from '@credit/platform';
-import type { PaymentRail } from '../domain/payment-rail';
+import {
+  type PaymentRail,
+  type PayoutStatus,
+  loanPayoutReference,
+  nextPayoutStep,
+  settlementPayoutReference,
+} from '../domain/payment-rail';
 import type { LedgerHolds } from '../infrastructure/ledger-holds';
 
 export const PAYMENT_RAIL = Symbol('PAYMENT_RAIL');
@@ -37,7 +43,7 @@ export interface PayoutFaults {
   afterRailBeforeRecord?: (loanId: string) => Promise<void> | void;
 }
 
-type AttemptOutcome = 'succeeded' | 'failed' | 'pending' | 'error';
+type AttemptOutcome = 'succeeded' | 'failed' | 'pending' | 'error' | 'unknown';
 
 interface DisbursementRow {
   loan_id: string;
@@ -50,7 +56,7 @@ interface DisbursementRow {
   merchant_id: string | null;
   merchant_fee: string | null;
   pricing: DrawPricing;
-  state: 'created' | 'paying' | 'disbursed' | 'failed';
+  state: 'created' | 'paying' | 'unconfirmed' | 'disbursed' | 'failed';
   attempts: number;
   last_error: string | null;
   start_date: string | null;
@@ -58,6 +64,7 @@ interface DisbursementRow {
   disbursed_at: Date | null;
   settlement_id: string | null;
   line_hold_id: string | null;
+  payout_reference: string | null;
 }
 
 interface SettlementRow {
@@ -78,7 +85,7 @@ export interface SettlementReport {
 
 const Columns = `loan_id, application_id, customer_id, line_id, product, currency, principal::text, merchant_id,
   merchant_fee::text, pricing, state, attempts, last_error, to_char(start_date, 'YYYY-MM-DD') AS start_date,
-  created_at, disbursed_at, settlement_id, line_hold_id`;
+  created_at, disbursed_at, settlement_id, line_hold_id, payout_reference`;
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
@@ -201,7 +208,7 @@ export class DisbursementsService {
     if (failed) throw failed.reason;
     const [next] = await this.dataSource.query<{ ms: string | null }[]>(
       `SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::text AS ms
-         FROM disbursements WHERE state = 'paying'`,
+         FROM disbursements WHERE state IN ('paying', 'unconfirmed')`,
     );
     return { handled, nextDueInMs: next?.ms == null ? null : Math.max(0, Number(next.ms)) };
   }
@@ -244,48 +251,67 @@ export class DisbursementsService {
     }
     await this.faults.afterHoldBeforeRail?.(loanId);
 
-    let outcome: 'succeeded' | 'failed' | 'pending' = 'succeeded';
-    let detail = 'merchant payable booked; settled in the daily batch';
-    let error: string | null = null;
-    if (row.product !== 'installment-purchase') {
-      try {
-        outcome = await this.rail.pay({
-          payoutId: `payout:${loanId}`,
-          payee: `customer:${row.customer_id}`,
-          amount,
-        });
-      } catch (failure) {
-        outcome = 'pending';
-        error = messageOf(failure);
-      }
-      detail = `paid to customer:${row.customer_id} (attempt ${row.attempts})`;
-    }
-    await this.faults.afterRailBeforeRecord?.(loanId);
-
     const withHold = { ...row, line_hold_id: holdId };
-    if (outcome === 'succeeded') {
-      // The money is out: the reserved limit becomes drawn (before the record, by its key).
+    if (row.product === 'installment-purchase') {
+      // The goods are the disbursement: the reserved limit becomes drawn, the payable is booked.
+      await this.faults.afterRailBeforeRecord?.(loanId);
+      const detail = 'merchant payable booked; settled in the daily batch';
       const hold = holdId;
       if (hold && !(await this.ledgerStep(row, policy, 'posting', (h) => h.post(loanId, hold))))
         return true;
       await this.record(withHold, 'succeeded', detail, (m, r) => this.markDisbursed(m, r, detail));
-    } else if (outcome === 'failed' || row.attempts >= policy.attemptsMax) {
-      const reason =
-        outcome === 'failed'
-          ? 'the bank declined the payout'
-          : `no confirmation after ${row.attempts} attempts${error ? `: ${error}` : ''}`;
-      // Nothing went out: the limit comes back (before the record, by its key).
+      return true;
+    }
+
+    // Unconfirmed: the bank may have paid; ask it by the reference before anything else.
+    const reference = loanPayoutReference(loanId);
+    let answer: PayoutStatus = 'not-received';
+    let error: string | null = null;
+    if (row.state === 'unconfirmed') {
+      try {
+        answer = await this.rail.status(reference);
+      } catch (failure) {
+        answer = 'unknown';
+        error = `status enquiry: ${messageOf(failure)}`;
+      }
+    }
+    if (nextPayoutStep(answer) === 'pay-again') {
+      // Never sent, or the bank never received it: send it, by the same reference.
+      try {
+        answer = await this.rail.pay({
+          reference,
+          payee: `customer:${row.customer_id}`,
+          amount,
+        });
+      } catch (failure) {
+        answer = 'unknown';
+        error = messageOf(failure);
+      }
+    }
+    await this.faults.afterRailBeforeRecord?.(loanId);
+
+    const step = nextPayoutStep(answer);
+    if (step === 'book') {
+      // The money is out: the reserved limit becomes drawn (before the record, by its key).
+      const detail = `paid to customer:${row.customer_id} by ${reference} (attempt ${row.attempts})`;
+      const hold = holdId;
+      if (hold && !(await this.ledgerStep(row, policy, 'posting', (h) => h.post(loanId, hold))))
+        return true;
+      await this.record(withHold, 'succeeded', detail, (m, r) =>
+        this.markDisbursed(m, { ...r, payout_reference: reference }, detail),
+      );
+    } else if (step === 'void') {
+      // Only the bank's decline says nothing went out: the limit comes back (by its key).
+      const reason = `the bank declined the payout ${reference}`;
       const hold = holdId;
       if (hold && !(await this.ledgerStep(row, policy, 'voiding', (h) => h.void(loanId, hold))))
         return true;
-      await this.record(withHold, 'failed', reason, (m, r) => this.markFailed(m, r, reason));
-    } else {
-      await this.retryLater(
-        row,
-        policy,
-        error ? 'error' : 'pending',
-        error ?? 'pending at the bank',
+      await this.record(withHold, 'failed', reason, (m, r) =>
+        this.markFailed(m, { ...r, payout_reference: reference }, reason),
       );
+    } else {
+      // Unknown (a timeout, a dropped connection, a 5xx, pending): the hold stays, ask again.
+      await this.awaitConfirmation(row, policy, reference, error);
     }
     return true;
   }
@@ -317,7 +343,7 @@ export class DisbursementsService {
               SET attempts = attempts + 1, claimed_by = $1,
                   next_attempt_at = now() + $2 * interval '1 millisecond'
             WHERE loan_id = (SELECT loan_id FROM disbursements
-                              WHERE state = 'paying' AND next_attempt_at <= now()
+                              WHERE state IN ('paying', 'unconfirmed') AND next_attempt_at <= now()
                               ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING *)
          SELECT ${Columns} FROM claimed`,
@@ -346,7 +372,7 @@ export class DisbursementsService {
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query<DisbursementRow[]>(
         `SELECT ${Columns} FROM disbursements
-          WHERE loan_id = $1 AND state = 'paying' AND attempts = $2 FOR UPDATE`,
+          WHERE loan_id = $1 AND state IN ('paying', 'unconfirmed') AND attempts = $2 FOR UPDATE`,
         [claimed.loan_id, claimed.attempts],
       );
       if (!row) return false;
@@ -368,7 +394,8 @@ export class DisbursementsService {
     return this.dataSource.transaction(async (manager) => {
       const updated = await manager.query<unknown[]>(
         `WITH kept AS (UPDATE disbursements SET line_hold_id = $3
-                         WHERE loan_id = $1 AND state = 'paying' AND attempts = $2 RETURNING 1)
+                         WHERE loan_id = $1 AND state IN ('paying', 'unconfirmed') AND attempts = $2
+                         RETURNING 1)
          SELECT * FROM kept`,
         [claimed.loan_id, claimed.attempts, holdId],
       );
@@ -400,8 +427,41 @@ export class DisbursementsService {
       await this.history(
         manager,
         row.loan_id,
-        'paying',
+        row.state,
         `attempt ${row.attempts}: ${reason}; retry in ${delayMs} ms`,
+      );
+    });
+  }
+
+  /**
+   * The bank's answer is unknown: the payout is `unconfirmed`, keeps its hold, and the bank is asked
+   * for its status by the reference after the backoff, however many attempts it takes (past
+   * PAYOUT_ATTEMPTS_MAX it is flagged for an operator in last_error, never failed).
+   */
+  private async awaitConfirmation(
+    claimed: DisbursementRow,
+    policy: PayoutPolicy,
+    reference: string,
+    error: string | null,
+  ): Promise<void> {
+    const delayMs = policy.backoffMs * 2 ** Math.min(claimed.attempts - 1, BackoffDoublingsMax);
+    const reason = error ?? "the bank's answer is not known yet";
+    const lastError =
+      claimed.attempts >= policy.attemptsMax
+        ? `unconfirmed after ${claimed.attempts} attempts: ${reason}; check ${reference} with the bank`
+        : `awaiting the bank's confirmation of ${reference}: ${reason}`;
+    await this.record(claimed, 'unknown', reason, async (manager, row) => {
+      await manager.query(
+        `UPDATE disbursements SET state = 'unconfirmed', payout_reference = $2, last_error = $3,
+                next_attempt_at = now() + $4 * interval '1 millisecond'
+          WHERE loan_id = $1`,
+        [row.loan_id, reference, lastError, delayMs],
+      );
+      await this.history(
+        manager,
+        row.loan_id,
+        'unconfirmed',
+        `attempt ${row.attempts}: ${reason}; asking the bank about ${reference} in ${delayMs} ms`,
       );
     });
   }
@@ -484,12 +544,13 @@ export class DisbursementsService {
   /** Pays a `paying` settlement through the rail, then marks it paid with its event. */
   private async paySettlement(settlement: SettlementRow): Promise<SettlementReport | undefined> {
     const amount = Money.of(settlement.amount, settlement.currency);
+    // Idempotent by the settlement's reference: paying a `paying` settlement again never pays twice.
     const outcome = await this.rail.pay({
-      payoutId: `settlement:${settlement.settlement_id}`,
+      reference: settlementPayoutReference(settlement.settlement_id),
       payee: `merchant:${settlement.merchant_id}`,
       amount,
     });
-    if (outcome !== 'succeeded') return undefined; // paid again by the next batch run
+    if (outcome !== 'paid') return undefined; // asked again by the next batch run
     return this.dataSource.transaction(async (manager) => {
       const marked = await manager.query<unknown[]>(
         `WITH marked AS (UPDATE merchant_settlements SET status = 'paid'
@@ -501,6 +562,7 @@ export class DisbursementsService {
       await this.outbox.append(manager, {
         definition: MerchantSettledV1,
         key: settlement.merchant_id,
+        cause: { source: 'merchant-settlement', id: settlement.settlement_id },
         payload: {
           settlementId: settlement.settlement_id,
           merchantId: settlement.merchant_id,
@@ -549,6 +611,7 @@ export class DisbursementsService {
       lastError: row.last_error,
       startDate: row.start_date,
       settlementId: row.settlement_id,
+      payoutReference: row.payout_reference,
       history: history.map((h) => ({ state: h.state, detail: h.detail, at: h.at.toISOString() })),
     };
   }
@@ -596,14 +659,17 @@ export class DisbursementsService {
     const startDate = todayUtc();
     const disbursedAt = new Date().toISOString();
     await manager.query(
-      `UPDATE disbursements SET state = 'disbursed', attempts = $2, start_date = $3, disbursed_at = $4, last_error = NULL
+      `UPDATE disbursements SET state = 'disbursed', attempts = $2, start_date = $3, disbursed_at = $4,
+              last_error = NULL, payout_reference = $5
         WHERE loan_id = $1`,
-      [row.loan_id, row.attempts, startDate, disbursedAt],
+      [row.loan_id, row.attempts, startDate, disbursedAt, row.payout_reference],
     );
     await this.history(manager, row.loan_id, 'disbursed', detail);
     await this.outbox.append(manager, {
       definition: LoanDisbursedV1,
       key: row.loan_id,
+      // A loan is disbursed once: its id names the event, so a rebuild publishes the same id.
+      cause: { source: 'payout', id: row.loan_id },
       payload: {
         loanId: row.loan_id,
         customerId: row.customer_id,
@@ -625,13 +691,15 @@ export class DisbursementsService {
     reason: string,
   ): Promise<void> {
     await manager.query(
-      `UPDATE disbursements SET state = 'failed', last_error = $2 WHERE loan_id = $1`,
-      [row.loan_id, reason],
+      `UPDATE disbursements SET state = 'failed', last_error = $2, payout_reference = $3
+        WHERE loan_id = $1`,
+      [row.loan_id, reason, row.payout_reference],
     );
     await this.history(manager, row.loan_id, 'failed', reason);
     await this.outbox.append(manager, {
       definition: DisbursementFailedV1,
       key: row.loan_id,
+      cause: { source: 'payout', id: row.loan_id },
       payload: {
         loanId: row.loan_id,
         applicationId: row.application_id,

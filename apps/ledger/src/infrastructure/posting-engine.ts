@@ -261,7 +261,14 @@ export class PostingEngine {
         })),
       };
       const cause = causeOf.get(entry.idempotencyKey);
-      return { definition: LedgerEntryPostedV1, key: payload.entryId, payload, ...cause };
+      return {
+        definition: LedgerEntryPostedV1,
+        key: payload.entryId,
+        payload,
+        ...cause,
+        // One entry per idempotency key: the key names the announcement, whoever posted it.
+        cause: { source: 'entry', id: entry.idempotencyKey },
+      };
     });
     // The payloads are built above from validated entries, typed by the contract: no re-parse.
     const outbox = this.outbox.prepareMany(manager, events, true);

@@ -1,9 +1,25 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PayoutStatementReconciledV1Payload } from '@credit/contracts';
 import {
   type LoanComponent,
   LoanComponentAccounts,
   type LoanPosition,
 } from '../domain/loan-position';
+
+/** A payout break as the check finds it (amounts as text, null for the side that has none). */
+export interface PayoutBreakRow {
+  source: 'disbursement' | 'ledger';
+  business_date: string;
+  kind: 'paid-not-booked' | 'booked-not-paid' | 'amount-differs';
+  /** The bank reference, or for an entry no statement names, its event type. */
+  reference: string;
+  bank: string | null;
+  bank_currency: string | null;
+  booked: string | null;
+  booked_currency: string | null;
+  /** The booking event (ledger side). */
+  event_id: string | null;
+}
 
 /** One loan component whose figure in the changelog differs from the ledger's balance. */
 export interface LoanBreakRow {
@@ -228,6 +244,84 @@ export class ReconciliationStore {
         ledger_updated_at: b.ledger_updated_at,
       })),
     };
+  }
+
+  /** Keeps a reconciled bank statement unless a later reconciliation of its date is stored. */
+  static async upsertStatement(
+    manager: EntityManager,
+    eventId: string,
+    statement: PayoutStatementReconciledV1Payload,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO payout_statements AS s (business_date, event_id, reconciled_at, lines, breaks)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (business_date) DO UPDATE
+          SET event_id = EXCLUDED.event_id, reconciled_at = EXCLUDED.reconciled_at,
+              lines = EXCLUDED.lines, breaks = EXCLUDED.breaks
+        WHERE s.reconciled_at < EXCLUDED.reconciled_at`,
+      [
+        statement.businessDate,
+        eventId,
+        statement.reconciledAt,
+        JSON.stringify(statement.lines),
+        JSON.stringify(statement.breaks),
+      ],
+    );
+  }
+
+  /**
+   * The bank statements against the journal and the disbursement's own breaks: a statement line
+   * whose booking event has no entry crediting the bank (paid, not booked), or one for another
+   * amount (amount differs); an entry crediting the bank for a payout (loan.disbursed,
+   * merchant.settled) that no statement line names, once the statements of the day before, the
+   * day and the day after it is effective are in (booked, not paid: the bank pays a cash loan
+   * before it is booked, a settlement after its business date, within a day). Up to `listMax`.
+   */
+  async checkPayouts(listMax: number): Promise<{ statements: number; breaks: PayoutBreakRow[] }> {
+    const [count] = await this.check<{ n: number }>(
+      `SELECT count(*)::int AS n FROM payout_statements`,
+      [],
+    );
+    const breaks = await this.check<PayoutBreakRow>(
+      `WITH lines AS (
+         SELECT s.business_date, l.reference, (l.amount ->> 'amount')::numeric AS amount,
+                l.amount ->> 'currency' AS currency, l."bookedBy" AS booked_by
+           FROM payout_statements s,
+                jsonb_to_recordset(s.lines) AS l(reference text, amount jsonb, "bookedBy" uuid)
+       ), booked AS (
+         SELECT e.source_event_id, e.source_event_type, jl.currency, sum(jl.amount) AS amount,
+                (e.effective_at AT TIME ZONE 'UTC')::date AS effective_on
+           FROM journal_entries e JOIN journal_lines jl ON jl.entry_id = e.id
+          WHERE jl.account_id = 'assets:bank:settlement' AND jl.side = 'credit'
+            AND e.source_event_type IN ('loan.disbursed', 'merchant.settled')
+          GROUP BY e.source_event_id, e.source_event_type, jl.currency, e.effective_at
+       )
+       SELECT * FROM (
+         SELECT 'disbursement' AS source, to_char(s.business_date, 'YYYY-MM-DD') AS business_date,
+                b.kind, b.reference, b.bank ->> 'amount' AS bank, b.bank ->> 'currency' AS bank_currency,
+                b.platform ->> 'amount' AS booked, b.platform ->> 'currency' AS booked_currency,
+                NULL::text AS event_id
+           FROM payout_statements s,
+                jsonb_to_recordset(s.breaks) AS b(kind text, reference text, bank jsonb, platform jsonb)
+         UNION ALL
+         SELECT 'ledger', to_char(l.business_date, 'YYYY-MM-DD'),
+                CASE WHEN b.source_event_id IS NULL THEN 'paid-not-booked' ELSE 'amount-differs' END,
+                l.reference, l.amount::text, l.currency, b.amount::text, b.currency, l.booked_by::text
+           FROM lines l LEFT JOIN booked b ON b.source_event_id = l.booked_by
+          WHERE b.source_event_id IS NULL OR b.amount <> l.amount OR b.currency <> l.currency
+         UNION ALL
+         SELECT 'ledger', to_char(b.effective_on, 'YYYY-MM-DD'), 'booked-not-paid',
+                b.source_event_type, NULL, NULL, b.amount::text, b.currency, b.source_event_id::text
+           FROM booked b
+          WHERE (SELECT count(*) FROM payout_statements s
+                  WHERE s.business_date BETWEEN b.effective_on - 1 AND b.effective_on + 1) = 3
+            AND NOT EXISTS (SELECT 1 FROM lines l WHERE l.booked_by = b.source_event_id)
+       ) x
+       ORDER BY business_date, source, reference, kind
+       LIMIT $1`,
+      [listMax],
+    );
+    return { statements: count?.n ?? 0, breaks };
   }
 
   /** Events the handler recorded in its inbox: how many, and up to `listMax` without an entry. */

@@ -1,3 +1,4 @@
+import { PayoutStatements1766000000000 } from './1766000000000-payout-statements';
 import {
   AddOutboxHeaders1764900000001,
   AddWorkerSignals1765200000000,
@@ -23,4 +24,5 @@ export const ledgerMigrations = [
   CreateAdminTables1764900000000,
   AddOutboxHeaders1764900000001,
   AddWorkerSignals1765200000000,
+  PayoutStatements1766000000000,
 ];

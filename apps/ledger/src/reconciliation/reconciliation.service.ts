@@ -6,6 +6,7 @@ import { DomainError, LOGGER } from '@credit/platform';
 import type { LoanComponent } from '../domain/loan-position';
 import {
   type LoanBreakRow,
+  type PayoutBreakRow,
   ReconciliationStore,
   type RunRow,
   type RunStatus,
@@ -36,9 +37,26 @@ export interface LoanBreak {
   ledgerUpdatedAt: string | null;
 }
 
+/** A break between the bank's statement, the disbursement's payouts and the journal. */
+export interface PayoutBreak {
+  /** Who found it: the disbursement service (statement against its payouts) or the ledger. */
+  source: 'disbursement' | 'ledger';
+  businessDate: string;
+  kind: 'paid-not-booked' | 'booked-not-paid' | 'amount-differs';
+  /** The bank reference (payout:<loanId>, settlement:<id>), or the event type of an entry no statement names. */
+  reference: string;
+  /** What the bank paid, and what the platform (disbursement) or the journal (ledger) booked. */
+  bank: { amount: string; currency: string } | null;
+  booked: { amount: string; currency: string } | null;
+  /** The booking event, for a break the ledger found. */
+  eventId: string | null;
+}
+
 export interface ReconciliationReport {
   ok: boolean;
   checkedAt: string;
+  /** The bank statements the disbursement service reconciled, against the journal. */
+  payouts: { statements: number; breakCount: number; breaks: PayoutBreak[] };
   /** `breakCount` counts every differing component; `breaks` lists the first ReconciliationBreaksMax. */
   loans: { checked: number; breakCount: number; breaks: LoanBreak[] };
   events: { posted: number; withoutEntry: string[]; entriesWithoutEvent: string[] };
@@ -71,6 +89,7 @@ export interface ReconciliationRun {
 /** The sum of the breaks a report counts. */
 export function breaksOf(report: ReconciliationReport): number {
   return (
+    report.payouts.breakCount +
     report.loans.breakCount +
     report.events.withoutEntry.length +
     report.events.entriesWithoutEvent.length
@@ -90,6 +109,22 @@ function toRun(row: RunRow): ReconciliationRun {
     ok: row.ok,
     breaks: row.breaks,
     error: row.error,
+  };
+}
+
+function toPayoutBreak(row: PayoutBreakRow): PayoutBreak {
+  const money = (amount: string | null, currency: string | null) =>
+    amount === null || currency === null
+      ? null
+      : { amount: Money.of(amount, currency).toString(), currency };
+  return {
+    source: row.source,
+    businessDate: row.business_date,
+    kind: row.kind,
+    reference: row.reference,
+    bank: money(row.bank, row.bank_currency),
+    booked: money(row.booked, row.booked_currency),
+    eventId: row.event_id,
   };
 }
 
@@ -252,15 +287,23 @@ export class ReconciliationService implements OnApplicationShutdown {
       PostingHandlerName,
       ReconciliationBreaksMax,
     );
+    await this.store.progress(runId, {});
+    const payouts = await this.store.checkPayouts(ReconciliationBreaksMax);
     const currencies = await this.trialBalance.currencyTotals();
     const balanced = currencies.every((c) => c.balanced);
     return {
       ok:
+        payouts.breaks.length === 0 &&
         breakCount === 0 &&
         events.withoutEntry.length === 0 &&
         entriesWithoutEvent.length === 0 &&
         balanced,
       checkedAt: new Date().toISOString(),
+      payouts: {
+        statements: payouts.statements,
+        breakCount: payouts.breaks.length,
+        breaks: payouts.breaks.map(toPayoutBreak),
+      },
       loans: { checked, breakCount, breaks },
       events: { posted: events.posted, withoutEntry: events.withoutEntry, entriesWithoutEvent },
       trialBalance: { currencies, balanced },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
   BusinessDayClosedV1,
@@ -54,10 +55,17 @@ export class LoanChangelog {
       [loanId],
     );
     const { id, version, ...loan } = row;
+    const payload = { loanId: id, version, loan, installments, repayments };
     await this.outbox.append(manager, {
       definition: LoanStateRecordedV1,
       key: id,
-      payload: { loanId: id, version, loan, installments, repayments },
+      // The recorded state names the record (a repayment on a closed loan adds one without a new
+      // version): recording the same state again publishes the same id, which consumers drop.
+      cause: {
+        source: 'changelog',
+        id: `${id}@${version}/${createHash('sha256').update(JSON.stringify(payload)).digest('hex')}`,
+      },
+      payload,
     });
   }
 
@@ -65,6 +73,7 @@ export class LoanChangelog {
     await this.outbox.append(manager, {
       definition: BusinessDayClosedV1,
       key: day.businessDate,
+      cause: { source: 'changelog', id: day.businessDate },
       payload: day,
     });
   }

@@ -291,6 +291,7 @@ export class LoansService {
         await this.outbox.append(manager, {
           definition: RecoveryReceivedV1,
           key: loanId,
+          cause: { source: 'repayment', id: repaymentId },
           payload: {
             recoveryId: repaymentId,
             loanId,
@@ -336,6 +337,7 @@ export class LoansService {
       await this.outbox.append(manager, {
         definition: RepaymentAllocatedV1,
         key: loanId,
+        cause: { source: 'repayment', id: repaymentId },
         payload: {
           repaymentId,
           loanId,

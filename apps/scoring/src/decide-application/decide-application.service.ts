@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
@@ -103,7 +103,12 @@ export class DecideApplicationService {
     const decision = decide(this.card, request, history, this.limits);
     const decidedAt = new Date().toISOString();
     const outcome = decidedPayload(submitted, decision, decidedAt);
-    const decidedEventId = randomUUID();
+    // Derived from the submission it decides: deciding it again (a rebuild) gives the same id.
+    const decidedEventId = this.outbox.causedEventId(
+      { source: 'decide', id: event.eventId },
+      ApplicationDecidedV1.type,
+      submitted.applicationId,
+    );
     const inserted = await this.store.insert(manager, {
       applicationId: submitted.applicationId,
       customerId: submitted.customerId,
