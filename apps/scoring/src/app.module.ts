@@ -9,6 +9,12 @@ import { DecideApplicationService } from './decide-application/decide-applicatio
 import { DecisionsController } from './decisions/decisions.controller';
 import { DecisionStore } from './infrastructure/decision-store';
 import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-artifact';
+import {
+  DisbursementFailedExposureHandler,
+  LineExposureService,
+  LoanDisbursedExposureHandler,
+  RepaymentAllocatedExposureHandler,
+} from './line-exposure/line-exposure.handlers';
 import { scoringMigrations } from './migrations';
 import { WhatIfController } from './what-if/what-if.controller';
 
@@ -38,7 +44,12 @@ export class ScoringModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? ScoringConsumerGroup,
-              handlers: [ApplicationSubmittedHandler],
+              handlers: [
+                ApplicationSubmittedHandler,
+                LoanDisbursedExposureHandler,
+                DisbursementFailedExposureHandler,
+                RepaymentAllocatedExposureHandler,
+              ],
             },
           ],
         }),
@@ -49,6 +60,10 @@ export class ScoringModule {
         { provide: DecisionStore, useValue: new DecisionStore() },
         DecideApplicationService,
         ApplicationSubmittedHandler,
+        LineExposureService,
+        LoanDisbursedExposureHandler,
+        DisbursementFailedExposureHandler,
+        RepaymentAllocatedExposureHandler,
       ],
     };
   }

@@ -4,11 +4,16 @@ import {
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
   type CreditProfile,
+  DisbursementFailedV1,
   type EventEnvelope,
+  LoanDisbursedV1,
+  RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
+import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
 import { ScoringModule } from '../src/app.module';
+import { LineExposureHandlerName } from '../src/line-exposure/line-exposure.handlers';
 import { scoringEnvSchema } from '../src/config/env';
 
 const writer = new OutboxWriter('test');
@@ -96,6 +101,89 @@ function submitted(options: ApplicationOptions): EventEnvelope<ApplicationSubmit
   });
 }
 
+/** loan.disbursed for an approved draw, as the disbursement service publishes it. */
+function disbursed(
+  draw: { applicationId: string; customerId: string; lineId: string },
+  amount: string,
+) {
+  const loanId = `L-${draw.applicationId}`;
+  return writer.build({
+    definition: LoanDisbursedV1,
+    key: loanId,
+    payload: {
+      loanId,
+      customerId: draw.customerId,
+      product: 'cash-loan',
+      principal: cny(amount),
+      merchantId: null,
+      merchantFee: null,
+      lineId: draw.lineId,
+      terms: {
+        method: 'daily-interest',
+        periods: 6,
+        annualRate: null,
+        dailyRate: '0.0003',
+        feeRate: null,
+        feePayer: null,
+        dayCount: 'ACT/365',
+        penaltyDailyRate: '0.0005',
+        startDate: new Date().toISOString().slice(0, 10),
+      },
+      disbursedAt: new Date().toISOString(),
+    },
+  });
+}
+
+/** disbursement.failed for an approved draw whose payout finally failed. */
+function payoutFailed(
+  draw: { applicationId: string; customerId: string; lineId: string },
+  amount: string,
+) {
+  const loanId = `L-${draw.applicationId}`;
+  return writer.build({
+    definition: DisbursementFailedV1,
+    key: loanId,
+    payload: {
+      loanId,
+      applicationId: draw.applicationId,
+      customerId: draw.customerId,
+      lineId: draw.lineId,
+      principal: cny(amount),
+      reason: 'rejected by the bank',
+      failedAt: new Date().toISOString(),
+    },
+  });
+}
+
+/** repayment.allocated on a draw's loan: `principal` of the payment, the rest to interest. */
+function repaid(
+  draw: { applicationId: string; customerId: string; lineId: string },
+  principal: string,
+  interest: string,
+) {
+  const loanId = `L-${draw.applicationId}`;
+  const amount = Money.of(principal, 'CNY').add(Money.of(interest, 'CNY'));
+  return writer.build({
+    definition: RepaymentAllocatedV1,
+    key: loanId,
+    payload: {
+      repaymentId: randomUUID(),
+      loanId,
+      customerId: draw.customerId,
+      lineId: draw.lineId,
+      amount: amount.toJSON(),
+      allocation: {
+        penalty: cny('0.00'),
+        interest: cny(interest),
+        fee: cny('0.00'),
+        principal: cny(principal),
+        overpayment: cny('0.00'),
+      },
+      receivedAt: new Date().toISOString(),
+    },
+  });
+}
+
 describe('scoring service on real PostgreSQL and Kafka', () => {
   let app: TestApp;
   let producer: Producer;
@@ -119,6 +207,34 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
 
   const publish = async (...envelopes: EventEnvelope[]) => {
     await producer.send({ topic: ApplicationSubmittedV1.topic, messages: envelopes.map(recordOf) });
+  };
+  /** Publishes events of the loan stream and waits until the line-exposure handler applied them. */
+  const publishLoanEvents = async (...envelopes: EventEnvelope[]) => {
+    await producer.send({ topic: LoanDisbursedV1.topic, messages: envelopes.map(recordOf) });
+    await waitFor('the loan events applied to the line', async () => {
+      const rows = await app.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM inbox WHERE handler = $1 AND event_id = ANY($2::uuid[])`,
+        [LineExposureHandlerName, envelopes.map((e) => e.eventId)],
+      );
+      return rows[0]?.n === new Set(envelopes.map((e) => e.eventId)).size ? true : undefined;
+    });
+  };
+  const exposureOf = async (lineId: string) => {
+    const [row] = await app.dataSource.query<
+      { limit: string; principalOutstanding: string; drawsInFlight: string }[]
+    >(
+      `SELECT credit_limit::text AS "limit", principal_outstanding::text AS "principalOutstanding",
+              draws_in_flight::text AS "drawsInFlight"
+         FROM line_exposure WHERE line_id = $1`,
+      [lineId],
+    );
+    if (!row) return undefined;
+    const cnyText = (amount: string) => Money.of(amount, 'CNY').toString();
+    return {
+      limit: cnyText(row.limit),
+      principalOutstanding: cnyText(row.principalOutstanding),
+      drawsInFlight: cnyText(row.drawsInFlight),
+    };
   };
   const decisionOf = (applicationId: string) =>
     waitFor(`the decision on ${applicationId}`, async () => {
@@ -212,7 +328,7 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       {
         code: 'EXPOSURE_CAP',
         detail:
-          "draw 6000.00 exceeds the line's remaining limit 5000.00 (limit 20000.00 − drawn 15000.00)",
+          "draw 6000.00 exceeds the line's available limit 5000.00 (limit 20000.00 − principal outstanding 0.00 − draws in flight 15000.00)",
       },
     ]);
     expect(over.published.reasons[0].code).toBe('EXPOSURE_CAP');
@@ -221,6 +337,124 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       draw: { lineId: line.lineId, amount: '100.00', periods: 3 },
     });
     expect(other.rulesFired.map((r: { code: string }) => r.code)).toEqual(['UNKNOWN_LINE']);
+  });
+
+  describe('the line revolves', () => {
+    /** A customer with an approved line of `limit`. */
+    const lineOf = async (limit: string) => {
+      const customerId = `C-${randomUUID()}`;
+      const line = await apply({ customerId, creditLine: { requestedLimit: limit } });
+      expect(line.decision).toBe('approved');
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit,
+        principalOutstanding: '0.00',
+        drawsInFlight: '0.00',
+      });
+      return { customerId, lineId: line.lineId as string };
+    };
+    const drawOn = async (line: { customerId: string; lineId: string }, amount: string) => {
+      const decision = await apply({
+        customerId: line.customerId,
+        draw: { lineId: line.lineId, amount, periods: 6 },
+      });
+      return { ...line, applicationId: decision.applicationId as string, decision };
+    };
+
+    it('drawn in full, paid out and repaid in full: the whole line can be drawn again', async () => {
+      const line = await lineOf('10000.00');
+      const first = await drawOn(line, '10000.00');
+      expect(first.decision.decision).toBe('approved');
+      expect(await exposureOf(line.lineId)).toMatchObject({
+        principalOutstanding: '0.00',
+        drawsInFlight: '10000.00',
+      });
+      const full = await drawOn(line, '100.00');
+      expect(full.decision.decision).toBe('declined');
+      expect(full.decision.rulesFired).toEqual([
+        {
+          code: 'EXPOSURE_CAP',
+          detail:
+            "draw 100.00 exceeds the line's available limit 0.00 (limit 10000.00 − principal outstanding 0.00 − draws in flight 10000.00)",
+        },
+      ]);
+
+      await publishLoanEvents(disbursed(first, '10000.00'));
+      expect(await exposureOf(line.lineId)).toMatchObject({
+        principalOutstanding: '10000.00',
+        drawsInFlight: '0.00',
+      });
+      // Interest restores nothing; principal restores exactly what was allocated. The same
+      // repayment delivered twice moves the line once.
+      const part = repaid(first, '2500.00', '42.17');
+      await publishLoanEvents(part, part);
+      expect(await exposureOf(line.lineId)).toMatchObject({ principalOutstanding: '7500.00' });
+      await publishLoanEvents(repaid(first, '7500.00', '0.00'));
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit: '10000.00',
+        principalOutstanding: '0.00',
+        drawsInFlight: '0.00',
+      });
+
+      const again = await drawOn(line, '10000.00');
+      expect(again.decision.decision).toBe('approved');
+      expect(again.decision.rulesFired).toEqual([]);
+      expect(await exposureOf(line.lineId)).toMatchObject({ drawsInFlight: '10000.00' });
+    });
+
+    it('a failed payout gives its amount back to the line', async () => {
+      const line = await lineOf('10000.00');
+      const first = await drawOn(line, '10000.00');
+      expect(first.decision.decision).toBe('approved');
+      expect((await drawOn(line, '5000.00')).decision.decision).toBe('declined');
+
+      await publishLoanEvents(payoutFailed(first, '10000.00'));
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit: '10000.00',
+        principalOutstanding: '0.00',
+        drawsInFlight: '0.00',
+      });
+      expect((await drawOn(line, '10000.00')).decision.decision).toBe('approved');
+    });
+
+    it('concurrent draws on one line cannot together exceed its limit', async () => {
+      const line = await lineOf('20000.00');
+      // Four draws of 6,000 at once, on different partitions (keys): three fit, the fourth not.
+      const envelopes = [1, 2, 3, 4].map(() =>
+        submitted({
+          customerId: line.customerId,
+          draw: { lineId: line.lineId, amount: '6000.00', periods: 6 },
+        }),
+      );
+      await publish(...envelopes);
+      const decisions = await Promise.all(
+        envelopes.map((e) => decisionOf(e.payload.applicationId)),
+      );
+      const outcomes = decisions.map((d) => d.decision as string).sort();
+      expect(outcomes).toEqual(['approved', 'approved', 'approved', 'declined']);
+      const declined = decisions.find((d) => d.decision === 'declined');
+      expect(declined.rulesFired).toEqual([
+        {
+          code: 'EXPOSURE_CAP',
+          detail:
+            "draw 6000.00 exceeds the line's available limit 2000.00 (limit 20000.00 − principal outstanding 0.00 − draws in flight 18000.00)",
+        },
+      ]);
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit: '20000.00',
+        principalOutstanding: '0.00',
+        drawsInFlight: '18000.00',
+      });
+    });
+
+    it('a loan stream event on a line scoring never approved moves nothing', async () => {
+      const stranger = {
+        applicationId: `A-${randomUUID()}`,
+        customerId: `C-${randomUUID()}`,
+        lineId: `CL-${randomUUID()}`,
+      };
+      await publishLoanEvents(disbursed(stranger, '100.00'), repaid(stranger, '100.00', '0.00'));
+      expect(await exposureOf(stranger.lineId)).toBeUndefined();
+    });
   });
 
   describe('rule declines whatever the score', () => {

@@ -3,6 +3,7 @@ import type { ApplicationDecidedV1Payload, ApplicationSubmittedV1Payload } from 
 import { Money } from '@credit/money';
 import type { AttributePoints } from '@credit/scorecard';
 import type { CustomerHistory } from '../domain/credit-request';
+import type { LineExposure } from '../domain/line-exposure';
 import type { Reason } from '../domain/decide';
 import type { RuleHit } from '../domain/rules';
 
@@ -52,12 +53,22 @@ export interface NewDecisionRow {
   decidedAt: string;
 }
 
+interface LineExposureRow {
+  currency: string;
+  credit_limit: string;
+  principal_outstanding: string;
+  draws_in_flight: string;
+}
+
 const DecisionColumns = `application_id, customer_id, kind, decision, to_char(submitted_on, 'YYYY-MM-DD') AS submitted_on,
   currency, line_id, granted_amount::text AS granted_amount, price_tier, model_version, score, pd, points, rules_fired,
   reasons, inputs, outcome, source_event_id, decided_event_id,
   to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS decided_at`;
 
-/** Decisions: stored once per application, read back to explain them and to check exposure. */
+/**
+ * Decisions, stored once per application and read back to explain them, and the exposure of each
+ * approved line that draws are decided against.
+ */
 export class DecisionStore {
   /**
    * Serialises the decisions of one customer until the transaction ends, so velocity and exposure
@@ -86,8 +97,9 @@ export class DecisionStore {
   }
 
   /**
-   * The customer's history in one round trip: applications decided for `day`, Σ approved line
-   * limits in `currency`, and the line drawn on (when `lineId` is an approved line of the customer).
+   * The customer's history: applications decided for `day` and Σ approved line limits in
+   * `currency` in one round trip, and, for a draw, the line drawn on (when `lineId` is an approved
+   * line of the customer), locked until the transaction ends (see `lockLine`).
    */
   async history(
     manager: EntityManager,
@@ -97,42 +109,87 @@ export class DecisionStore {
     lineId: string | null,
   ): Promise<CustomerHistory> {
     const [row] = await manager.query<
-      {
-        applications_today: number;
-        approved_line_limits: string;
-        line_limit: string | null;
-        line_currency: string | null;
-        line_drawn: string;
-      }[]
+      { applications_today: number; approved_line_limits: string }[]
     >(
       `SELECT
          (SELECT count(*)::int FROM decisions WHERE customer_id = $1 AND submitted_on = $2) AS applications_today,
          (SELECT coalesce(sum(granted_amount), 0)::text FROM decisions
            WHERE customer_id = $1 AND kind = 'credit-line' AND decision = 'approved' AND currency = $3)
-           AS approved_line_limits,
-         line.granted_amount::text AS line_limit,
-         line.currency AS line_currency,
-         (SELECT coalesce(sum(granted_amount), 0)::text FROM decisions
-           WHERE line_id = $4 AND kind = 'draw' AND decision = 'approved') AS line_drawn
-       FROM (SELECT 1) AS one
-       LEFT JOIN decisions AS line
-         ON line.line_id = $4 AND line.kind = 'credit-line' AND line.decision = 'approved'
-        AND line.customer_id = $1`,
-      [customerId, day, currency, lineId],
+           AS approved_line_limits`,
+      [customerId, day, currency],
     );
     if (!row) throw new Error('the history query returns one row');
-    const line =
-      row.line_limit !== null && row.line_currency !== null
-        ? {
-            limit: Money.of(row.line_limit, row.line_currency),
-            drawn: Money.of(row.line_drawn, row.line_currency),
-          }
-        : null;
     return {
       applicationsToday: row.applications_today,
       approvedLineLimits: Money.of(row.approved_line_limits, currency),
-      line,
+      line: lineId === null ? null : await this.lockLine(manager, customerId, lineId),
     };
+  }
+
+  /**
+   * The line's exposure, its row locked until the transaction ends: a draw decided now and its
+   * reservation (`reserveDraw`) commit before another decision or a loan-stream event can read the
+   * line, so two draws can never both fit the same room. Null when the line is not an approved
+   * line of `customerId`.
+   */
+  async lockLine(
+    manager: EntityManager,
+    customerId: string | null,
+    lineId: string,
+  ): Promise<LineExposure | null> {
+    const [row] = await manager.query<LineExposureRow[]>(
+      `SELECT currency, credit_limit::text AS credit_limit,
+              principal_outstanding::text AS principal_outstanding,
+              draws_in_flight::text AS draws_in_flight
+         FROM line_exposure
+        WHERE line_id = $1 AND ($2::text IS NULL OR customer_id = $2)
+          FOR UPDATE`,
+      [lineId, customerId],
+    );
+    if (!row) return null;
+    return {
+      limit: Money.of(row.credit_limit, row.currency),
+      principalOutstanding: Money.of(row.principal_outstanding, row.currency),
+      drawsInFlight: Money.of(row.draws_in_flight, row.currency),
+    };
+  }
+
+  /** An approved line starts with nothing drawn (once: a replayed approval changes nothing). */
+  async openLine(
+    manager: EntityManager,
+    lineId: string,
+    customerId: string,
+    limit: Money,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO line_exposure (line_id, customer_id, currency, credit_limit)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (line_id) DO NOTHING`,
+      [lineId, customerId, limit.currency, limit.toString()],
+    );
+  }
+
+  /** An approved draw is in flight on its line until its payout succeeds or fails. */
+  async reserveDraw(manager: EntityManager, lineId: string, amount: Money): Promise<void> {
+    const updated = await manager.query<unknown[]>(
+      `WITH reserved AS (
+         UPDATE line_exposure SET draws_in_flight = draws_in_flight + $2, updated_at = now()
+          WHERE line_id = $1 AND currency = $3
+         RETURNING line_id)
+       SELECT line_id FROM reserved`,
+      [lineId, amount.toString(), amount.currency],
+    );
+    if (updated.length !== 1) throw new Error(`line ${lineId} in ${amount.currency} not found`);
+  }
+
+  /** Writes a line's figures after a loan-stream movement (its row locked by `lockLine`). */
+  async saveExposure(manager: EntityManager, lineId: string, line: LineExposure): Promise<void> {
+    await manager.query(
+      `UPDATE line_exposure
+          SET principal_outstanding = $2, draws_in_flight = $3, updated_at = now()
+        WHERE line_id = $1`,
+      [lineId, line.principalOutstanding.toString(), line.drawsInFlight.toString()],
+    );
   }
 
   /** Inserts the decision; false when the application already has one (nothing written). */

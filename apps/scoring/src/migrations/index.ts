@@ -5,6 +5,7 @@ import {
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
 import { CreateDecisions1764300000000 } from './1764300000000-create-decisions';
+import { LineExposure1765600000000 } from './1765600000000-line-exposure';
 
 /** Append-only, applied in order at start and before tests; table scoring_migrations. */
 export const scoringMigrations = [
@@ -13,4 +14,5 @@ export const scoringMigrations = [
   CreateAdminTables1764900000000,
   AddOutboxHeaders1764900000001,
   AddWorkerSignals1765200000000,
+  LineExposure1765600000000,
 ];
