@@ -12,6 +12,7 @@ import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-art
 import {
   DisbursementFailedExposureHandler,
   LineExposureService,
+  LoanCreatedExposureHandler,
   LoanDisbursedExposureHandler,
   RepaymentAllocatedExposureHandler,
 } from './line-exposure/line-exposure.handlers';
@@ -46,6 +47,7 @@ export class ScoringModule {
               groupId: config.KAFKA_CONSUMER_GROUP ?? ScoringConsumerGroup,
               handlers: [
                 ApplicationSubmittedHandler,
+                LoanCreatedExposureHandler,
                 LoanDisbursedExposureHandler,
                 DisbursementFailedExposureHandler,
                 RepaymentAllocatedExposureHandler,
@@ -61,6 +63,7 @@ export class ScoringModule {
         DecideApplicationService,
         ApplicationSubmittedHandler,
         LineExposureService,
+        LoanCreatedExposureHandler,
         LoanDisbursedExposureHandler,
         DisbursementFailedExposureHandler,
         RepaymentAllocatedExposureHandler,

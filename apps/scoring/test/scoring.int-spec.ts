@@ -6,6 +6,7 @@ import {
   type CreditProfile,
   DisbursementFailedV1,
   type EventEnvelope,
+  LoanCreatedV1,
   LoanDisbursedV1,
   RepaymentAllocatedV1,
 } from '@credit/contracts';
@@ -101,6 +102,38 @@ function submitted(options: ApplicationOptions): EventEnvelope<ApplicationSubmit
   });
 }
 
+type Draw = { applicationId: string; customerId: string; lineId: string };
+
+/** loan.created for an approved draw, as the disbursement service publishes it first. */
+function loanCreated(draw: Draw, amount: string) {
+  const loanId = `L-${draw.applicationId}`;
+  return writer.build({
+    definition: LoanCreatedV1,
+    key: loanId,
+    payload: {
+      loanId,
+      applicationId: draw.applicationId,
+      customerId: draw.customerId,
+      lineId: draw.lineId,
+      product: 'cash-loan',
+      principal: cny(amount),
+      merchantId: null,
+      merchantFee: null,
+      pricing: {
+        method: 'daily-interest',
+        periods: 6,
+        annualRate: null,
+        dailyRate: '0.0003',
+        feeRate: null,
+        feePayer: null,
+        dayCount: 'ACT/365',
+        penaltyDailyRate: '0.0005',
+      },
+      createdAt: new Date().toISOString(),
+    },
+  });
+}
+
 /** loan.disbursed for an approved draw, as the disbursement service publishes it. */
 function disbursed(
   draw: { applicationId: string; customerId: string; lineId: string },
@@ -135,10 +168,7 @@ function disbursed(
 }
 
 /** disbursement.failed for an approved draw whose payout finally failed. */
-function payoutFailed(
-  draw: { applicationId: string; customerId: string; lineId: string },
-  amount: string,
-) {
+function payoutFailed(draw: Draw, amount: string) {
   const loanId = `L-${draw.applicationId}`;
   return writer.build({
     definition: DisbursementFailedV1,
@@ -156,11 +186,7 @@ function payoutFailed(
 }
 
 /** repayment.allocated on a draw's loan: `principal` of the payment, the rest to interest. */
-function repaid(
-  draw: { applicationId: string; customerId: string; lineId: string },
-  principal: string,
-  interest: string,
-) {
+function repaid(draw: Draw, principal: string, interest: string) {
   const loanId = `L-${draw.applicationId}`;
   const amount = Money.of(principal, 'CNY').add(Money.of(interest, 'CNY'));
   return writer.build({
@@ -223,9 +249,11 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
     const [row] = await app.dataSource.query<
       { limit: string; principalOutstanding: string; drawsInFlight: string }[]
     >(
-      `SELECT credit_limit::text AS "limit", principal_outstanding::text AS "principalOutstanding",
-              draws_in_flight::text AS "drawsInFlight"
-         FROM line_exposure WHERE line_id = $1`,
+      `SELECT line.credit_limit::text AS "limit",
+              line.principal_outstanding::text AS "principalOutstanding",
+              (SELECT coalesce(sum(amount), 0)::text FROM line_draws AS draw
+                WHERE draw.line_id = line.line_id AND draw.state = 'in-flight') AS "drawsInFlight"
+         FROM line_exposure AS line WHERE line.line_id = $1`,
       [lineId],
     );
     if (!row) return undefined;
@@ -378,6 +406,8 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
         },
       ]);
 
+      await publishLoanEvents(loanCreated(first, '10000.00'));
+      expect(await exposureOf(line.lineId)).toMatchObject({ drawsInFlight: '10000.00' });
       await publishLoanEvents(disbursed(first, '10000.00'));
       expect(await exposureOf(line.lineId)).toMatchObject({
         principalOutstanding: '10000.00',
@@ -407,7 +437,7 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       expect(first.decision.decision).toBe('approved');
       expect((await drawOn(line, '5000.00')).decision.decision).toBe('declined');
 
-      await publishLoanEvents(payoutFailed(first, '10000.00'));
+      await publishLoanEvents(loanCreated(first, '10000.00'), payoutFailed(first, '10000.00'));
       expect(await exposureOf(line.lineId)).toEqual({
         limit: '10000.00',
         principalOutstanding: '0.00',
@@ -452,8 +482,17 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
         customerId: `C-${randomUUID()}`,
         lineId: `CL-${randomUUID()}`,
       };
-      await publishLoanEvents(disbursed(stranger, '100.00'), repaid(stranger, '100.00', '0.00'));
+      await publishLoanEvents(
+        loanCreated(stranger, '100.00'),
+        disbursed(stranger, '100.00'),
+        repaid(stranger, '100.00', '0.00'),
+      );
       expect(await exposureOf(stranger.lineId)).toBeUndefined();
+      const draws = await app.dataSource.query<unknown[]>(
+        `SELECT 1 FROM line_draws WHERE line_id = $1`,
+        [stranger.lineId],
+      );
+      expect(draws).toEqual([]);
     });
   });
 

@@ -136,7 +136,12 @@ export class DecideApplicationService {
         decision.creditLine.limit,
       );
     } else if (outcome.draw && request.requested.kind === 'draw') {
-      await this.store.reserveDraw(manager, outcome.draw.lineId, request.requested.amount);
+      await this.store.reserveDraw(
+        manager,
+        outcome.draw.lineId,
+        submitted.applicationId,
+        request.requested.amount,
+      );
     }
     await this.outbox.append(manager, {
       definition: ApplicationDecidedV1,

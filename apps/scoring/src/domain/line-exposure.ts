@@ -25,22 +25,27 @@ export function drawFits(line: LineExposure, amount: Money): boolean {
   return amount.lessThanOrEqual(availableOnLine(line));
 }
 
-/**
- * How one event of the loan stream moves a line's exposure: signed changes of the two figures.
- * Every draw enters as in flight when it is approved (the decision reserves it); then exactly one of
- * `loan.disbursed` (in flight → outstanding) or `disbursement.failed` (in flight → gone) follows, and
- * each `repayment.allocated` takes the principal it allocated off the outstanding.
- */
-export interface ExposureMovement {
-  readonly lineId: string;
-  readonly drawsInFlight: Money;
-  readonly principalOutstanding: Money;
-  /** What caused it, for logs and errors. */
-  readonly cause: string;
+/** Where a draw approved on a line stands: its amount is in flight until its payout ends. */
+export type DrawState = 'in-flight' | 'disbursed' | 'failed';
+
+/** One draw on a line, as the loan stream has told of it so far. */
+export interface LineDraw {
+  readonly applicationId: string;
+  /** Null until the loan stream names the loan (`loan.created`). */
+  readonly loanId: string | null;
+  readonly amount: Money;
+  readonly state: DrawState;
 }
 
-/** The exposure movements of the loan stream's events that touch a line. */
+/** The events of the loan stream that move a line. */
 export type LineEvent =
+  | {
+      readonly type: 'loan.created';
+      readonly applicationId: string;
+      readonly loanId: string;
+      readonly lineId: string | null;
+      readonly principal: Money;
+    }
   | {
       readonly type: 'loan.disbursed';
       readonly loanId: string;
@@ -49,6 +54,7 @@ export type LineEvent =
     }
   | {
       readonly type: 'disbursement.failed';
+      readonly applicationId: string;
       readonly loanId: string;
       readonly lineId: string | null;
       readonly principal: Money;
@@ -61,59 +67,88 @@ export type LineEvent =
       readonly principal: Money;
     };
 
-/** The movement an event makes on its line; null when it is on no line or moves nothing. */
-export function exposureMovementOf(event: LineEvent): ExposureMovement | null {
-  if (event.lineId === null) return null;
-  const zero = Money.zero(event.principal.currency);
-  switch (event.type) {
-    case 'loan.disbursed':
-      return {
-        lineId: event.lineId,
-        drawsInFlight: event.principal.negate(),
-        principalOutstanding: event.principal,
-        cause: `loan ${event.loanId} paid out ${event.principal.toString()}`,
-      };
-    case 'disbursement.failed':
-      return {
-        lineId: event.lineId,
-        drawsInFlight: event.principal.negate(),
-        principalOutstanding: zero,
-        cause: `payout of loan ${event.loanId} failed, ${event.principal.toString()} given back`,
-      };
-    case 'repayment.allocated':
-      if (event.principal.isZero()) return null;
-      return {
-        lineId: event.lineId,
-        drawsInFlight: zero,
-        principalOutstanding: event.principal.negate(),
-        cause: `loan ${event.loanId} repaid principal ${event.principal.toString()}`,
-      };
-  }
-}
+/** What an event does to its line: the draw to store (null: none) and the new principal outstanding. */
+export type LineChange =
+  | { readonly ok: true; readonly draw: LineDraw | null; readonly principalOutstanding: Money }
+  | { readonly ok: false; readonly reason: string };
 
 /**
- * The exposure after a movement, or the reason it cannot apply: neither figure may go below zero
- * (a draw leaves flight once, and no more principal can be repaid than was paid out).
+ * The change one loan-stream event makes on its line, given the draw it concerns (undefined when
+ * this service has no record of it) and the line's principal outstanding. Each draw leaves flight
+ * once: `loan.disbursed` makes its principal outstanding, `disbursement.failed` gives it back;
+ * `repayment.allocated` takes the principal it allocated off the outstanding. A draw the loan
+ * stream knows and the decisions do not (a loan created before its decision was rebuilt) is
+ * recorded from `loan.created` as in flight, so the figures are right in whatever order the two
+ * streams are read. Refused: a figure below zero, a draw that both failed and paid out.
  */
-export function applyMovement(
-  line: LineExposure,
-  movement: ExposureMovement,
-):
-  | { readonly ok: true; readonly line: LineExposure }
-  | { readonly ok: false; readonly reason: string } {
-  const drawsInFlight = line.drawsInFlight.add(movement.drawsInFlight);
-  const principalOutstanding = line.principalOutstanding.add(movement.principalOutstanding);
-  if (drawsInFlight.isNegative()) {
+export function lineChangeOf(
+  event: LineEvent,
+  draw: LineDraw | undefined,
+  principalOutstanding: Money,
+): LineChange {
+  const unchanged: LineChange = { ok: true, draw: null, principalOutstanding };
+  if (!event.principal.hasSameCurrency(principalOutstanding)) {
     return {
       ok: false,
-      reason: `line ${movement.lineId}: ${movement.cause}, but only ${line.drawsInFlight.toString()} is in flight`,
+      reason: `${event.type} of loan ${event.loanId} is in ${event.principal.currency}, the line in ${principalOutstanding.currency}`,
     };
   }
-  if (principalOutstanding.isNegative()) {
-    return {
-      ok: false,
-      reason: `line ${movement.lineId}: ${movement.cause}, but only ${line.principalOutstanding.toString()} is outstanding`,
-    };
+  switch (event.type) {
+    case 'loan.created':
+      if (draw) {
+        return draw.loanId === event.loanId
+          ? unchanged
+          : { ok: true, draw: { ...draw, loanId: event.loanId }, principalOutstanding };
+      }
+      return {
+        ok: true,
+        draw: {
+          applicationId: event.applicationId,
+          loanId: event.loanId,
+          amount: event.principal,
+          state: 'in-flight',
+        },
+        principalOutstanding,
+      };
+    case 'loan.disbursed': {
+      if (draw?.state === 'disbursed') return unchanged;
+      if (draw?.state === 'failed') {
+        return { ok: false, reason: `loan ${event.loanId} paid out after its payout failed` };
+      }
+      const outstanding = principalOutstanding.add(event.principal);
+      // No draw on record (a loan older than this record): its principal is out all the same.
+      return {
+        ok: true,
+        draw: draw ? { ...draw, state: 'disbursed' } : null,
+        principalOutstanding: outstanding,
+      };
+    }
+    case 'disbursement.failed':
+      if (draw?.state === 'failed') return unchanged;
+      if (draw?.state === 'disbursed') {
+        return { ok: false, reason: `loan ${event.loanId} failed after it was paid out` };
+      }
+      return {
+        ok: true,
+        // Recorded even when unknown, so a decision rebuilt later does not reserve it again.
+        draw: {
+          applicationId: event.applicationId,
+          loanId: event.loanId,
+          amount: draw?.amount ?? event.principal,
+          state: 'failed',
+        },
+        principalOutstanding,
+      };
+    case 'repayment.allocated': {
+      if (event.principal.isZero()) return unchanged;
+      const outstanding = principalOutstanding.subtract(event.principal);
+      if (outstanding.isNegative()) {
+        return {
+          ok: false,
+          reason: `loan ${event.loanId} repaid principal ${event.principal.toString()}, but only ${principalOutstanding.toString()} is outstanding on the line`,
+        };
+      }
+      return { ok: true, draw: null, principalOutstanding: outstanding };
+    }
   }
-  return { ok: true, line: { limit: line.limit, drawsInFlight, principalOutstanding } };
 }

@@ -3,7 +3,7 @@ import type { ApplicationDecidedV1Payload, ApplicationSubmittedV1Payload } from 
 import { Money } from '@credit/money';
 import type { AttributePoints } from '@credit/scorecard';
 import type { CustomerHistory } from '../domain/credit-request';
-import type { LineExposure } from '../domain/line-exposure';
+import type { DrawState, LineDraw, LineExposure } from '../domain/line-exposure';
 import type { Reason } from '../domain/decide';
 import type { RuleHit } from '../domain/rules';
 
@@ -130,7 +130,7 @@ export class DecisionStore {
    * The line's exposure, its row locked until the transaction ends: a draw decided now and its
    * reservation (`reserveDraw`) commit before another decision or a loan-stream event can read the
    * line, so two draws can never both fit the same room. Null when the line is not an approved
-   * line of `customerId`.
+   * line of `customerId` (of anyone's when null).
    */
   async lockLine(
     manager: EntityManager,
@@ -138,12 +138,13 @@ export class DecisionStore {
     lineId: string,
   ): Promise<LineExposure | null> {
     const [row] = await manager.query<LineExposureRow[]>(
-      `SELECT currency, credit_limit::text AS credit_limit,
-              principal_outstanding::text AS principal_outstanding,
-              draws_in_flight::text AS draws_in_flight
-         FROM line_exposure
-        WHERE line_id = $1 AND ($2::text IS NULL OR customer_id = $2)
-          FOR UPDATE`,
+      `SELECT line.currency, line.credit_limit::text AS credit_limit,
+              line.principal_outstanding::text AS principal_outstanding,
+              (SELECT coalesce(sum(draw.amount), 0)::text FROM line_draws AS draw
+                WHERE draw.line_id = line.line_id AND draw.state = 'in-flight') AS draws_in_flight
+         FROM line_exposure AS line
+        WHERE line.line_id = $1 AND ($2::text IS NULL OR line.customer_id = $2)
+          FOR UPDATE OF line`,
       [lineId, customerId],
     );
     if (!row) return null;
@@ -169,26 +170,63 @@ export class DecisionStore {
     );
   }
 
-  /** An approved draw is in flight on its line until its payout succeeds or fails. */
-  async reserveDraw(manager: EntityManager, lineId: string, amount: Money): Promise<void> {
-    const updated = await manager.query<unknown[]>(
-      `WITH reserved AS (
-         UPDATE line_exposure SET draws_in_flight = draws_in_flight + $2, updated_at = now()
-          WHERE line_id = $1 AND currency = $3
-         RETURNING line_id)
-       SELECT line_id FROM reserved`,
-      [lineId, amount.toString(), amount.currency],
+  /**
+   * An approved draw is in flight on its line until its payout succeeds or fails. Once per
+   * application: a draw the loan stream already recorded keeps its state.
+   */
+  async reserveDraw(
+    manager: EntityManager,
+    lineId: string,
+    applicationId: string,
+    amount: Money,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO line_draws (application_id, line_id, amount, state)
+       VALUES ($1, $2, $3, 'in-flight')
+       ON CONFLICT (application_id) DO NOTHING`,
+      [applicationId, lineId, amount.toString()],
     );
-    if (updated.length !== 1) throw new Error(`line ${lineId} in ${amount.currency} not found`);
   }
 
-  /** Writes a line's figures after a loan-stream movement (its row locked by `lockLine`). */
-  async saveExposure(manager: EntityManager, lineId: string, line: LineExposure): Promise<void> {
+  /** A draw on the line by its application or its loan (call under the line's lock). */
+  async findDraw(
+    manager: EntityManager,
+    lineId: string,
+    by: { readonly applicationId: string } | { readonly loanId: string },
+    currency: string,
+  ): Promise<LineDraw | undefined> {
+    const [row] = await manager.query<
+      { application_id: string; loan_id: string | null; amount: string; state: DrawState }[]
+    >(
+      `SELECT application_id, loan_id, amount::text AS amount, state FROM line_draws
+        WHERE line_id = $1 AND ${'applicationId' in by ? 'application_id' : 'loan_id'} = $2`,
+      [lineId, 'applicationId' in by ? by.applicationId : by.loanId],
+    );
+    if (!row) return undefined;
+    return {
+      applicationId: row.application_id,
+      loanId: row.loan_id,
+      amount: Money.of(row.amount, currency),
+      state: row.state,
+    };
+  }
+
+  /** Stores a draw as the loan stream moved it (call under the line's lock). */
+  async saveDraw(manager: EntityManager, lineId: string, draw: LineDraw): Promise<void> {
     await manager.query(
-      `UPDATE line_exposure
-          SET principal_outstanding = $2, draws_in_flight = $3, updated_at = now()
-        WHERE line_id = $1`,
-      [lineId, line.principalOutstanding.toString(), line.drawsInFlight.toString()],
+      `INSERT INTO line_draws (application_id, line_id, loan_id, amount, state)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (application_id) DO UPDATE
+         SET loan_id = EXCLUDED.loan_id, state = EXCLUDED.state, updated_at = now()`,
+      [draw.applicationId, lineId, draw.loanId, draw.amount.toString(), draw.state],
+    );
+  }
+
+  /** Writes the line's principal outstanding (call under the line's lock). */
+  async saveOutstanding(manager: EntityManager, lineId: string, outstanding: Money): Promise<void> {
+    await manager.query(
+      `UPDATE line_exposure SET principal_outstanding = $2, updated_at = now() WHERE line_id = $1`,
+      [lineId, outstanding.toString()],
     );
   }
 

@@ -5,6 +5,8 @@ import {
   DisbursementFailedV1,
   type DisbursementFailedV1Payload,
   type EventEnvelope,
+  LoanCreatedV1,
+  type LoanCreatedV1Payload,
   LoanDisbursedV1,
   type LoanDisbursedV1Payload,
   RepaymentAllocatedV1,
@@ -13,13 +15,13 @@ import {
 import type { EventHandler } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { LOGGER } from '@credit/platform';
-import { type LineEvent, applyMovement, exposureMovementOf } from '../domain/line-exposure';
+import { type LineEvent, lineChangeOf } from '../domain/line-exposure';
 import { DecisionStore } from '../infrastructure/decision-store';
 
 /** The inbox key of every line-exposure handler: each event moves a line once. */
 export const LineExposureHandlerName = 'scoring.line-exposure';
 
-/** A movement that cannot apply (a figure would go below zero): retrying cannot help. */
+/** An event the line's figures refuse (below zero, paid out and failed): retrying cannot help. */
 export class LineExposureRejected extends Error {
   readonly retriable = false;
 
@@ -43,16 +45,54 @@ export class LineExposureService {
   ) {}
 
   async apply(event: LineEvent, manager: EntityManager): Promise<void> {
-    const movement = exposureMovementOf(event);
-    if (!movement) return;
-    const line = await this.store.lockLine(manager, null, movement.lineId);
+    const { lineId } = event;
+    if (lineId === null) return;
+    const line = await this.store.lockLine(manager, null, lineId);
     if (!line) {
-      this.logger.debug({ lineId: movement.lineId, loanId: event.loanId }, 'not a line of ours');
+      this.logger.debug({ lineId, loanId: event.loanId }, 'not a line of this service');
       return;
     }
-    const next = applyMovement(line, movement);
-    if (!next.ok) throw new LineExposureRejected(next.reason);
-    await this.store.saveExposure(manager, movement.lineId, next.line);
+    const currency = line.limit.currency;
+    const draw =
+      event.type === 'repayment.allocated'
+        ? undefined
+        : await this.store.findDraw(
+            manager,
+            lineId,
+            event.type === 'loan.disbursed'
+              ? { loanId: event.loanId }
+              : { applicationId: event.applicationId },
+            currency,
+          );
+    const change = lineChangeOf(event, draw, line.principalOutstanding);
+    if (!change.ok) throw new LineExposureRejected(`line ${lineId}: ${change.reason}`);
+    if (change.draw) await this.store.saveDraw(manager, lineId, change.draw);
+    if (!change.principalOutstanding.equals(line.principalOutstanding)) {
+      await this.store.saveOutstanding(manager, lineId, change.principalOutstanding);
+    }
+  }
+}
+
+/** loan.created: the draw's loan is named (a draw not on record is recorded in flight). */
+@Injectable()
+export class LoanCreatedExposureHandler implements EventHandler<LoanCreatedV1Payload> {
+  readonly name = LineExposureHandlerName;
+  readonly definition = LoanCreatedV1;
+
+  constructor(private readonly exposure: LineExposureService) {}
+
+  async handle(event: EventEnvelope<LoanCreatedV1Payload>, manager: EntityManager) {
+    const { applicationId, loanId, lineId, principal } = event.payload;
+    await this.exposure.apply(
+      {
+        type: 'loan.created',
+        applicationId,
+        loanId,
+        lineId,
+        principal: Money.fromJSON(principal),
+      },
+      manager,
+    );
   }
 }
 
@@ -82,9 +122,15 @@ export class DisbursementFailedExposureHandler implements EventHandler<Disbursem
   constructor(private readonly exposure: LineExposureService) {}
 
   async handle(event: EventEnvelope<DisbursementFailedV1Payload>, manager: EntityManager) {
-    const { loanId, lineId, principal } = event.payload;
+    const { applicationId, loanId, lineId, principal } = event.payload;
     await this.exposure.apply(
-      { type: 'disbursement.failed', loanId, lineId, principal: Money.fromJSON(principal) },
+      {
+        type: 'disbursement.failed',
+        applicationId,
+        loanId,
+        lineId,
+        principal: Money.fromJSON(principal),
+      },
       manager,
     );
   }

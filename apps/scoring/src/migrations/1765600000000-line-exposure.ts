@@ -1,14 +1,17 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The exposure of every approved credit line, the figure draws are decided against: the limit, the
- * principal paid out and not yet repaid, and the draws approved whose payout is still in flight. A
- * decision reserves a draw here (in flight) under the row's lock; the loan stream moves it on
- * (`loan.disbursed`, `disbursement.failed`, `repayment.allocated`).
+ * What draws are decided against, per approved credit line: its limit and the principal paid out
+ * and not yet repaid (`line_exposure`), and each draw approved on it with where its payout stands
+ * (`line_draws`: in flight, disbursed or failed). A decision locks the line's row, reads
+ * limit − principal outstanding − Σ draws in flight, and records an approved draw in flight before
+ * it commits; the loan stream moves the rest (`loan.created`, `loan.disbursed`,
+ * `disbursement.failed`, `repayment.allocated`), each under the same row lock.
  *
- * Lines approved before this table are filled from the decisions as before: every approved draw in
- * flight. The consumer group reads `loan.events` from the earliest offset the first time (the topic
- * keeps every event), so the payouts, failures and repayments already on the stream then move them.
+ * Lines and draws approved before these tables are filled from the decisions: every approved draw
+ * in flight, nothing outstanding. The consumer group reads `loan.events` from the earliest offset
+ * the first time (the topic keeps every event), so the loans, payouts, failures and repayments
+ * already on the stream then bring them up to date.
  */
 export class LineExposure1765600000000 implements MigrationInterface {
   name = 'LineExposure1765600000000';
@@ -21,20 +24,36 @@ export class LineExposure1765600000000 implements MigrationInterface {
         currency              char(3)     NOT NULL,
         credit_limit          numeric     NOT NULL CHECK (credit_limit > 0),
         principal_outstanding numeric     NOT NULL DEFAULT 0 CHECK (principal_outstanding >= 0),
-        draws_in_flight       numeric     NOT NULL DEFAULT 0 CHECK (draws_in_flight >= 0),
         updated_at            timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`
-      INSERT INTO line_exposure (line_id, customer_id, currency, credit_limit, draws_in_flight)
-      SELECT line.line_id, line.customer_id, line.currency, line.granted_amount,
-             coalesce((SELECT sum(draw.granted_amount) FROM decisions AS draw
-                        WHERE draw.line_id = line.line_id AND draw.kind = 'draw'
-                          AND draw.decision = 'approved'), 0)
-        FROM decisions AS line
-       WHERE line.kind = 'credit-line' AND line.decision = 'approved'`);
+      CREATE TABLE line_draws (
+        application_id text        PRIMARY KEY,
+        line_id        text        NOT NULL REFERENCES line_exposure (line_id),
+        -- Named by the loan stream (loan.created); null until then.
+        loan_id        text        UNIQUE,
+        amount         numeric     NOT NULL CHECK (amount > 0),
+        state          text        NOT NULL CHECK (state IN ('in-flight', 'disbursed', 'failed')),
+        updated_at     timestamptz NOT NULL DEFAULT now()
+      )`);
+    await queryRunner.query(
+      `CREATE INDEX line_draws_in_flight_idx ON line_draws (line_id) WHERE state = 'in-flight'`,
+    );
+    await queryRunner.query(`
+      INSERT INTO line_exposure (line_id, customer_id, currency, credit_limit)
+      SELECT line_id, customer_id, currency, granted_amount
+        FROM decisions
+       WHERE kind = 'credit-line' AND decision = 'approved'`);
+    await queryRunner.query(`
+      INSERT INTO line_draws (application_id, line_id, amount, state)
+      SELECT draw.application_id, draw.line_id, draw.granted_amount, 'in-flight'
+        FROM decisions AS draw
+        JOIN line_exposure AS line ON line.line_id = draw.line_id
+       WHERE draw.kind = 'draw' AND draw.decision = 'approved'`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE line_draws`);
     await queryRunner.query(`DROP TABLE line_exposure`);
   }
 }
