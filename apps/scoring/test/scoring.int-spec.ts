@@ -14,6 +14,7 @@ import { OutboxWriter, recordOf } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
 import { ScoringModule } from '../src/app.module';
+import { lineIdFor } from '../src/decide-application/decide-application.service';
 import { LineExposureHandlerName } from '../src/line-exposure/line-exposure.handlers';
 import { scoringEnvSchema } from '../src/config/env';
 
@@ -476,23 +477,45 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       });
     });
 
-    it('a loan stream event on a line scoring never approved moves nothing', async () => {
-      const stranger = {
-        applicationId: `A-${randomUUID()}`,
-        customerId: `C-${randomUUID()}`,
-        lineId: `CL-${randomUUID()}`,
-      };
+    it("loan events read before the line's approval (a rebuild) still count once it is approved", async () => {
+      const customerId = `C-${randomUUID()}`;
+      const lineApplication = submitted({ customerId, creditLine: { requestedLimit: '10000.00' } });
+      const lineId = lineIdFor(lineApplication.payload.applicationId);
+      const earlier = { applicationId: `A-${randomUUID()}`, customerId, lineId };
       await publishLoanEvents(
-        loanCreated(stranger, '100.00'),
-        disbursed(stranger, '100.00'),
-        repaid(stranger, '100.00', '0.00'),
+        loanCreated(earlier, '4000.00'),
+        disbursed(earlier, '4000.00'),
+        repaid(earlier, '1000.00', '12.00'),
       );
-      expect(await exposureOf(stranger.lineId)).toBeUndefined();
-      const draws = await app.dataSource.query<unknown[]>(
-        `SELECT 1 FROM line_draws WHERE line_id = $1`,
-        [stranger.lineId],
+      await publish(lineApplication);
+      expect((await decisionOf(lineApplication.payload.applicationId)).decision).toBe('approved');
+      expect(await exposureOf(lineId)).toEqual({
+        limit: '10000.00',
+        principalOutstanding: '3000.00',
+        drawsInFlight: '0.00',
+      });
+      const line = { customerId, lineId };
+      const over = await drawOn(line, '7000.01');
+      expect(over.decision.decision).toBe('declined');
+      expect(over.decision.rulesFired[0].detail).toBe(
+        "draw 7000.01 exceeds the line's available limit 7000.00 (limit 10000.00 − principal outstanding 3000.00 − draws in flight 0.00)",
       );
-      expect(draws).toEqual([]);
+      expect((await drawOn(line, '7000.00')).decision.decision).toBe('approved');
+    });
+
+    it('a loan event the line cannot take goes to the DLQ and changes nothing', async () => {
+      const line = await lineOf('10000.00');
+      const first = await drawOn(line, '5000.00');
+      await publishLoanEvents(loanCreated(first, '5000.00'), disbursed(first, '5000.00'));
+      const tooMuch = repaid(first, '5000.01', '0.00');
+      await producer.send({ topic: RepaymentAllocatedV1.topic, messages: [recordOf(tooMuch)] });
+      await publishLoanEvents(repaid(first, '1.00', '0.00')); // the partition moved on past it
+      expect(await exposureOf(line.lineId)).toMatchObject({ principalOutstanding: '4999.00' });
+      const inbox = await app.dataSource.query<unknown[]>(
+        `SELECT 1 FROM inbox WHERE event_id = $1`,
+        [tooMuch.eventId],
+      );
+      expect(inbox).toEqual([]);
     });
   });
 

@@ -55,7 +55,7 @@ export interface NewDecisionRow {
 
 interface LineExposureRow {
   currency: string;
-  credit_limit: string;
+  credit_limit: string | null;
   principal_outstanding: string;
   draws_in_flight: string;
 }
@@ -130,11 +130,11 @@ export class DecisionStore {
    * The line's exposure, its row locked until the transaction ends: a draw decided now and its
    * reservation (`reserveDraw`) commit before another decision or a loan-stream event can read the
    * line, so two draws can never both fit the same room. Null when the line is not an approved
-   * line of `customerId` (of anyone's when null).
+   * line of `customerId`.
    */
   async lockLine(
     manager: EntityManager,
-    customerId: string | null,
+    customerId: string,
     lineId: string,
   ): Promise<LineExposure | null> {
     const [row] = await manager.query<LineExposureRow[]>(
@@ -143,11 +143,11 @@ export class DecisionStore {
               (SELECT coalesce(sum(draw.amount), 0)::text FROM line_draws AS draw
                 WHERE draw.line_id = line.line_id AND draw.state = 'in-flight') AS draws_in_flight
          FROM line_exposure AS line
-        WHERE line.line_id = $1 AND ($2::text IS NULL OR line.customer_id = $2)
+        WHERE line.line_id = $1 AND line.customer_id = $2 AND line.credit_limit IS NOT NULL
           FOR UPDATE OF line`,
       [lineId, customerId],
     );
-    if (!row) return null;
+    if (!row || row.credit_limit === null) return null;
     return {
       limit: Money.of(row.credit_limit, row.currency),
       principalOutstanding: Money.of(row.principal_outstanding, row.currency),
@@ -155,7 +155,36 @@ export class DecisionStore {
     };
   }
 
-  /** An approved line starts with nothing drawn (once: a replayed approval changes nothing). */
+  /**
+   * The line a loan-stream event names, its row locked until the transaction ends; a line whose
+   * approval has not been read yet is recorded without a limit (its currency from the event), so
+   * what the loan stream says is kept in whatever order the two streams are read.
+   */
+  async lockLineForEvent(
+    manager: EntityManager,
+    lineId: string,
+    currency: string,
+  ): Promise<{ readonly currency: string; readonly principalOutstanding: Money }> {
+    await manager.query(
+      `INSERT INTO line_exposure (line_id, currency) VALUES ($1, $2) ON CONFLICT (line_id) DO NOTHING`,
+      [lineId, currency],
+    );
+    const [row] = await manager.query<{ currency: string; principal_outstanding: string }[]>(
+      `SELECT currency, principal_outstanding::text AS principal_outstanding
+         FROM line_exposure WHERE line_id = $1 FOR UPDATE`,
+      [lineId],
+    );
+    if (!row) throw new Error(`line ${lineId} was just recorded`);
+    return {
+      currency: row.currency,
+      principalOutstanding: Money.of(row.principal_outstanding, row.currency),
+    };
+  }
+
+  /**
+   * An approved line gets its limit (once: a replayed approval changes nothing). Loans the loan
+   * stream already named on it stay counted.
+   */
   async openLine(
     manager: EntityManager,
     lineId: string,
@@ -165,7 +194,9 @@ export class DecisionStore {
     await manager.query(
       `INSERT INTO line_exposure (line_id, customer_id, currency, credit_limit)
        VALUES ($1, $2, $3, $4)
-       ON CONFLICT (line_id) DO NOTHING`,
+       ON CONFLICT (line_id) DO UPDATE
+         SET customer_id = EXCLUDED.customer_id, credit_limit = EXCLUDED.credit_limit, updated_at = now()
+         WHERE line_exposure.credit_limit IS NULL`,
       [lineId, customerId, limit.currency, limit.toString()],
     );
   }

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   DisbursementFailedV1,
@@ -14,7 +13,6 @@ import {
 } from '@credit/contracts';
 import type { EventHandler } from '@credit/messaging';
 import { Money } from '@credit/money';
-import { LOGGER } from '@credit/platform';
 import { type LineEvent, lineChangeOf } from '../domain/line-exposure';
 import { DecisionStore } from '../infrastructure/decision-store';
 
@@ -34,25 +32,17 @@ export class LineExposureRejected extends Error {
 /**
  * Keeps each line's exposure current from the loan stream, in the consumer's transaction with the
  * event's inbox row (a redelivery or a replay moves nothing twice). The line's row is locked, so a
- * movement and a decision on the same line follow one another. A loan on no line, or on a line
- * this service did not approve, moves nothing.
+ * movement and a decision on the same line follow one another. A loan on no line moves nothing; a
+ * line whose approval this service has not read yet is kept without a limit until it is.
  */
 @Injectable()
 export class LineExposureService {
-  constructor(
-    private readonly store: DecisionStore,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  constructor(private readonly store: DecisionStore) {}
 
   async apply(event: LineEvent, manager: EntityManager): Promise<void> {
     const { lineId } = event;
     if (lineId === null) return;
-    const line = await this.store.lockLine(manager, null, lineId);
-    if (!line) {
-      this.logger.debug({ lineId, loanId: event.loanId }, 'not a line of this service');
-      return;
-    }
-    const currency = line.limit.currency;
+    const line = await this.store.lockLineForEvent(manager, lineId, event.principal.currency);
     const draw =
       event.type === 'repayment.allocated'
         ? undefined
@@ -62,7 +52,7 @@ export class LineExposureService {
             event.type === 'loan.disbursed'
               ? { loanId: event.loanId }
               : { applicationId: event.applicationId },
-            currency,
+            line.currency,
           );
     const change = lineChangeOf(event, draw, line.principalOutstanding);
     if (!change.ok) throw new LineExposureRejected(`line ${lineId}: ${change.reason}`);

@@ -20,11 +20,14 @@ export class LineExposure1765600000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE line_exposure (
         line_id               text        PRIMARY KEY,
-        customer_id           text        NOT NULL,
+        -- Null until the line's approval is read: the loan stream may name a line first (a rebuild
+        -- reading loan.events ahead of application.events); nothing can be drawn on it until then.
+        customer_id           text,
         currency              char(3)     NOT NULL,
-        credit_limit          numeric     NOT NULL CHECK (credit_limit > 0),
+        credit_limit          numeric     CHECK (credit_limit > 0),
         principal_outstanding numeric     NOT NULL DEFAULT 0 CHECK (principal_outstanding >= 0),
-        updated_at            timestamptz NOT NULL DEFAULT now()
+        updated_at            timestamptz NOT NULL DEFAULT now(),
+        CHECK ((customer_id IS NULL) = (credit_limit IS NULL))
       )`);
     await queryRunner.query(`
       CREATE TABLE line_draws (
