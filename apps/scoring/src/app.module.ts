@@ -7,6 +7,7 @@ import type { ScoringConfig } from './config/env';
 import { ApplicationSubmittedHandler } from './decide-application/application-submitted.handler';
 import { DecideApplicationService } from './decide-application/decide-application.service';
 import { DecisionsController } from './decisions/decisions.controller';
+import { LinesController } from './decisions/lines.controller';
 import { DecisionStore } from './infrastructure/decision-store';
 import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-artifact';
 import {
@@ -56,7 +57,7 @@ export class ScoringModule {
           ],
         }),
       ],
-      controllers: [WhatIfController, DecisionsController],
+      controllers: [WhatIfController, DecisionsController, LinesController],
       providers: [
         { provide: SCORECARD, useValue: scorecard },
         { provide: DecisionStore, useValue: new DecisionStore() },

@@ -426,6 +426,20 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
         drawsInFlight: '0.00',
       });
 
+      const view = await app.request('GET', `/v1/lines/${line.lineId}/exposure`);
+      expect(view.status).toBe(200);
+      expect(view.body).toEqual({
+        lineId: line.lineId,
+        customerId: line.customerId,
+        limit: cny('10000.00'),
+        principalOutstanding: cny('0.00'),
+        drawsInFlight: cny('0.00'),
+        available: cny('10000.00'),
+      });
+      const unknown = await app.request('GET', '/v1/lines/CL-nope/exposure');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.code).toBe('SCORING.LINE_NOT_FOUND');
+
       const again = await drawOn(line, '10000.00');
       expect(again.decision.decision).toBe('approved');
       expect(again.decision.rulesFired).toEqual([]);

@@ -155,6 +155,29 @@ export class DecisionStore {
     };
   }
 
+  /** An approved line's exposure as it stands (a read: nothing locked). */
+  async line(
+    manager: EntityManager,
+    lineId: string,
+  ): Promise<(LineExposure & { readonly customerId: string }) | null> {
+    const [row] = await manager.query<(LineExposureRow & { customer_id: string })[]>(
+      `SELECT line.customer_id, line.currency, line.credit_limit::text AS credit_limit,
+              line.principal_outstanding::text AS principal_outstanding,
+              (SELECT coalesce(sum(draw.amount), 0)::text FROM line_draws AS draw
+                WHERE draw.line_id = line.line_id AND draw.state = 'in-flight') AS draws_in_flight
+         FROM line_exposure AS line
+        WHERE line.line_id = $1 AND line.credit_limit IS NOT NULL`,
+      [lineId],
+    );
+    if (!row || row.credit_limit === null) return null;
+    return {
+      customerId: row.customer_id,
+      limit: Money.of(row.credit_limit, row.currency),
+      principalOutstanding: Money.of(row.principal_outstanding, row.currency),
+      drawsInFlight: Money.of(row.draws_in_flight, row.currency),
+    };
+  }
+
   /**
    * The line a loan-stream event names, its row locked until the transaction ends; a line whose
    * approval has not been read yet is recorded without a limit (its currency from the event), so
