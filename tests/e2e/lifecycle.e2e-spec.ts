@@ -12,6 +12,7 @@ import {
   expectBooksAgreeWithHledger,
   loanOf,
   openLine,
+  payoffQuote,
   reconciled,
   repay,
   sideTotal,
@@ -159,6 +160,44 @@ describe('the credit lifecycle, end to end', () => {
       pendingDebits: '0.00',
       availableToDebit: drawnBefore.body.availableToDebit,
     });
+  });
+
+  it('the line revolves: drawn in full, paid off, drawn in full again', async () => {
+    const customerC = `E2EC${randomUUID().slice(0, 8)}`;
+    const line = await apply(customerC, {
+      kind: 'credit-line',
+      creditLine: { requestedLimit: cny('6000.00') },
+    });
+    expect(line.status).toBe('approved');
+    const lineC = line.lineId as string;
+    const cash = { product: 'cash-loan', amount: cny('6000.00'), periods: 3 };
+    const first = await draw(customerC, lineC, cash);
+    await waitForLoan(first);
+    const full = await apply(customerC, {
+      kind: 'draw',
+      draw: { lineId: lineC, product: 'cash-loan', amount: cny('100.00'), periods: 3 },
+    });
+    expect(full.status).toBe('declined');
+
+    const quote = await payoffQuote(first);
+    const paid = await repay(first, quote.body.total);
+    expect(paid.body).toMatchObject({ payoff: true, loanStatus: 'paid-off' });
+    // Scoring's view and the ledger's memorandum account both give the whole line back.
+    const exposure = await eventually('scoring to see the line repaid', async () => {
+      const reply = await call('scoring', 'GET', `/v1/lines/${lineC}/exposure`);
+      return reply.body.available?.amount === '6000.00' ? reply.body : undefined;
+    });
+    expect(exposure).toMatchObject({
+      limit: cny('6000.00'),
+      principalOutstanding: cny('0.00'),
+      drawsInFlight: cny('0.00'),
+    });
+    await eventually('the ledger to release the line', async () =>
+      (await balance(`assets:credit-line-drawn:${lineC}`)) === '0.00' ? true : undefined,
+    );
+
+    const again = await draw(customerC, lineC, cash);
+    expect((await waitForLoan(again)).status).toBe('active');
   });
 
   it('the books reconcile, the trial balance is zero and hledger agrees with it', async () => {

@@ -7,9 +7,17 @@ import type { ScoringConfig } from './config/env';
 import { ApplicationSubmittedHandler } from './decide-application/application-submitted.handler';
 import { DecideApplicationService } from './decide-application/decide-application.service';
 import { DecisionsController } from './decisions/decisions.controller';
+import { LinesController } from './decisions/lines.controller';
 import { DecisionStore } from './infrastructure/decision-store';
 import { ReferralStore } from './infrastructure/referral-store';
 import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-artifact';
+import {
+  DisbursementFailedExposureHandler,
+  LineExposureService,
+  LoanCreatedExposureHandler,
+  LoanDisbursedExposureHandler,
+  RepaymentAllocatedExposureHandler,
+} from './line-exposure/line-exposure.handlers';
 import { scoringMigrations } from './migrations';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralsService } from './referrals/referrals.service';
@@ -41,12 +49,18 @@ export class ScoringModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? ScoringConsumerGroup,
-              handlers: [ApplicationSubmittedHandler],
+              handlers: [
+                ApplicationSubmittedHandler,
+                LoanCreatedExposureHandler,
+                LoanDisbursedExposureHandler,
+                DisbursementFailedExposureHandler,
+                RepaymentAllocatedExposureHandler,
+              ],
             },
           ],
         }),
       ],
-      controllers: [WhatIfController, DecisionsController, ReferralsController],
+      controllers: [WhatIfController, DecisionsController, ReferralsController, LinesController],
       providers: [
         { provide: SCORECARD, useValue: scorecard },
         { provide: DecisionStore, useValue: new DecisionStore() },
@@ -54,6 +68,11 @@ export class ScoringModule {
         ReferralsService,
         DecideApplicationService,
         ApplicationSubmittedHandler,
+        LineExposureService,
+        LoanCreatedExposureHandler,
+        LoanDisbursedExposureHandler,
+        DisbursementFailedExposureHandler,
+        RepaymentAllocatedExposureHandler,
       ],
     };
   }

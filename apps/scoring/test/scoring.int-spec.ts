@@ -4,11 +4,18 @@ import {
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
   type CreditProfile,
+  DisbursementFailedV1,
   type EventEnvelope,
+  LoanCreatedV1,
+  LoanDisbursedV1,
+  RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
+import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
 import { ScoringModule } from '../src/app.module';
+import { lineIdFor } from '../src/decide-application/decide-application.service';
+import { LineExposureHandlerName } from '../src/line-exposure/line-exposure.handlers';
 import { scoringEnvSchema } from '../src/config/env';
 
 const writer = new OutboxWriter('test');
@@ -96,6 +103,114 @@ function submitted(options: ApplicationOptions): EventEnvelope<ApplicationSubmit
   });
 }
 
+type Draw = { applicationId: string; customerId: string; lineId: string };
+
+/** loan.created for an approved draw, as the disbursement service publishes it first. */
+function loanCreated(draw: Draw, amount: string) {
+  const loanId = `L-${draw.applicationId}`;
+  return writer.build({
+    definition: LoanCreatedV1,
+    key: loanId,
+    payload: {
+      loanId,
+      applicationId: draw.applicationId,
+      customerId: draw.customerId,
+      lineId: draw.lineId,
+      product: 'cash-loan',
+      principal: cny(amount),
+      merchantId: null,
+      merchantFee: null,
+      pricing: {
+        method: 'daily-interest',
+        periods: 6,
+        annualRate: null,
+        dailyRate: '0.0003',
+        feeRate: null,
+        feePayer: null,
+        dayCount: 'ACT/365',
+        penaltyDailyRate: '0.0005',
+      },
+      createdAt: new Date().toISOString(),
+    },
+  });
+}
+
+/** loan.disbursed for an approved draw, as the disbursement service publishes it. */
+function disbursed(
+  draw: { applicationId: string; customerId: string; lineId: string },
+  amount: string,
+) {
+  const loanId = `L-${draw.applicationId}`;
+  return writer.build({
+    definition: LoanDisbursedV1,
+    key: loanId,
+    payload: {
+      loanId,
+      customerId: draw.customerId,
+      product: 'cash-loan',
+      principal: cny(amount),
+      merchantId: null,
+      merchantFee: null,
+      lineId: draw.lineId,
+      terms: {
+        method: 'daily-interest',
+        periods: 6,
+        annualRate: null,
+        dailyRate: '0.0003',
+        feeRate: null,
+        feePayer: null,
+        dayCount: 'ACT/365',
+        penaltyDailyRate: '0.0005',
+        startDate: new Date().toISOString().slice(0, 10),
+      },
+      disbursedAt: new Date().toISOString(),
+    },
+  });
+}
+
+/** disbursement.failed for an approved draw whose payout finally failed. */
+function payoutFailed(draw: Draw, amount: string) {
+  const loanId = `L-${draw.applicationId}`;
+  return writer.build({
+    definition: DisbursementFailedV1,
+    key: loanId,
+    payload: {
+      loanId,
+      applicationId: draw.applicationId,
+      customerId: draw.customerId,
+      lineId: draw.lineId,
+      principal: cny(amount),
+      reason: 'rejected by the bank',
+      failedAt: new Date().toISOString(),
+    },
+  });
+}
+
+/** repayment.allocated on a draw's loan: `principal` of the payment, the rest to interest. */
+function repaid(draw: Draw, principal: string, interest: string) {
+  const loanId = `L-${draw.applicationId}`;
+  const amount = Money.of(principal, 'CNY').add(Money.of(interest, 'CNY'));
+  return writer.build({
+    definition: RepaymentAllocatedV1,
+    key: loanId,
+    payload: {
+      repaymentId: randomUUID(),
+      loanId,
+      customerId: draw.customerId,
+      lineId: draw.lineId,
+      amount: amount.toJSON(),
+      allocation: {
+        penalty: cny('0.00'),
+        interest: cny(interest),
+        fee: cny('0.00'),
+        principal: cny(principal),
+        overpayment: cny('0.00'),
+      },
+      receivedAt: new Date().toISOString(),
+    },
+  });
+}
+
 describe('scoring service on real PostgreSQL and Kafka', () => {
   let app: TestApp;
   let producer: Producer;
@@ -119,6 +234,36 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
 
   const publish = async (...envelopes: EventEnvelope[]) => {
     await producer.send({ topic: ApplicationSubmittedV1.topic, messages: envelopes.map(recordOf) });
+  };
+  /** Publishes events of the loan stream and waits until the line-exposure handler applied them. */
+  const publishLoanEvents = async (...envelopes: EventEnvelope[]) => {
+    await producer.send({ topic: LoanDisbursedV1.topic, messages: envelopes.map(recordOf) });
+    await waitFor('the loan events applied to the line', async () => {
+      const rows = await app.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM inbox WHERE handler = $1 AND event_id = ANY($2::uuid[])`,
+        [LineExposureHandlerName, envelopes.map((e) => e.eventId)],
+      );
+      return rows[0]?.n === new Set(envelopes.map((e) => e.eventId)).size ? true : undefined;
+    });
+  };
+  const exposureOf = async (lineId: string) => {
+    const [row] = await app.dataSource.query<
+      { limit: string; principalOutstanding: string; drawsInFlight: string }[]
+    >(
+      `SELECT line.credit_limit::text AS "limit",
+              line.principal_outstanding::text AS "principalOutstanding",
+              (SELECT coalesce(sum(amount), 0)::text FROM line_draws AS draw
+                WHERE draw.line_id = line.line_id AND draw.state = 'in-flight') AS "drawsInFlight"
+         FROM line_exposure AS line WHERE line.line_id = $1`,
+      [lineId],
+    );
+    if (!row) return undefined;
+    const cnyText = (amount: string) => Money.of(amount, 'CNY').toString();
+    return {
+      limit: cnyText(row.limit),
+      principalOutstanding: cnyText(row.principalOutstanding),
+      drawsInFlight: cnyText(row.drawsInFlight),
+    };
   };
   const decisionOf = (applicationId: string) =>
     waitFor(`the decision on ${applicationId}`, async () => {
@@ -212,7 +357,7 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       {
         code: 'EXPOSURE_CAP',
         detail:
-          "draw 6000.00 exceeds the line's remaining limit 5000.00 (limit 20000.00 − drawn 15000.00)",
+          "draw 6000.00 exceeds the line's available limit 5000.00 (limit 20000.00 − principal outstanding 0.00 − draws in flight 15000.00)",
       },
     ]);
     expect(over.published.reasons[0].code).toBe('EXPOSURE_CAP');
@@ -221,6 +366,171 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       draw: { lineId: line.lineId, amount: '100.00', periods: 3 },
     });
     expect(other.rulesFired.map((r: { code: string }) => r.code)).toEqual(['UNKNOWN_LINE']);
+  });
+
+  describe('the line revolves', () => {
+    /** A customer with an approved line of `limit`. */
+    const lineOf = async (limit: string) => {
+      const customerId = `C-${randomUUID()}`;
+      const line = await apply({ customerId, creditLine: { requestedLimit: limit } });
+      expect(line.decision).toBe('approved');
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit,
+        principalOutstanding: '0.00',
+        drawsInFlight: '0.00',
+      });
+      return { customerId, lineId: line.lineId as string };
+    };
+    const drawOn = async (line: { customerId: string; lineId: string }, amount: string) => {
+      const decision = await apply({
+        customerId: line.customerId,
+        draw: { lineId: line.lineId, amount, periods: 6 },
+      });
+      return { ...line, applicationId: decision.applicationId as string, decision };
+    };
+
+    it('drawn in full, paid out and repaid in full: the whole line can be drawn again', async () => {
+      const line = await lineOf('10000.00');
+      const first = await drawOn(line, '10000.00');
+      expect(first.decision.decision).toBe('approved');
+      expect(await exposureOf(line.lineId)).toMatchObject({
+        principalOutstanding: '0.00',
+        drawsInFlight: '10000.00',
+      });
+      const full = await drawOn(line, '100.00');
+      expect(full.decision.decision).toBe('declined');
+      expect(full.decision.rulesFired).toEqual([
+        {
+          code: 'EXPOSURE_CAP',
+          detail:
+            "draw 100.00 exceeds the line's available limit 0.00 (limit 10000.00 − principal outstanding 0.00 − draws in flight 10000.00)",
+        },
+      ]);
+
+      await publishLoanEvents(loanCreated(first, '10000.00'));
+      expect(await exposureOf(line.lineId)).toMatchObject({ drawsInFlight: '10000.00' });
+      await publishLoanEvents(disbursed(first, '10000.00'));
+      expect(await exposureOf(line.lineId)).toMatchObject({
+        principalOutstanding: '10000.00',
+        drawsInFlight: '0.00',
+      });
+      // Interest restores nothing; principal restores exactly what was allocated. The same
+      // repayment delivered twice moves the line once.
+      const part = repaid(first, '2500.00', '42.17');
+      await publishLoanEvents(part, part);
+      expect(await exposureOf(line.lineId)).toMatchObject({ principalOutstanding: '7500.00' });
+      await publishLoanEvents(repaid(first, '7500.00', '0.00'));
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit: '10000.00',
+        principalOutstanding: '0.00',
+        drawsInFlight: '0.00',
+      });
+
+      const view = await app.request('GET', `/v1/lines/${line.lineId}/exposure`);
+      expect(view.status).toBe(200);
+      expect(view.body).toEqual({
+        lineId: line.lineId,
+        customerId: line.customerId,
+        limit: cny('10000.00'),
+        principalOutstanding: cny('0.00'),
+        drawsInFlight: cny('0.00'),
+        available: cny('10000.00'),
+      });
+      const unknown = await app.request('GET', '/v1/lines/CL-nope/exposure');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.code).toBe('SCORING.LINE_NOT_FOUND');
+
+      const again = await drawOn(line, '10000.00');
+      expect(again.decision.decision).toBe('approved');
+      expect(again.decision.rulesFired).toEqual([]);
+      expect(await exposureOf(line.lineId)).toMatchObject({ drawsInFlight: '10000.00' });
+    });
+
+    it('a failed payout gives its amount back to the line', async () => {
+      const line = await lineOf('10000.00');
+      const first = await drawOn(line, '10000.00');
+      expect(first.decision.decision).toBe('approved');
+      expect((await drawOn(line, '5000.00')).decision.decision).toBe('declined');
+
+      await publishLoanEvents(loanCreated(first, '10000.00'), payoutFailed(first, '10000.00'));
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit: '10000.00',
+        principalOutstanding: '0.00',
+        drawsInFlight: '0.00',
+      });
+      expect((await drawOn(line, '10000.00')).decision.decision).toBe('approved');
+    });
+
+    it('concurrent draws on one line cannot together exceed its limit', async () => {
+      const line = await lineOf('20000.00');
+      // Four draws of 6,000 at once, on different partitions (keys): three fit, the fourth not.
+      const envelopes = [1, 2, 3, 4].map(() =>
+        submitted({
+          customerId: line.customerId,
+          draw: { lineId: line.lineId, amount: '6000.00', periods: 6 },
+        }),
+      );
+      await publish(...envelopes);
+      const decisions = await Promise.all(
+        envelopes.map((e) => decisionOf(e.payload.applicationId)),
+      );
+      const outcomes = decisions.map((d) => d.decision as string).sort();
+      expect(outcomes).toEqual(['approved', 'approved', 'approved', 'declined']);
+      const declined = decisions.find((d) => d.decision === 'declined');
+      expect(declined.rulesFired).toEqual([
+        {
+          code: 'EXPOSURE_CAP',
+          detail:
+            "draw 6000.00 exceeds the line's available limit 2000.00 (limit 20000.00 − principal outstanding 0.00 − draws in flight 18000.00)",
+        },
+      ]);
+      expect(await exposureOf(line.lineId)).toEqual({
+        limit: '20000.00',
+        principalOutstanding: '0.00',
+        drawsInFlight: '18000.00',
+      });
+    });
+
+    it("loan events read before the line's approval (a rebuild) still count once it is approved", async () => {
+      const customerId = `C-${randomUUID()}`;
+      const lineApplication = submitted({ customerId, creditLine: { requestedLimit: '10000.00' } });
+      const lineId = lineIdFor(lineApplication.payload.applicationId);
+      const earlier = { applicationId: `A-${randomUUID()}`, customerId, lineId };
+      await publishLoanEvents(
+        loanCreated(earlier, '4000.00'),
+        disbursed(earlier, '4000.00'),
+        repaid(earlier, '1000.00', '12.00'),
+      );
+      await publish(lineApplication);
+      expect((await decisionOf(lineApplication.payload.applicationId)).decision).toBe('approved');
+      expect(await exposureOf(lineId)).toEqual({
+        limit: '10000.00',
+        principalOutstanding: '3000.00',
+        drawsInFlight: '0.00',
+      });
+      const line = { customerId, lineId };
+      const over = await drawOn(line, '7000.01');
+      expect(over.decision.decision).toBe('declined');
+      expect(over.decision.rulesFired[0].detail).toBe(
+        "draw 7000.01 exceeds the line's available limit 7000.00 (limit 10000.00 − principal outstanding 3000.00 − draws in flight 0.00)",
+      );
+      expect((await drawOn(line, '7000.00')).decision.decision).toBe('approved');
+    });
+
+    it('a loan event the line cannot take goes to the DLQ and changes nothing', async () => {
+      const line = await lineOf('10000.00');
+      const first = await drawOn(line, '5000.00');
+      await publishLoanEvents(loanCreated(first, '5000.00'), disbursed(first, '5000.00'));
+      const tooMuch = repaid(first, '5000.01', '0.00');
+      await producer.send({ topic: RepaymentAllocatedV1.topic, messages: [recordOf(tooMuch)] });
+      await publishLoanEvents(repaid(first, '1.00', '0.00')); // the partition moved on past it
+      expect(await exposureOf(line.lineId)).toMatchObject({ principalOutstanding: '4999.00' });
+      const inbox = await app.dataSource.query<unknown[]>(
+        `SELECT 1 FROM inbox WHERE event_id = $1`,
+        [tooMuch.eventId],
+      );
+      expect(inbox).toEqual([]);
+    });
   });
 
   describe('rule declines whatever the score', () => {

@@ -134,6 +134,23 @@ export class DecideApplicationService {
       decidedAt,
     });
     if (!inserted) return; // decided meanwhile under another customer id: the first decision stands
+    // The line's exposure moves in the decision's transaction, under the line's row lock taken by
+    // history(): a new line starts empty, an approved draw is in flight until its payout ends.
+    if (outcome.creditLine && decision.creditLine) {
+      await this.store.openLine(
+        manager,
+        outcome.creditLine.lineId,
+        submitted.customerId,
+        decision.creditLine.limit,
+      );
+    } else if (outcome.draw && request.requested.kind === 'draw') {
+      await this.store.reserveDraw(
+        manager,
+        outcome.draw.lineId,
+        submitted.applicationId,
+        request.requested.amount,
+      );
+    }
     await this.outbox.append(manager, {
       definition: ApplicationDecidedV1,
       key: submitted.applicationId,

@@ -6,6 +6,7 @@ import type {
 } from '@credit/contracts';
 import { Money } from '@credit/money';
 import type { Applicant } from '@credit/scorecard';
+import type { LineExposure } from './line-exposure';
 import { CreditLineTermMonths } from './score-bands';
 
 /** What is asked for: a new credit line, or a draw on one. */
@@ -35,13 +36,6 @@ export interface CreditRequest {
   readonly requested: Requested;
 }
 
-/** A credit line of the customer that this service approved, and what was drawn on it. */
-export interface LineState {
-  readonly limit: Money;
-  /** Σ of the draws approved on the line. */
-  readonly drawn: Money;
-}
-
 /**
  * What the service knows about the customer from earlier decisions. A what-if has none (null):
  * velocity, existing exposure and the line are then not checked.
@@ -51,8 +45,11 @@ export interface CustomerHistory {
   readonly applicationsToday: number;
   /** Σ limits of the customer's approved lines in the request's currency (zero when none). */
   readonly approvedLineLimits: Money;
-  /** The line of a draw when it is an approved line of this customer; null otherwise. */
-  readonly line: LineState | null;
+  /**
+   * The line of a draw when it is an approved line of this customer (its limit, principal
+   * outstanding and draws in flight); null otherwise.
+   */
+  readonly line: LineExposure | null;
 }
 
 /** The amount the scorecard sees as creditAmount: the requested limit or the draw amount. */

@@ -98,9 +98,13 @@ const noHistory: CustomerHistory = {
   approvedLineLimits: cny('0'),
   line: null,
 };
-const withLine = (limit: string, drawn: string): CustomerHistory => ({
+const withLine = (limit: string, outstanding: string, inFlight = '0.00'): CustomerHistory => ({
   ...noHistory,
-  line: { limit: cny(limit), drawn: cny(drawn) },
+  line: {
+    limit: cny(limit),
+    principalOutstanding: cny(outstanding),
+    drawsInFlight: cny(inFlight),
+  },
 });
 const codes = (reasons: readonly { code: string }[]) => reasons.map((r) => r.code);
 
@@ -325,13 +329,25 @@ describe('scoring decisions', () => {
       expect(strong(line('10000.00'), history).decision).toBe('approved');
     });
 
-    it('draw-over-remaining-limit: a draw above limit − approved draws', () => {
-      const result = strong(cashDraw('3000.00'), withLine('10000.00', '8000.00'));
+    it('draw-over-available-limit: a draw above limit − principal outstanding − draws in flight', () => {
+      const result = strong(cashDraw('3000.00'), withLine('10000.00', '5000.00', '3000.00'));
       expect(result.decision).toBe('declined');
       expect(codes(result.reasons)[0]).toBe('EXPOSURE_CAP');
-      expect(strong(cashDraw('2000.00'), withLine('10000.00', '8000.00')).decision).toBe(
+      expect(result.rulesFired).toEqual([
+        {
+          code: 'EXPOSURE_CAP',
+          detail:
+            "draw 3000.00 exceeds the line's available limit 2000.00 (limit 10000.00 − principal outstanding 5000.00 − draws in flight 3000.00)",
+        },
+      ]);
+      expect(strong(cashDraw('2000.00'), withLine('10000.00', '5000.00', '3000.00')).decision).toBe(
         'approved',
       );
+    });
+
+    it('a line drawn in full and repaid in full lends its whole limit again', () => {
+      expect(strong(cashDraw('3000.00'), withLine('3000.00', '3000.00')).decision).toBe('declined');
+      expect(strong(cashDraw('3000.00'), withLine('3000.00', '0.00')).decision).toBe('approved');
     });
 
     it('draw-on-unknown-line: declined', () => {

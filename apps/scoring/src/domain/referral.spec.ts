@@ -149,7 +149,14 @@ describe('approvalTerms: what an operator may grant on a referral', () => {
   });
 
   it('grants a cash draw at the tier daily rate, within what is left on its line', () => {
-    const history = { ...noHistory, line: { limit: cny('10000.00'), drawn: cny('4000.00') } };
+    const history = {
+      ...noHistory,
+      line: {
+        limit: cny('10000.00'),
+        principalOutstanding: cny('3000.00'),
+        drawsInFlight: cny('1000.00'),
+      },
+    };
     const atB = approvalTerms(request(cash('6000.00')), history, limits, {
       limit: null,
       priceTier: 'B',

@@ -1,4 +1,5 @@
 import { Money, RoundingMode, isMoneyError } from '@credit/money';
+import { availableOnLine } from './line-exposure';
 import { ReasonCodesMax } from '@credit/scorecard';
 import type { CreditRequest, CustomerHistory } from './credit-request';
 import { type Decision, type Reason, grant } from './decide';
@@ -131,7 +132,7 @@ export function approvalTerms(
     }
   }
   const line = history.line;
-  const remaining = line ? line.limit.subtract(line.drawn) : null;
+  const remaining = line ? availableOnLine(line) : null;
   if (!remaining || requested.amount.greaterThan(remaining)) {
     throw new ReferralError(
       'REFERRAL.OUTSIDE_POLICY',

@@ -6,6 +6,7 @@ import {
   type Requested,
   requestedAmount,
 } from './credit-request';
+import { availableOnLine, drawFits } from './line-exposure';
 import {
   CreditLineTermMonths,
   DearestCashAnnualRate,
@@ -181,14 +182,11 @@ export function evaluateRules(
         detail: `approved limits ${existing.toString()} + requested ${amount.toString()} exceed ${limits.exposureIncomeMultiple} × income = ${cap.toString()}`,
       });
     }
-  } else if (line) {
-    const remaining = line.limit.subtract(line.drawn);
-    if (amount.greaterThan(remaining)) {
-      hits.push({
-        code: 'EXPOSURE_CAP',
-        detail: `draw ${amount.toString()} exceeds the line's remaining limit ${remaining.toString()} (limit ${line.limit.toString()} − drawn ${line.drawn.toString()})`,
-      });
-    }
+  } else if (line && !drawFits(line, amount)) {
+    hits.push({
+      code: 'EXPOSURE_CAP',
+      detail: `draw ${amount.toString()} exceeds the line's available limit ${availableOnLine(line).toString()} (limit ${line.limit.toString()} − principal outstanding ${line.principalOutstanding.toString()} − draws in flight ${line.drawsInFlight.toString()})`,
+    });
   }
 
   const installment = estimatedMonthlyInstallment(requested);

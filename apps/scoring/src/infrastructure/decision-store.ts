@@ -3,6 +3,7 @@ import type { ApplicationDecidedV1Payload, ApplicationSubmittedV1Payload } from 
 import { Money } from '@credit/money';
 import type { AttributePoints } from '@credit/scorecard';
 import type { CustomerHistory } from '../domain/credit-request';
+import type { DrawState, LineDraw, LineExposure } from '../domain/line-exposure';
 import type { Reason } from '../domain/decide';
 import type { RuleHit } from '../domain/rules';
 
@@ -52,12 +53,22 @@ export interface NewDecisionRow {
   decidedAt: string;
 }
 
+interface LineExposureRow {
+  currency: string;
+  credit_limit: string | null;
+  principal_outstanding: string;
+  draws_in_flight: string;
+}
+
 export const DecisionColumns = `application_id, customer_id, kind, decision, to_char(submitted_on, 'YYYY-MM-DD') AS submitted_on,
   currency, line_id, granted_amount::text AS granted_amount, price_tier, model_version, score, pd, points, rules_fired,
   reasons, inputs, outcome, source_event_id, decided_event_id,
   to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS decided_at`;
 
-/** Decisions: stored once per application, read back to explain them and to check exposure. */
+/**
+ * Decisions, stored once per application and read back to explain them, and the exposure of each
+ * approved line that draws are decided against.
+ */
 export class DecisionStore {
   /**
    * Serialises the decisions of one customer until the transaction ends, so velocity and exposure
@@ -86,8 +97,9 @@ export class DecisionStore {
   }
 
   /**
-   * The customer's history in one round trip: applications decided for `day`, Σ approved line
-   * limits in `currency`, and the line drawn on (when `lineId` is an approved line of the customer).
+   * The customer's history: applications decided for `day` and Σ approved line limits in
+   * `currency` in one round trip, and, for a draw, the line drawn on (when `lineId` is an approved
+   * line of the customer), locked until the transaction ends (see `lockLine`).
    */
   async history(
     manager: EntityManager,
@@ -97,42 +109,179 @@ export class DecisionStore {
     lineId: string | null,
   ): Promise<CustomerHistory> {
     const [row] = await manager.query<
-      {
-        applications_today: number;
-        approved_line_limits: string;
-        line_limit: string | null;
-        line_currency: string | null;
-        line_drawn: string;
-      }[]
+      { applications_today: number; approved_line_limits: string }[]
     >(
       `SELECT
          (SELECT count(*)::int FROM decisions WHERE customer_id = $1 AND submitted_on = $2) AS applications_today,
          (SELECT coalesce(sum(granted_amount), 0)::text FROM decisions
            WHERE customer_id = $1 AND kind = 'credit-line' AND decision = 'approved' AND currency = $3)
-           AS approved_line_limits,
-         line.granted_amount::text AS line_limit,
-         line.currency AS line_currency,
-         (SELECT coalesce(sum(granted_amount), 0)::text FROM decisions
-           WHERE line_id = $4 AND kind = 'draw' AND decision = 'approved') AS line_drawn
-       FROM (SELECT 1) AS one
-       LEFT JOIN decisions AS line
-         ON line.line_id = $4 AND line.kind = 'credit-line' AND line.decision = 'approved'
-        AND line.customer_id = $1`,
-      [customerId, day, currency, lineId],
+           AS approved_line_limits`,
+      [customerId, day, currency],
     );
     if (!row) throw new Error('the history query returns one row');
-    const line =
-      row.line_limit !== null && row.line_currency !== null
-        ? {
-            limit: Money.of(row.line_limit, row.line_currency),
-            drawn: Money.of(row.line_drawn, row.line_currency),
-          }
-        : null;
     return {
       applicationsToday: row.applications_today,
       approvedLineLimits: Money.of(row.approved_line_limits, currency),
-      line,
+      line: lineId === null ? null : await this.lockLine(manager, customerId, lineId),
     };
+  }
+
+  /**
+   * The line's exposure, its row locked until the transaction ends: a draw decided now and its
+   * reservation (`reserveDraw`) commit before another decision or a loan-stream event can read the
+   * line, so two draws can never both fit the same room. Null when the line is not an approved
+   * line of `customerId`.
+   */
+  async lockLine(
+    manager: EntityManager,
+    customerId: string,
+    lineId: string,
+  ): Promise<LineExposure | null> {
+    const [row] = await manager.query<LineExposureRow[]>(
+      `SELECT line.currency, line.credit_limit::text AS credit_limit,
+              line.principal_outstanding::text AS principal_outstanding,
+              (SELECT coalesce(sum(draw.amount), 0)::text FROM line_draws AS draw
+                WHERE draw.line_id = line.line_id AND draw.state = 'in-flight') AS draws_in_flight
+         FROM line_exposure AS line
+        WHERE line.line_id = $1 AND line.customer_id = $2 AND line.credit_limit IS NOT NULL
+          FOR UPDATE OF line`,
+      [lineId, customerId],
+    );
+    if (!row || row.credit_limit === null) return null;
+    return {
+      limit: Money.of(row.credit_limit, row.currency),
+      principalOutstanding: Money.of(row.principal_outstanding, row.currency),
+      drawsInFlight: Money.of(row.draws_in_flight, row.currency),
+    };
+  }
+
+  /** An approved line's exposure as it stands (a read: nothing locked). */
+  async line(
+    manager: EntityManager,
+    lineId: string,
+  ): Promise<(LineExposure & { readonly customerId: string }) | null> {
+    const [row] = await manager.query<(LineExposureRow & { customer_id: string })[]>(
+      `SELECT line.customer_id, line.currency, line.credit_limit::text AS credit_limit,
+              line.principal_outstanding::text AS principal_outstanding,
+              (SELECT coalesce(sum(draw.amount), 0)::text FROM line_draws AS draw
+                WHERE draw.line_id = line.line_id AND draw.state = 'in-flight') AS draws_in_flight
+         FROM line_exposure AS line
+        WHERE line.line_id = $1 AND line.credit_limit IS NOT NULL`,
+      [lineId],
+    );
+    if (!row || row.credit_limit === null) return null;
+    return {
+      customerId: row.customer_id,
+      limit: Money.of(row.credit_limit, row.currency),
+      principalOutstanding: Money.of(row.principal_outstanding, row.currency),
+      drawsInFlight: Money.of(row.draws_in_flight, row.currency),
+    };
+  }
+
+  /**
+   * The line a loan-stream event names, its row locked until the transaction ends; a line whose
+   * approval has not been read yet is recorded without a limit (its currency from the event), so
+   * what the loan stream says is kept in whatever order the two streams are read.
+   */
+  async lockLineForEvent(
+    manager: EntityManager,
+    lineId: string,
+    currency: string,
+  ): Promise<{ readonly currency: string; readonly principalOutstanding: Money }> {
+    await manager.query(
+      `INSERT INTO line_exposure (line_id, currency) VALUES ($1, $2) ON CONFLICT (line_id) DO NOTHING`,
+      [lineId, currency],
+    );
+    const [row] = await manager.query<{ currency: string; principal_outstanding: string }[]>(
+      `SELECT currency, principal_outstanding::text AS principal_outstanding
+         FROM line_exposure WHERE line_id = $1 FOR UPDATE`,
+      [lineId],
+    );
+    if (!row) throw new Error(`line ${lineId} was just recorded`);
+    return {
+      currency: row.currency,
+      principalOutstanding: Money.of(row.principal_outstanding, row.currency),
+    };
+  }
+
+  /**
+   * An approved line gets its limit (once: a replayed approval changes nothing). Loans the loan
+   * stream already named on it stay counted.
+   */
+  async openLine(
+    manager: EntityManager,
+    lineId: string,
+    customerId: string,
+    limit: Money,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO line_exposure (line_id, customer_id, currency, credit_limit)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (line_id) DO UPDATE
+         SET customer_id = EXCLUDED.customer_id, credit_limit = EXCLUDED.credit_limit, updated_at = now()
+         WHERE line_exposure.credit_limit IS NULL`,
+      [lineId, customerId, limit.currency, limit.toString()],
+    );
+  }
+
+  /**
+   * An approved draw is in flight on its line until its payout succeeds or fails. Once per
+   * application: a draw the loan stream already recorded keeps its state.
+   */
+  async reserveDraw(
+    manager: EntityManager,
+    lineId: string,
+    applicationId: string,
+    amount: Money,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO line_draws (application_id, line_id, amount, state)
+       VALUES ($1, $2, $3, 'in-flight')
+       ON CONFLICT (application_id) DO NOTHING`,
+      [applicationId, lineId, amount.toString()],
+    );
+  }
+
+  /** A draw on the line by its application or its loan (call under the line's lock). */
+  async findDraw(
+    manager: EntityManager,
+    lineId: string,
+    by: { readonly applicationId: string } | { readonly loanId: string },
+    currency: string,
+  ): Promise<LineDraw | undefined> {
+    const [row] = await manager.query<
+      { application_id: string; loan_id: string | null; amount: string; state: DrawState }[]
+    >(
+      `SELECT application_id, loan_id, amount::text AS amount, state FROM line_draws
+        WHERE line_id = $1 AND ${'applicationId' in by ? 'application_id' : 'loan_id'} = $2`,
+      [lineId, 'applicationId' in by ? by.applicationId : by.loanId],
+    );
+    if (!row) return undefined;
+    return {
+      applicationId: row.application_id,
+      loanId: row.loan_id,
+      amount: Money.of(row.amount, currency),
+      state: row.state,
+    };
+  }
+
+  /** Stores a draw as the loan stream moved it (call under the line's lock). */
+  async saveDraw(manager: EntityManager, lineId: string, draw: LineDraw): Promise<void> {
+    await manager.query(
+      `INSERT INTO line_draws (application_id, line_id, loan_id, amount, state)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (application_id) DO UPDATE
+         SET loan_id = EXCLUDED.loan_id, state = EXCLUDED.state, updated_at = now()`,
+      [draw.applicationId, lineId, draw.loanId, draw.amount.toString(), draw.state],
+    );
+  }
+
+  /** Writes the line's principal outstanding (call under the line's lock). */
+  async saveOutstanding(manager: EntityManager, lineId: string, outstanding: Money): Promise<void> {
+    await manager.query(
+      `UPDATE line_exposure SET principal_outstanding = $2, updated_at = now() WHERE line_id = $1`,
+      [lineId, outstanding.toString()],
+    );
   }
 
   /** Inserts the decision; false when the application already has one (nothing written). */

@@ -6,6 +6,7 @@ import {
 } from '@credit/messaging';
 import { CreateDecisions1764300000000 } from './1764300000000-create-decisions';
 import { ReferralResolutions1765300000000 } from './1765300000000-referral-resolutions';
+import { LineExposure1765600000000 } from './1765600000000-line-exposure';
 
 /** Append-only, applied in order at start and before tests; table scoring_migrations. */
 export const scoringMigrations = [
@@ -15,4 +16,5 @@ export const scoringMigrations = [
   AddOutboxHeaders1764900000001,
   AddWorkerSignals1765200000000,
   ReferralResolutions1765300000000,
+  LineExposure1765600000000,
 ];

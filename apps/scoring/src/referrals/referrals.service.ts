@@ -264,6 +264,17 @@ export class ReferralsService {
       decidedEventId,
       decidedAt: resolvedAt,
     });
+    // The line's exposure moves as for an automatic approval, under the line lock history() took.
+    if (request.action === 'approve' && lineId && grantedAmount) {
+      await this.decisions.openLine(manager, lineId, row.customer_id, grantedAmount);
+    } else if (request.action === 'approve' && submitted.draw && grantedAmount) {
+      await this.decisions.reserveDraw(
+        manager,
+        submitted.draw.lineId,
+        row.application_id,
+        grantedAmount,
+      );
+    }
     await this.store.insertResolution(manager, {
       applicationId: row.application_id,
       idempotencyKey,
