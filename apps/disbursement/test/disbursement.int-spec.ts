@@ -280,6 +280,15 @@ class FakeLedger {
   readonly effects: { key: string; path: string }[] = [];
   readonly calls: string[] = [];
   maxInFlight = 0;
+  /**
+   * When set to n > 1, requests wait until n are in flight at once (then all go on), or for at most
+   * `gateTimeoutMs`: a test of concurrency then waits on the condition instead of hoping that the
+   * timing overlaps on a busy machine. Serialized callers never reach n, and maxInFlight stays 1.
+   */
+  awaitConcurrent = 0;
+  private readonly gateTimeoutMs = 20_000;
+  private gateOpen = false;
+  private readonly gated: (() => void)[] = [];
   private inFlight = 0;
   private readonly replies = new Map<string, { status: number; body: unknown }>();
   private server: Server | undefined;
@@ -312,6 +321,20 @@ class FakeLedger {
     this.calls.push(key);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    if (this.awaitConcurrent > 1 && !this.gateOpen) {
+      if (this.inFlight >= this.awaitConcurrent) {
+        this.gateOpen = true;
+        for (const release of this.gated.splice(0)) release();
+      } else {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.gateTimeoutMs);
+          this.gated.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    }
     await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     this.inFlight--;
     const known = this.replies.get(key);
@@ -389,6 +412,8 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
 
   it('reserves the hold, pays and posts the hold outside any transaction, several payouts in flight', async () => {
     const payloads = Array.from({ length: 8 }, (_, i) => decided('cash-loan', `${2000 + i}.00`));
+    // The fake ledger holds the first request until a second one arrives (or 20 s pass).
+    ledger.awaitConcurrent = 2;
     await publish(payloads);
     const loanIds = payloads.map((p) => `L-${p.applicationId}`);
     for (const loanId of loanIds) {
@@ -405,6 +430,7 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     }
     // The ledger's latency is not serialized: several holds were asked for at once.
     expect(ledger.maxInFlight).toBeGreaterThan(1);
+    ledger.awaitConcurrent = 0;
   });
 
   it.each([

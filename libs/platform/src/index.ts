@@ -14,3 +14,4 @@ export * from './http-input';
 export * from './testing';
 export * from './tracing';
 export * from './otlp-receiver';
+export * from './wake-signal';

@@ -13,7 +13,7 @@ import {
 import { installmentPlanSchedule } from '@credit/lending-math';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
-import { DomainError, INSTANCE_ID, notifyOnCommit } from '@credit/platform';
+import { DomainError, INSTANCE_ID, WakeSignal, notifyOnCommit } from '@credit/platform';
 import {
   type PaymentRail,
   type PayoutStatus,
@@ -110,6 +110,8 @@ export interface PayoutPolicy {
 export class DisbursementsService {
   /** Set by fault-injection tests only. */
   faults: PayoutFaults = {};
+  /** Wakes the slots of a running payout pass (a payout queued, a slot done). */
+  private readonly payoutWake = new WakeSignal();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -197,8 +199,33 @@ export class DisbursementsService {
    */
   async payDue(policy: PayoutPolicy): Promise<{ handled: number; nextDueInMs: number | null }> {
     let handled = 0;
+    let busy = 0;
+    // A slot that finds nothing due waits while another slot is still paying: a payout queued
+    // meanwhile (payoutsQueued) or a slot finishing wakes it, so a new payout never waits for the
+    // slowest payout of the pass. The pass ends when no slot is paying and nothing is due.
     const slot = async () => {
-      while (handled < PayoutPassMax && (await this.payOne(policy))) handled += 1;
+      try {
+        while (handled < PayoutPassMax) {
+          const seen = this.payoutWake.generation;
+          busy += 1;
+          let paid: boolean;
+          try {
+            paid = await this.payOne(policy);
+          } finally {
+            busy -= 1;
+          }
+          if (paid) {
+            handled += 1;
+            this.payoutWake.notify();
+            continue;
+          }
+          if (busy === 0) break;
+          await this.payoutWake.waitAfter(seen);
+        }
+      } finally {
+        // Ending (or failing), a slot wakes the others: they look again, and end if nobody pays.
+        this.payoutWake.notify();
+      }
     };
     // Every slot ends before the pass does (a failed slot must not outlive its pass).
     const slots = await Promise.allSettled(
@@ -224,6 +251,11 @@ export class DisbursementsService {
    * A crash anywhere leaves the claim to expire; the next attempt repeats the calls, which answer
    * from their keys: nothing is lost and nothing is paid twice.
    */
+  /** A payout was queued (the NOTIFY of its commit): slots of a running pass look for it. */
+  payoutsQueued(): void {
+    this.payoutWake.notify();
+  }
+
   async payOne(policy: PayoutPolicy): Promise<boolean> {
     const row = await this.claim(policy);
     if (!row) return false;

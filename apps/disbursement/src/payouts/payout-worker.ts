@@ -98,7 +98,10 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.notifier.listen(PayoutsDueChannel, () => this.payouts.wake());
+    this.notifier.listen(PayoutsDueChannel, () => {
+      this.disbursements.payoutsQueued();
+      this.payouts.wake();
+    });
     this.payouts.start();
     if (this.config.SETTLEMENT_SCHEDULE_ENABLED) this.settlement.start();
     if (this.config.PAYOUT_RECONCILIATION_SCHEDULE_ENABLED) this.reconciliation.start();
