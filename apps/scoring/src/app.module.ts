@@ -11,13 +11,7 @@ import { LinesController } from './decisions/lines.controller';
 import { DecisionStore } from './infrastructure/decision-store';
 import { ReferralStore } from './infrastructure/referral-store';
 import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-artifact';
-import {
-  DisbursementFailedExposureHandler,
-  LineExposureService,
-  LoanCreatedExposureHandler,
-  LoanDisbursedExposureHandler,
-  RepaymentAllocatedExposureHandler,
-} from './line-exposure/line-exposure.handlers';
+import { LineExposureService, lineExposureHandlers } from './line-exposure/line-exposure.handlers';
 import { scoringMigrations } from './migrations';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralsService } from './referrals/referrals.service';
@@ -49,13 +43,7 @@ export class ScoringModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? ScoringConsumerGroup,
-              handlers: [
-                ApplicationSubmittedHandler,
-                LoanCreatedExposureHandler,
-                LoanDisbursedExposureHandler,
-                DisbursementFailedExposureHandler,
-                RepaymentAllocatedExposureHandler,
-              ],
+              handlers: [ApplicationSubmittedHandler, ...lineExposureHandlers],
             },
           ],
         }),
@@ -69,10 +57,7 @@ export class ScoringModule {
         DecideApplicationService,
         ApplicationSubmittedHandler,
         LineExposureService,
-        LoanCreatedExposureHandler,
-        LoanDisbursedExposureHandler,
-        DisbursementFailedExposureHandler,
-        RepaymentAllocatedExposureHandler,
+        ...lineExposureHandlers,
       ],
     };
   }

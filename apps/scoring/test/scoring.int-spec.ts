@@ -15,7 +15,11 @@ import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
 import { ScoringModule } from '../src/app.module';
 import { lineIdFor } from '../src/decide-application/decide-application.service';
-import { LineExposureHandlerName } from '../src/line-exposure/line-exposure.handlers';
+import {
+  LineExposureHandlerName,
+  LineExposureService,
+  lineEventOf,
+} from '../src/line-exposure/line-exposure.handlers';
 import { scoringEnvSchema } from '../src/config/env';
 
 const writer = new OutboxWriter('test');
@@ -530,6 +534,57 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
         [tooMuch.eventId],
       );
       expect(inbox).toEqual([]);
+    });
+
+    it('a group of events locks its lines in line-id order, whatever the order of the events', async () => {
+      const [low, high] = [await lineOf('10000.00'), await lineOf('10000.00')].sort((a, b) =>
+        a.lineId < b.lineId ? -1 : 1,
+      ) as [{ customerId: string; lineId: string }, { customerId: string; lineId: string }];
+      const onLow = await drawOn(low, '1000.00');
+      const onHigh = await drawOn(high, '1000.00');
+      // Another transaction (another partition's group) holds the higher line.
+      const holder = app.dataSource.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      await holder.query(`SELECT 1 FROM line_exposure WHERE line_id = $1 FOR UPDATE`, [
+        high.lineId,
+      ]);
+      // The group's events name the higher line first.
+      const events = [loanCreated(onHigh, '1000.00'), loanCreated(onLow, '1000.00')];
+      const applying = app.dataSource.transaction((manager) =>
+        app.app.get(LineExposureService).apply(events.map(lineEventOf), manager),
+      );
+      await waitFor('the group to wait for the higher line', async () => {
+        const rows = await app.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+      });
+      // Waiting for the higher line, the group already holds the lower one: two groups on the
+      // same lines queue behind each other instead of each holding what the other needs.
+      const probe = app.dataSource.createQueryRunner();
+      await probe.connect();
+      await probe.startTransaction();
+      await expect(
+        probe.query(`SELECT 1 FROM line_exposure WHERE line_id = $1 FOR UPDATE NOWAIT`, [
+          low.lineId,
+        ]),
+      ).rejects.toMatchObject({ code: '55P03' });
+      await probe.rollbackTransaction();
+      await probe.release();
+      await holder.commitTransaction();
+      await holder.release();
+      await applying;
+      expect(await exposureOf(low.lineId)).toMatchObject({ drawsInFlight: '1000.00' });
+      expect(await exposureOf(high.lineId)).toMatchObject({ drawsInFlight: '1000.00' });
+      const loanIds = await app.dataSource.query<{ loan_id: string }[]>(
+        `SELECT loan_id FROM line_draws WHERE application_id = ANY($1::text[]) ORDER BY loan_id`,
+        [[onLow.applicationId, onHigh.applicationId]],
+      );
+      expect(loanIds.map((r) => r.loan_id)).toEqual(
+        [`L-${onLow.applicationId}`, `L-${onHigh.applicationId}`].sort(),
+      );
     });
   });
 

@@ -1,7 +1,6 @@
-import { Injectable, type Type } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { type EventDefinition, type EventEnvelope, platformEventCatalog } from '@credit/contracts';
-import type { EventHandler } from '@credit/messaging';
+import type { Type } from '@nestjs/common';
+import { type EventDefinition, platformEventCatalog } from '@credit/contracts';
+import { type EventHandler, type SharedNameHandlers, sharedNameHandler } from '@credit/messaging';
 import { evaluatePosting, postingRules } from '../domain/posting-rules';
 import { PostingBatchMax, PostingEngine } from '../infrastructure/posting-engine';
 
@@ -24,47 +23,34 @@ export function postedEventDefinitions(): EventDefinition[] {
 
 /**
  * One handler class per event type: the event becomes exactly one journal entry through its
- * posting rule, in the transaction that records the event id (a group of events: their entries
- * in one engine call, see handleMany). No rule, or amounts that do not
- * balance, is a permanent failure: the event goes to the DLQ with the reason.
+ * posting rule, in the transaction that records the event id. A group of new events (of any posted
+ * type: every posting handler shares the inbox key) becomes its entries in one engine call per
+ * PostingBatchMax entries. No rule, or amounts that do not balance, is a permanent failure: the
+ * event goes to the DLQ with the reason (a failing group is applied again one event at a time).
  */
+const posting: SharedNameHandlers<PostingEngine> = {
+  name: PostingHandlerName,
+  label: 'Post',
+  service: PostingEngine,
+  async handle(engine, event, manager) {
+    await engine.post(manager, [evaluatePosting(event, postingRules)]);
+  },
+  async handleMany(engine, events, manager) {
+    for (let start = 0; start < events.length; start += PostingBatchMax) {
+      const chunk = events.slice(start, start + PostingBatchMax);
+      await engine.post(
+        manager,
+        chunk.map((event) => evaluatePosting(event, postingRules)),
+        [],
+        null,
+        chunk.map((event) => ({ correlationId: event.correlationId, causationId: event.eventId })),
+      );
+    }
+  },
+};
+
 export function postingHandler(definition: EventDefinition): Type<EventHandler> {
-  @Injectable()
-  class PostBusinessEvent implements EventHandler {
-    readonly name = PostingHandlerName;
-    readonly definition = definition;
-
-    constructor(private readonly engine: PostingEngine) {}
-
-    async handle(event: EventEnvelope, manager: EntityManager): Promise<void> {
-      await this.engine.post(manager, [evaluatePosting(event, postingRules)]);
-    }
-
-    /**
-     * A group of new events (of any posted type: every posting handler shares the inbox key)
-     * becomes its entries in one engine call per PostingBatchMax entries. Any failure rolls the
-     * group back and the consumer applies its events one by one (retries, DLQ).
-     */
-    async handleMany(events: readonly EventEnvelope[], manager: EntityManager): Promise<void> {
-      for (let start = 0; start < events.length; start += PostingBatchMax) {
-        const chunk = events.slice(start, start + PostingBatchMax);
-        await this.engine.post(
-          manager,
-          chunk.map((event) => evaluatePosting(event, postingRules)),
-          [],
-          null,
-          chunk.map((event) => ({
-            correlationId: event.correlationId,
-            causationId: event.eventId,
-          })),
-        );
-      }
-    }
-  }
-  Object.defineProperty(PostBusinessEvent, 'name', {
-    value: `Post(${definition.type}@v${definition.version})`,
-  });
-  return PostBusinessEvent;
+  return sharedNameHandler(posting, definition);
 }
 
 export function postingHandlers(): Type<EventHandler>[] {
