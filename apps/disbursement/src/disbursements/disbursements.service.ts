@@ -3,14 +3,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   type ApplicationDecidedV1Payload,
   DisbursementFailedV1,
-  type DrawPricing,
   type EventEnvelope,
   LoanCreatedV1,
   LoanDisbursedV1,
-  type LoanProduct,
   MerchantSettledV1,
 } from '@credit/contracts';
-import { installmentPlanSchedule } from '@credit/lending-math';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { DomainError, INSTANCE_ID, WakeSignal, notifyOnCommit } from '@credit/platform';
@@ -21,6 +18,23 @@ import {
   nextPayoutStep,
   settlementPayoutReference,
 } from '../domain/payment-rail';
+import {
+  MerchantPayableBooked,
+  type Payout,
+  type PayoutState,
+  canMove,
+  firstStep,
+  merchantFeeOf,
+  retryDelayMs,
+  settlementAmount,
+  settlementIdOf,
+  unconfirmedNote,
+} from '../domain/payout';
+import {
+  DisbursementStore,
+  type SettlementRow,
+  payoutOf,
+} from '../infrastructure/disbursement-store';
 import type { LedgerHolds } from '../infrastructure/ledger-holds';
 
 export const PAYMENT_RAIL = Symbol('PAYMENT_RAIL');
@@ -32,8 +46,6 @@ export const PayoutPassMax = 1_000;
 export const SettlementMerchantsMax = 500;
 /** Notified in the transaction that queues a payout: every instance's payout worker wakes on it. */
 export const PayoutsDueChannel = 'payouts_due';
-/** Longest backoff between two attempts of one payout: PAYOUT_BACKOFF_MS doubled at most 10 times. */
-const BackoffDoublingsMax = 10;
 
 /** Test seams that stand for a crash between the steps of a payout; production passes none. */
 export interface PayoutFaults {
@@ -45,47 +57,12 @@ export interface PayoutFaults {
 
 type AttemptOutcome = 'succeeded' | 'failed' | 'pending' | 'error' | 'unknown';
 
-interface DisbursementRow {
-  loan_id: string;
-  application_id: string;
-  customer_id: string;
-  line_id: string | null;
-  product: LoanProduct;
-  currency: string;
-  principal: string;
-  merchant_id: string | null;
-  merchant_fee: string | null;
-  pricing: DrawPricing;
-  state: 'created' | 'paying' | 'unconfirmed' | 'disbursed' | 'failed';
-  attempts: number;
-  last_error: string | null;
-  start_date: string | null;
-  created_at: Date;
-  disbursed_at: Date | null;
-  settlement_id: string | null;
-  line_hold_id: string | null;
-  payout_reference: string | null;
-}
-
-interface SettlementRow {
-  settlement_id: string;
-  merchant_id: string;
-  business_date: string;
-  amount: string;
-  currency: string;
-  loans: number;
-}
-
 export interface SettlementReport {
   settlementId: string;
   merchantId: string;
   amount: string;
   loans: number;
 }
-
-const Columns = `loan_id, application_id, customer_id, line_id, product, currency, principal::text, merchant_id,
-  merchant_fee::text, pricing, state, attempts, last_error, to_char(start_date, 'YYYY-MM-DD') AS start_date,
-  created_at, disbursed_at, settlement_id, line_hold_id, payout_reference`;
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
@@ -105,6 +82,8 @@ export interface PayoutPolicy {
  * Approved draw → loan created → paid out → loan.disbursed, or finally disbursement.failed.
  * An installment purchase is "paid" by booking the merchant payable (settled to the merchant in a
  * daily batch, net of a merchant-paid fee); a cash loan goes to the customer's bank through the rail.
+ * The rules (states, fees, backoff, settlement amounts) are in domain/payout; the SQL in
+ * infrastructure/disbursement-store; this service orders the steps around the external calls.
  */
 @Injectable()
 export class DisbursementsService {
@@ -112,6 +91,7 @@ export class DisbursementsService {
   faults: PayoutFaults = {};
   /** Wakes the slots of a running payout pass (a payout queued, a slot done). */
   private readonly payoutWake = new WakeSignal();
+  private readonly store = new DisbursementStore();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -128,67 +108,51 @@ export class DisbursementsService {
     const decision = event.payload;
     if (decision.decision !== 'approved' || decision.draw === null) return;
     const draw = decision.draw;
-    const loanId = `L-${decision.applicationId}`;
-    const [existing] = await manager.query<unknown[]>(
-      `SELECT 1 FROM disbursements WHERE application_id = $1`,
-      [decision.applicationId],
-    );
-    if (existing) return;
+    if (await this.store.existsForApplication(manager, decision.applicationId)) return;
     const principal = Money.fromJSON(draw.amount);
-    const merchantFee =
-      draw.product === 'installment-purchase' && draw.pricing.feePayer === 'merchant'
-        ? draw.merchantFee
-          ? Money.fromJSON(draw.merchantFee)
-          : installmentPlanSchedule({
-              principal,
-              periods: draw.pricing.periods,
-              startDate: todayUtc(),
-              feeRate: draw.pricing.feeRate ?? '0',
-              feePayer: 'merchant',
-            }).merchantFee
-        : null;
-    await manager.query(
-      `INSERT INTO disbursements (loan_id, application_id, customer_id, line_id, product, currency, principal,
-                                  merchant_id, merchant_fee, pricing, state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'created')`,
-      [
-        loanId,
-        decision.applicationId,
-        decision.customerId,
-        draw.lineId,
-        draw.product,
-        principal.currency,
-        principal.toString(),
-        draw.merchantId,
-        merchantFee?.toString() ?? null,
-        JSON.stringify(draw.pricing),
-      ],
-    );
-    await this.history(
+    const payout: Payout = {
+      loanId: `L-${decision.applicationId}`,
+      applicationId: decision.applicationId,
+      customerId: decision.customerId,
+      lineId: draw.lineId,
+      product: draw.product,
+      principal,
+      merchantId: draw.merchantId,
+      merchantFee: merchantFeeOf(
+        {
+          product: draw.product,
+          principal,
+          pricing: draw.pricing,
+          merchantFee: draw.merchantFee ? Money.fromJSON(draw.merchantFee) : null,
+        },
+        todayUtc(),
+      ),
+      pricing: draw.pricing,
+      state: 'created',
+      attempts: 0,
+      lineHoldId: null,
+      payoutReference: null,
+    };
+    await this.store.insertCreated(manager, payout);
+    await this.store.appendHistory(
       manager,
-      loanId,
+      payout.loanId,
       'created',
       `approved application ${decision.applicationId}`,
     );
-    await this.outbox.append(manager, this.loanCreated(loanId, decision, principal, merchantFee));
-    const needsHold = this.holds !== null && draw.lineId !== null;
-    if (draw.product === 'installment-purchase' && !needsHold) {
+    await this.outbox.append(manager, loanCreated(payout));
+    const step = firstStep(draw.product, this.holds !== null && draw.lineId !== null);
+    if (step.next === 'disbursed') {
       // The goods are the disbursement: the merchant payable is booked now, cash goes in the batch.
-      const row = await this.lockedRow(manager, loanId);
-      await this.markDisbursed(manager, row, 'merchant payable booked; settled in the daily batch');
+      const row = await this.store.lock(manager, payout.loanId);
+      if (!row) throw new Error(`invariant violated: disbursement ${payout.loanId} vanished`);
+      await this.markDisbursed(manager, payoutOf(row), step.detail);
       return;
     }
     // The ledger's hold on the line and the payout itself are the payout worker's, outside this
     // transaction; this commit wakes it in every instance.
-    await manager.query(`UPDATE disbursements SET state = 'paying' WHERE loan_id = $1`, [loanId]);
-    await this.history(
-      manager,
-      loanId,
-      'paying',
-      needsHold
-        ? 'payout queued; the line limit is reserved first'
-        : 'payout to the customer queued',
-    );
+    await this.store.markPaying(manager, payout.loanId);
+    await this.store.appendHistory(manager, payout.loanId, 'paying', step.detail);
     await notifyOnCommit(manager, PayoutsDueChannel);
   }
 
@@ -233,11 +197,12 @@ export class DisbursementsService {
     );
     const failed = slots.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const [next] = await this.dataSource.query<{ ms: string | null }[]>(
-      `SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::text AS ms
-         FROM disbursements WHERE state IN ('paying', 'unconfirmed')`,
-    );
-    return { handled, nextDueInMs: next?.ms == null ? null : Math.max(0, Number(next.ms)) };
+    return { handled, nextDueInMs: await this.store.nextDueInMs(this.dataSource.manager) };
+  }
+
+  /** A payout was queued (the NOTIFY of its commit): slots of a running pass look for it. */
+  payoutsQueued(): void {
+    this.payoutWake.notify();
   }
 
   /**
@@ -251,47 +216,44 @@ export class DisbursementsService {
    * A crash anywhere leaves the claim to expire; the next attempt repeats the calls, which answer
    * from their keys: nothing is lost and nothing is paid twice.
    */
-  /** A payout was queued (the NOTIFY of its commit): slots of a running pass look for it. */
-  payoutsQueued(): void {
-    this.payoutWake.notify();
-  }
-
   async payOne(policy: PayoutPolicy): Promise<boolean> {
-    const row = await this.claim(policy);
-    if (!row) return false;
-    const loanId = row.loan_id;
-    const amount = Money.of(row.principal, row.currency);
+    const claimedRow = await this.dataSource.transaction((manager) =>
+      this.store.claimNextDue(manager, this.instanceId, policy.leaseMs),
+    );
+    if (!claimedRow) return false;
+    const claimed = payoutOf(claimedRow);
+    const { loanId, principal: amount } = claimed;
 
-    let holdId = row.line_hold_id;
-    if (this.holds && row.line_id && !holdId) {
+    let holdId = claimed.lineHoldId;
+    if (this.holds && claimed.lineId && !holdId) {
       let reserved: Awaited<ReturnType<LedgerHolds['reserve']>>;
       try {
-        reserved = await this.holds.reserve(loanId, row.line_id, amount);
+        reserved = await this.holds.reserve(loanId, claimed.lineId, amount);
       } catch (error) {
-        await this.retryLater(row, policy, 'error', `line hold: ${messageOf(error)}`);
+        await this.retryLater(claimed, policy, 'error', `line hold: ${messageOf(error)}`);
         return true;
       }
       if ('overLimit' in reserved) {
-        await this.record(row, 'failed', `over the line limit: ${reserved.overLimit}`, (m, r) =>
-          this.markFailed(m, r, `over the line limit: ${reserved.overLimit}`),
-        );
+        const reason = `over the line limit: ${reserved.overLimit}`;
+        await this.record(claimed, 'failed', reason, (m, p) => this.markFailed(m, p, reason));
         return true;
       }
       holdId = reserved.holdId;
-      const kept = await this.recordHold(row, holdId);
+      const kept = await this.recordHold(claimed, holdId);
       if (!kept) return true;
     }
     await this.faults.afterHoldBeforeRail?.(loanId);
 
-    const withHold = { ...row, line_hold_id: holdId };
-    if (row.product === 'installment-purchase') {
+    const withHold: Payout = { ...claimed, lineHoldId: holdId };
+    if (claimed.product === 'installment-purchase') {
       // The goods are the disbursement: the reserved limit becomes drawn, the payable is booked.
       await this.faults.afterRailBeforeRecord?.(loanId);
-      const detail = 'merchant payable booked; settled in the daily batch';
       const hold = holdId;
-      if (hold && !(await this.ledgerStep(row, policy, 'posting', (h) => h.post(loanId, hold))))
+      if (hold && !(await this.ledgerStep(claimed, policy, 'posting', (h) => h.post(loanId, hold))))
         return true;
-      await this.record(withHold, 'succeeded', detail, (m, r) => this.markDisbursed(m, r, detail));
+      await this.record(withHold, 'succeeded', MerchantPayableBooked, (m, p) =>
+        this.markDisbursed(m, p, MerchantPayableBooked),
+      );
       return true;
     }
 
@@ -299,7 +261,7 @@ export class DisbursementsService {
     const reference = loanPayoutReference(loanId);
     let answer: PayoutStatus = 'not-received';
     let error: string | null = null;
-    if (row.state === 'unconfirmed') {
+    if (claimed.state === 'unconfirmed') {
       try {
         answer = await this.rail.status(reference);
       } catch (failure) {
@@ -312,7 +274,7 @@ export class DisbursementsService {
       try {
         answer = await this.rail.pay({
           reference,
-          payee: `customer:${row.customer_id}`,
+          payee: `customer:${claimed.customerId}`,
           amount,
         });
       } catch (failure) {
@@ -323,34 +285,33 @@ export class DisbursementsService {
     await this.faults.afterRailBeforeRecord?.(loanId);
 
     const step = nextPayoutStep(answer);
+    const hold = holdId;
     if (step === 'book') {
       // The money is out: the reserved limit becomes drawn (before the record, by its key).
-      const detail = `paid to customer:${row.customer_id} by ${reference} (attempt ${row.attempts})`;
-      const hold = holdId;
-      if (hold && !(await this.ledgerStep(row, policy, 'posting', (h) => h.post(loanId, hold))))
+      const detail = `paid to customer:${claimed.customerId} by ${reference} (attempt ${claimed.attempts})`;
+      if (hold && !(await this.ledgerStep(claimed, policy, 'posting', (h) => h.post(loanId, hold))))
         return true;
-      await this.record(withHold, 'succeeded', detail, (m, r) =>
-        this.markDisbursed(m, { ...r, payout_reference: reference }, detail),
+      await this.record(withHold, 'succeeded', detail, (m, p) =>
+        this.markDisbursed(m, { ...p, payoutReference: reference }, detail),
       );
     } else if (step === 'void') {
       // Only the bank's decline says nothing went out: the limit comes back (by its key).
       const reason = `the bank declined the payout ${reference}`;
-      const hold = holdId;
-      if (hold && !(await this.ledgerStep(row, policy, 'voiding', (h) => h.void(loanId, hold))))
+      if (hold && !(await this.ledgerStep(claimed, policy, 'voiding', (h) => h.void(loanId, hold))))
         return true;
-      await this.record(withHold, 'failed', reason, (m, r) =>
-        this.markFailed(m, { ...r, payout_reference: reference }, reason),
+      await this.record(withHold, 'failed', reason, (m, p) =>
+        this.markFailed(m, { ...p, payoutReference: reference }, reason),
       );
     } else {
       // Unknown (a timeout, a dropped connection, a 5xx, pending): the hold stays, ask again.
-      await this.awaitConfirmation(row, policy, reference, error);
+      await this.awaitConfirmation(claimed, policy, reference, error);
     }
     return true;
   }
 
   /** Calls the ledger about the line's hold; on failure the attempt is retried later (false). */
   private async ledgerStep(
-    row: DisbursementRow,
+    claimed: Payout,
     policy: PayoutPolicy,
     what: string,
     call: (holds: LedgerHolds) => Promise<void>,
@@ -360,83 +321,49 @@ export class DisbursementsService {
       await call(this.holds);
       return true;
     } catch (failure) {
-      await this.retryLater(row, policy, 'error', `${what} the line hold: ${messageOf(failure)}`);
+      await this.retryLater(
+        claimed,
+        policy,
+        'error',
+        `${what} the line hold: ${messageOf(failure)}`,
+      );
       return false;
     }
   }
 
-  /** Claims the next due payout (one short transaction); undefined when none is due. */
-  private async claim(policy: PayoutPolicy): Promise<DisbursementRow | undefined> {
-    return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<DisbursementRow[]>(
-        // (A data-modifying CTE: typeorm answers a bare UPDATE ... RETURNING as [rows, count].)
-        `WITH claimed AS (
-           UPDATE disbursements
-              SET attempts = attempts + 1, claimed_by = $1,
-                  next_attempt_at = now() + $2 * interval '1 millisecond'
-            WHERE loan_id = (SELECT loan_id FROM disbursements
-                              WHERE state IN ('paying', 'unconfirmed') AND next_attempt_at <= now()
-                              ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING *)
-         SELECT ${Columns} FROM claimed`,
-        [this.instanceId, policy.leaseMs],
-      );
-      if (!row) return undefined;
-      await manager.query(
-        `INSERT INTO payout_attempts (loan_id, attempt, instance) VALUES ($1, $2, $3)`,
-        [row.loan_id, row.attempts, this.instanceId],
-      );
-      return row;
-    });
-  }
-
   /**
-   * Runs `apply` on the payout's row locked in one transaction, with the attempt record finished,
-   * if the claim is still this attempt's (another attempt took over after the lease expired, or
-   * the payout is settled: then this outcome is dropped, the other attempt records the same).
+   * Runs `apply` on the payout locked in one transaction, with the attempt record finished, if the
+   * claim is still this attempt's (another attempt took over after the lease expired, or the
+   * payout is settled: then this outcome is dropped, the other attempt records the same).
    */
   private async record(
-    claimed: DisbursementRow,
+    claimed: Payout,
     outcome: AttemptOutcome,
     detail: string,
-    apply: (manager: EntityManager, row: DisbursementRow) => Promise<void>,
+    apply: (manager: EntityManager, payout: Payout) => Promise<void>,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<DisbursementRow[]>(
-        `SELECT ${Columns} FROM disbursements
-          WHERE loan_id = $1 AND state IN ('paying', 'unconfirmed') AND attempts = $2 FOR UPDATE`,
-        [claimed.loan_id, claimed.attempts],
-      );
+      const row = await this.store.lockClaimed(manager, claimed.loanId, claimed.attempts);
       if (!row) return false;
-      await manager.query(
-        `UPDATE payout_attempts SET finished_at = now(), outcome = $3, detail = $4
-          WHERE loan_id = $1 AND attempt = $2`,
-        [claimed.loan_id, claimed.attempts, outcome, detail.slice(0, 2000)],
-      );
-      await apply(manager, { ...row, line_hold_id: claimed.line_hold_id ?? row.line_hold_id });
-      await manager.query(`UPDATE disbursements SET claimed_by = NULL WHERE loan_id = $1`, [
-        claimed.loan_id,
-      ]);
+      await this.store.finishAttempt(manager, claimed.loanId, claimed.attempts, outcome, detail);
+      const current = payoutOf(row);
+      await apply(manager, { ...current, lineHoldId: claimed.lineHoldId ?? current.lineHoldId });
+      await this.store.releaseClaim(manager, claimed.loanId);
       return true;
     });
   }
 
   /** Keeps the reserved hold's id on the payout (the claim stays). False if the claim was lost. */
-  private async recordHold(claimed: DisbursementRow, holdId: string): Promise<boolean> {
+  private async recordHold(claimed: Payout, holdId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const updated = await manager.query<unknown[]>(
-        `WITH kept AS (UPDATE disbursements SET line_hold_id = $3
-                         WHERE loan_id = $1 AND state IN ('paying', 'unconfirmed') AND attempts = $2
-                         RETURNING 1)
-         SELECT * FROM kept`,
-        [claimed.loan_id, claimed.attempts, holdId],
-      );
-      if (updated.length === 0) return false;
-      await this.history(
+      if (!(await this.store.keepHold(manager, claimed.loanId, claimed.attempts, holdId))) {
+        return false;
+      }
+      await this.store.appendHistory(
         manager,
-        claimed.loan_id,
+        claimed.loanId,
         'limit-reserved',
-        `hold on line ${claimed.line_id}`,
+        `hold on line ${claimed.lineId}`,
       );
       return true;
     });
@@ -444,23 +371,20 @@ export class DisbursementsService {
 
   /** Records the attempt as not final and schedules the next one after the backoff. */
   private async retryLater(
-    claimed: DisbursementRow,
+    claimed: Payout,
     policy: PayoutPolicy,
     outcome: 'pending' | 'error',
     reason: string,
   ): Promise<void> {
-    const delayMs = policy.backoffMs * 2 ** Math.min(claimed.attempts - 1, BackoffDoublingsMax);
-    await this.record(claimed, outcome, reason, async (manager, row) => {
-      await manager.query(
-        `UPDATE disbursements SET last_error = $2, next_attempt_at = now() + $3 * interval '1 millisecond'
-          WHERE loan_id = $1`,
-        [row.loan_id, outcome === 'error' ? reason : "awaiting the bank's confirmation", delayMs],
-      );
-      await this.history(
+    const delayMs = retryDelayMs(policy.backoffMs, claimed.attempts);
+    await this.record(claimed, outcome, reason, async (manager, payout) => {
+      const note = outcome === 'error' ? reason : "awaiting the bank's confirmation";
+      await this.store.scheduleRetry(manager, payout.loanId, note, delayMs);
+      await this.store.appendHistory(
         manager,
-        row.loan_id,
-        row.state,
-        `attempt ${row.attempts}: ${reason}; retry in ${delayMs} ms`,
+        payout.loanId,
+        payout.state,
+        `attempt ${payout.attempts}: ${reason}; retry in ${delayMs} ms`,
       );
     });
   }
@@ -471,29 +395,22 @@ export class DisbursementsService {
    * PAYOUT_ATTEMPTS_MAX it is flagged for an operator in last_error, never failed).
    */
   private async awaitConfirmation(
-    claimed: DisbursementRow,
+    claimed: Payout,
     policy: PayoutPolicy,
     reference: string,
     error: string | null,
   ): Promise<void> {
-    const delayMs = policy.backoffMs * 2 ** Math.min(claimed.attempts - 1, BackoffDoublingsMax);
+    const delayMs = retryDelayMs(policy.backoffMs, claimed.attempts);
     const reason = error ?? "the bank's answer is not known yet";
-    const lastError =
-      claimed.attempts >= policy.attemptsMax
-        ? `unconfirmed after ${claimed.attempts} attempts: ${reason}; check ${reference} with the bank`
-        : `awaiting the bank's confirmation of ${reference}: ${reason}`;
-    await this.record(claimed, 'unknown', reason, async (manager, row) => {
-      await manager.query(
-        `UPDATE disbursements SET state = 'unconfirmed', payout_reference = $2, last_error = $3,
-                next_attempt_at = now() + $4 * interval '1 millisecond'
-          WHERE loan_id = $1`,
-        [row.loan_id, reference, lastError, delayMs],
-      );
-      await this.history(
+    const note = unconfirmedNote(claimed.attempts, policy.attemptsMax, reference, reason);
+    await this.record(claimed, 'unknown', reason, async (manager, payout) => {
+      mustMove(payout, 'unconfirmed');
+      await this.store.markUnconfirmed(manager, payout.loanId, reference, note, delayMs);
+      await this.store.appendHistory(
         manager,
-        row.loan_id,
+        payout.loanId,
         'unconfirmed',
-        `attempt ${row.attempts}: ${reason}; asking the bank about ${reference} in ${delayMs} ms`,
+        `attempt ${payout.attempts}: ${reason}; asking the bank about ${reference} in ${delayMs} ms`,
       );
     });
   }
@@ -510,21 +427,16 @@ export class DisbursementsService {
     businessDate: string;
     settlements: SettlementReport[];
   }> {
-    const merchants = await this.dataSource.query<{ merchant_id: string; currency: string }[]>(
-      `SELECT DISTINCT merchant_id, currency FROM disbursements
-        WHERE product = 'installment-purchase' AND state = 'disbursed' AND settlement_id IS NULL
-          AND start_date <= $1 ORDER BY merchant_id LIMIT $2`,
-      [businessDate, SettlementMerchantsMax],
+    const { manager } = this.dataSource;
+    const merchants = await this.store.merchantsToSettle(
+      manager,
+      businessDate,
+      SettlementMerchantsMax,
     );
     for (const { merchant_id: merchantId, currency } of merchants) {
       await this.openSettlement(merchantId, currency, businessDate);
     }
-    const open = await this.dataSource.query<SettlementRow[]>(
-      `SELECT settlement_id, merchant_id, to_char(business_date, 'YYYY-MM-DD') AS business_date,
-              amount::text, currency, loans
-         FROM merchant_settlements WHERE status = 'paying' ORDER BY settlement_id LIMIT $1`,
-      [SettlementMerchantsMax],
-    );
+    const open = await this.store.openSettlements(manager, SettlementMerchantsMax);
     const settlements: SettlementReport[] = [];
     for (const settlement of open) {
       const paid = await this.paySettlement(settlement);
@@ -539,37 +451,23 @@ export class DisbursementsService {
     currency: string,
     businessDate: string,
   ): Promise<void> {
-    const settlementId = `S-${merchantId}-${businessDate}-${currency}`;
     await this.dataSource.transaction(async (manager) => {
-      const loans = await manager.query<
-        { loan_id: string; principal: string; merchant_fee: string | null }[]
-      >(
-        `SELECT loan_id, principal::text, merchant_fee::text FROM disbursements
-          WHERE product = 'installment-purchase' AND state = 'disbursed' AND settlement_id IS NULL
-            AND merchant_id = $1 AND currency = $2 AND start_date <= $3
-          FOR UPDATE`,
-        [merchantId, currency, businessDate],
-      );
+      const loans = await this.store.lockUnsettled(manager, merchantId, currency, businessDate);
       if (loans.length === 0) return;
-      const amount = loans.reduce(
-        (sum, l) =>
-          sum
-            .add(Money.of(l.principal, currency))
-            .subtract(Money.of(l.merchant_fee ?? '0', currency)),
-        Money.zero(currency),
-      );
+      const amount = settlementAmount(loans, currency);
       if (!amount.isPositive()) return;
-      const inserted = await manager.query<unknown[]>(
-        `INSERT INTO merchant_settlements (settlement_id, merchant_id, business_date, amount, currency, loans, status)
-         VALUES ($1, $2, $3, $4, $5, $6, 'paying') ON CONFLICT DO NOTHING RETURNING 1`,
-        [settlementId, merchantId, businessDate, amount.toString(), currency, loans.length],
+      // False when this merchant and date are settled already: later loans go in a later batch.
+      await this.store.openSettlement(
+        manager,
+        {
+          settlement_id: settlementIdOf(merchantId, businessDate, currency),
+          merchant_id: merchantId,
+          business_date: businessDate,
+          amount: amount.toString(),
+          currency,
+        },
+        loans.map((loan) => loan.loanId),
       );
-      // This merchant and date are settled already: later loans go in a later date's batch.
-      if (inserted.length === 0) return;
-      await manager.query(`UPDATE disbursements SET settlement_id = $2 WHERE loan_id = ANY($1)`, [
-        loans.map((l) => l.loan_id),
-        settlementId,
-      ]);
     });
   }
 
@@ -584,13 +482,9 @@ export class DisbursementsService {
     });
     if (outcome !== 'paid') return undefined; // asked again by the next batch run
     return this.dataSource.transaction(async (manager) => {
-      const marked = await manager.query<unknown[]>(
-        `WITH marked AS (UPDATE merchant_settlements SET status = 'paid'
-                           WHERE settlement_id = $1 AND status = 'paying' RETURNING 1)
-         SELECT * FROM marked`,
-        [settlement.settlement_id],
-      );
-      if (marked.length === 0) return undefined;
+      if (!(await this.store.markSettlementPaid(manager, settlement.settlement_id))) {
+        return undefined;
+      }
       await this.outbox.append(manager, {
         definition: MerchantSettledV1,
         key: settlement.merchant_id,
@@ -612,32 +506,27 @@ export class DisbursementsService {
   }
 
   async get(loanId: string) {
-    const [row] = await this.dataSource.query<DisbursementRow[]>(
-      `SELECT ${Columns} FROM disbursements WHERE loan_id = $1`,
-      [loanId],
-    );
+    const { manager } = this.dataSource;
+    const row = await this.store.find(manager, loanId);
     if (!row)
       throw new DomainError(
         'DISBURSEMENT.NOT_FOUND',
         `disbursement ${loanId} does not exist`,
         'not-found',
       );
-    const history = await this.dataSource.query<
-      { state: string; detail: string | null; at: Date }[]
-    >(`SELECT state, detail, at FROM disbursement_history WHERE loan_id = $1 ORDER BY seq`, [
-      loanId,
-    ]);
+    const history = await this.store.history(manager, loanId);
+    const { applicationId, customerId, lineId, product, principal, merchantId, merchantFee } =
+      payoutOf(row);
     return {
-      loanId: row.loan_id,
-      applicationId: row.application_id,
-      customerId: row.customer_id,
-      lineId: row.line_id,
-      product: row.product,
-      principal: Money.of(row.principal, row.currency).toString(),
-      currency: row.currency,
-      merchantId: row.merchant_id,
-      merchantFee:
-        row.merchant_fee === null ? null : Money.of(row.merchant_fee, row.currency).toString(),
+      loanId,
+      applicationId,
+      customerId,
+      lineId,
+      product,
+      principal: principal.toString(),
+      currency: principal.currency,
+      merchantId,
+      merchantFee: merchantFee?.toString() ?? null,
       state: row.state,
       attempts: row.attempts,
       lastError: row.last_error,
@@ -648,111 +537,81 @@ export class DisbursementsService {
     };
   }
 
-  private loanCreated(
-    loanId: string,
-    decision: ApplicationDecidedV1Payload,
-    principal: Money,
-    merchantFee: Money | null,
-  ): NewEvent<unknown> {
-    const draw = decision.draw;
-    if (!draw) throw new Error('invariant violated: loan.created without a draw');
-    return {
-      definition: LoanCreatedV1,
-      key: loanId,
-      payload: {
-        loanId,
-        applicationId: decision.applicationId,
-        customerId: decision.customerId,
-        lineId: draw.lineId,
-        product: draw.product,
-        principal: principal.toJSON(),
-        merchantId: draw.merchantId,
-        merchantFee: merchantFee?.toJSON() ?? null,
-        pricing: draw.pricing,
-        createdAt: new Date().toISOString(),
-      },
-    };
-  }
-
-  private async lockedRow(manager: EntityManager, loanId: string): Promise<DisbursementRow> {
-    const [row] = await manager.query<DisbursementRow[]>(
-      `SELECT ${Columns} FROM disbursements WHERE loan_id = $1 FOR UPDATE`,
-      [loanId],
-    );
-    if (!row) throw new Error(`invariant violated: disbursement ${loanId} vanished`);
-    return row;
-  }
-
   private async markDisbursed(
     manager: EntityManager,
-    row: DisbursementRow,
+    payout: Payout,
     detail: string,
   ): Promise<void> {
+    mustMove(payout, 'disbursed');
     const startDate = todayUtc();
     const disbursedAt = new Date().toISOString();
-    await manager.query(
-      `UPDATE disbursements SET state = 'disbursed', attempts = $2, start_date = $3, disbursed_at = $4,
-              last_error = NULL, payout_reference = $5
-        WHERE loan_id = $1`,
-      [row.loan_id, row.attempts, startDate, disbursedAt, row.payout_reference],
-    );
-    await this.history(manager, row.loan_id, 'disbursed', detail);
+    await this.store.markDisbursed(manager, payout, startDate, disbursedAt);
+    await this.store.appendHistory(manager, payout.loanId, 'disbursed', detail);
     await this.outbox.append(manager, {
       definition: LoanDisbursedV1,
-      key: row.loan_id,
+      key: payout.loanId,
       // A loan is disbursed once: its id names the event, so a rebuild publishes the same id.
-      cause: { source: 'payout', id: row.loan_id },
+      cause: { source: 'payout', id: payout.loanId },
       payload: {
-        loanId: row.loan_id,
-        customerId: row.customer_id,
-        product: row.product,
-        principal: Money.of(row.principal, row.currency).toJSON(),
-        merchantId: row.merchant_id,
-        merchantFee:
-          row.merchant_fee === null ? null : Money.of(row.merchant_fee, row.currency).toJSON(),
-        lineId: row.line_id,
-        terms: { ...row.pricing, startDate },
+        loanId: payout.loanId,
+        customerId: payout.customerId,
+        product: payout.product,
+        principal: payout.principal.toJSON(),
+        merchantId: payout.merchantId,
+        merchantFee: payout.merchantFee?.toJSON() ?? null,
+        lineId: payout.lineId,
+        terms: { ...payout.pricing, startDate },
         disbursedAt,
       },
     });
   }
 
-  private async markFailed(
-    manager: EntityManager,
-    row: DisbursementRow,
-    reason: string,
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE disbursements SET state = 'failed', last_error = $2, payout_reference = $3
-        WHERE loan_id = $1`,
-      [row.loan_id, reason, row.payout_reference],
-    );
-    await this.history(manager, row.loan_id, 'failed', reason);
+  private async markFailed(manager: EntityManager, payout: Payout, reason: string): Promise<void> {
+    mustMove(payout, 'failed');
+    await this.store.markFailed(manager, payout, reason);
+    await this.store.appendHistory(manager, payout.loanId, 'failed', reason);
     await this.outbox.append(manager, {
       definition: DisbursementFailedV1,
-      key: row.loan_id,
-      cause: { source: 'payout', id: row.loan_id },
+      key: payout.loanId,
+      cause: { source: 'payout', id: payout.loanId },
       payload: {
-        loanId: row.loan_id,
-        applicationId: row.application_id,
-        customerId: row.customer_id,
-        lineId: row.line_id,
-        principal: Money.of(row.principal, row.currency).toJSON(),
+        loanId: payout.loanId,
+        applicationId: payout.applicationId,
+        customerId: payout.customerId,
+        lineId: payout.lineId,
+        principal: payout.principal.toJSON(),
         reason,
         failedAt: new Date().toISOString(),
       },
     });
   }
+}
 
-  private async history(
-    manager: EntityManager,
-    loanId: string,
-    state: string,
-    detail: string,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO disbursement_history (loan_id, state, detail) VALUES ($1, $2, $3)`,
-      [loanId, state, detail],
+/** The loan.created event of a new disbursement. */
+function loanCreated(payout: Payout): NewEvent<unknown> {
+  return {
+    definition: LoanCreatedV1,
+    key: payout.loanId,
+    payload: {
+      loanId: payout.loanId,
+      applicationId: payout.applicationId,
+      customerId: payout.customerId,
+      lineId: payout.lineId,
+      product: payout.product,
+      principal: payout.principal.toJSON(),
+      merchantId: payout.merchantId,
+      merchantFee: payout.merchantFee?.toJSON() ?? null,
+      pricing: payout.pricing,
+      createdAt: new Date().toISOString(),
+    },
+  };
+}
+
+/** A payout only moves along its state machine: anything else is corrupt state. */
+function mustMove(payout: Payout, to: PayoutState): void {
+  if (!canMove(payout.state, to)) {
+    throw new Error(
+      `invariant violated: payout ${payout.loanId} cannot go from ${payout.state} to ${to}`,
     );
   }
 }
