@@ -10,6 +10,7 @@ import {
   type EntryDraft,
   type LineDraft,
 } from './journal';
+import { draftOf } from './entry-drafts.testing';
 import { LedgerError } from './ledger-error';
 
 const line = (
@@ -19,18 +20,8 @@ const line = (
   currency = 'CNY',
 ): LineDraft => ({ account, side, amount, currency });
 
-const draft = (lines: readonly LineDraft[], extra: Partial<EntryDraft> = {}): EntryDraft => ({
-  idempotencyKey: 'key-1',
-  effectiveAt: null,
-  description: 'Loan disbursement',
-  metadata: {},
-  sourceEventId: null,
-  sourceEventType: null,
-  rule: null,
-  reversesEntryId: null,
-  lines,
-  ...extra,
-});
+const draft = (lines: readonly LineDraft[], extra: Partial<EntryDraft> = {}): EntryDraft =>
+  draftOf('key-1', lines, extra);
 
 const disbursement = [
   line('assets:loans:principal:L-1', 'debit', '1000.00'),

@@ -3,35 +3,26 @@ import type { EntityManager } from 'typeorm';
 import { LedgerEntryPostedV1, type LedgerEntryPostedV1Payload } from '@credit/contracts';
 import type { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
-import type { Account, Side } from '../domain/accounts';
-import {
-  type BalanceState,
-  applyPending,
-  applyPosted,
-  assertWithinLimits,
-  signedPosted,
-} from '../domain/balances';
-import {
-  type EntryDraft,
-  type ValidatedEntry,
-  assertLinesMatchAccounts,
-  validateEntry,
-} from '../domain/journal';
+import type { Account } from '../domain/accounts';
+import { type EntryDraft, type ValidatedEntry, validateEntry } from '../domain/journal';
 import { LedgerError } from '../domain/ledger-error';
+import {
+  type LockedBalance,
+  type PendingChange,
+  type RecordedEntry,
+  assertNoConflict,
+  atEntry,
+  balanceKey,
+  lockOrder,
+  planPosting,
+} from '../domain/posting-plan';
 import type { AccountDirectory } from './account-directory';
 import type { EntryView } from './journal-reader';
 
 /** Entries posted in one transaction at most (API batches and consumer batches). */
 export const PostingBatchMax = 500;
 
-/** A change to reserved (pending) amounts, applied under the same locks as the entries. */
-export interface PendingChange {
-  readonly account: string;
-  readonly currency: string;
-  readonly side: Side;
-  /** Positive reserves, negative releases. Minor units. */
-  readonly units: bigint;
-}
+export type { PendingChange } from '../domain/posting-plan';
 
 /** The event an entry records, for the ledger.entry.posted event's correlation and causation. */
 export interface EntryCause {
@@ -58,51 +49,8 @@ interface BalanceRow {
   line_count: string;
 }
 
-interface ExistingRow {
+interface ExistingRow extends RecordedEntry {
   key: string;
-  id: string;
-  hash: string;
-}
-
-interface LockedBalance {
-  readonly account: Account;
-  readonly state: BalanceState;
-  lineCount: bigint;
-  touched: boolean;
-}
-
-const balanceKey = (account: string, currency: string) => `${account}|${currency}`;
-
-/**
- * The order balance rows are locked in, the same in every transaction (no deadlocks): accounts
- * with a parent (one loan's, one line's) first, then the house accounts (no parent), which many
- * postings share. A transaction takes a hot house row only once it holds every other lock, so it
- * never sits on it while waiting for a cold one. Ids and currencies compare by code point (ASCII
- * by the accounts table's check), as `COLLATE "C"` does in SQL (rebuild-balances locks alike).
- */
-function lockOrder(a: Account, b: Account): number {
-  const hotA = a.parentId === null ? 1 : 0;
-  const hotB = b.parentId === null ? 1 : 0;
-  if (hotA !== hotB) return hotA - hotB;
-  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
-  return a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
-}
-
-/** Prefixes a batch entry's error with its index, so a 4xx names the entry of the batch. */
-function atEntry<T>(index: number, batch: boolean, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof LedgerError && batch) {
-      const field = error.details['field'];
-      throw new LedgerError(error.code, `entries[${index}]: ${error.message}`, {
-        ...error.details,
-        ...(typeof field === 'string' ? { field: `entries[${index}].${field}` } : {}),
-        entry: index,
-      });
-    }
-    throw error;
-  }
 }
 
 /**
@@ -155,92 +103,19 @@ export class PostingEngine {
     } catch (error) {
       // A replay with different content answers 409 even when that content names no account.
       if (error instanceof LedgerError && error.code === 'LEDGER.UNKNOWN_ACCOUNT')
-        this.assertNoConflict(validated, await this.existingByKey(manager, keys));
+        assertNoConflict(validated, await this.existingByKey(manager, keys));
       throw error;
     }
 
     const { balances, existing, postedAt } = await this.lock(manager, accounts, keys);
-    this.assertNoConflict(validated, existing);
-    const fresh = validated.filter((entry) => !existing.has(entry.idempotencyKey));
+    const {
+      fresh,
+      lines: lineRows,
+      touched,
+    } = planPosting({ validated, recorded: existing, pending, accounts, balances });
     if (fresh.length === 0 && pending.length === 0) return this.replays(validated, existing);
 
-    const accountOf = (id: string): Account => {
-      const account = accounts.get(id);
-      if (!account)
-        throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `account ${id} does not exist`, {
-          account: id,
-        });
-      return account;
-    };
-    validated.forEach((entry, index) => {
-      if (!existing.has(entry.idempotencyKey))
-        atEntry(index, batch, () => assertLinesMatchAccounts(entry, accountOf));
-    });
-    for (const change of pending) {
-      if (accountOf(change.account).currency !== change.currency) {
-        throw new LedgerError(
-          'LEDGER.CURRENCY_MISMATCH',
-          `account ${change.account} is not kept in ${change.currency}`,
-        );
-      }
-    }
-    const lockedOf = (account: string, currency: string): LockedBalance => {
-      const locked = balances.get(balanceKey(account, currency));
-      if (!locked) throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `no balance for ${account}`);
-      return locked;
-    };
-
-    for (const change of pending) {
-      const locked = lockedOf(change.account, change.currency);
-      applyPending(locked.state, change.side, change.units);
-      if (locked.state.pendingDebits < 0n || locked.state.pendingCredits < 0n) {
-        throw new Error(`invariant violated: pending amount of ${change.account} below zero`);
-      }
-      locked.touched = true;
-    }
-    const withinLimits = (locked: LockedBalance) =>
-      assertWithinLimits(locked.account, locked.state, (units) =>
-        Money.fromMinorUnits(units, locked.account.currency).toString(),
-      );
-    for (const change of pending) withinLimits(lockedOf(change.account, change.currency));
-
     const entryIds = fresh.map(() => randomUUID());
-    const lineRows: {
-      entry: number;
-      lineNo: number;
-      account: string;
-      side: Side;
-      amount: string;
-      currency: string;
-      balanceAfter: string;
-    }[] = [];
-    fresh.forEach((entry, index) => {
-      const touchedByEntry = new Set<LockedBalance>();
-      for (const line of entry.lines) {
-        const locked = lockedOf(line.account, line.amount.currency);
-        applyPosted(locked.state, line.side, line.amount.minorUnits());
-        locked.lineCount += 1n;
-        locked.touched = true;
-        touchedByEntry.add(locked);
-        lineRows.push({
-          entry: index,
-          lineNo: line.lineNo,
-          account: line.account,
-          side: line.side,
-          amount: line.amount.toString(),
-          currency: line.amount.currency,
-          balanceAfter: Money.fromMinorUnits(
-            signedPosted(locked.state),
-            line.amount.currency,
-          ).toString(),
-        });
-      }
-      // Limits hold after every entry, not only at the end of a batch: a later entry of the batch
-      // may not lend an earlier one the room it lacked.
-      atEntry(index, fresh.length > 1, () => touchedByEntry.forEach(withinLimits));
-    });
-
-    const touched = [...balances.values()].filter((b) => b.touched);
     const major = (units: bigint, currency: string) =>
       Money.fromMinorUnits(units, currency).toString();
     const causeOf = new Map(
@@ -375,23 +250,6 @@ export class PostingEngine {
     const previous = existing.get(key);
     if (!previous) throw new Error(`invariant violated: entry ${key} neither posted nor found`);
     return { id: previous.id, idempotencyKey: key, replayed: true, view: null };
-  }
-
-  /** The same key with other content is a 409 naming the entry that holds the key. */
-  private assertNoConflict(
-    validated: readonly ValidatedEntry[],
-    existing: Map<string, ExistingRow>,
-  ): void {
-    for (const entry of validated) {
-      const previous = existing.get(entry.idempotencyKey);
-      if (previous && previous.hash !== entry.requestHash) {
-        throw new LedgerError(
-          'LEDGER.IDEMPOTENCY_CONFLICT',
-          `idempotency key "${entry.idempotencyKey}" was used for an entry with different content (${previous.id})`,
-          { entryId: previous.id },
-        );
-      }
-    }
   }
 
   private async existingByKey(
