@@ -4,11 +4,8 @@ import { Money, isMoneyError } from '@credit/money';
 import { type Account, defaultNormalSide } from '../domain/accounts';
 import { assertKnownCurrency } from '../domain/currencies';
 import { LedgerError } from '../domain/ledger-error';
-import {
-  AccountColumns,
-  AccountDirectory,
-  accountFromRow,
-} from '../infrastructure/account-directory';
+import { AccountDirectory } from '../infrastructure/account-directory';
+import { BalanceReader } from '../infrastructure/balance-reader';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import type { CreateAccountDto } from './accounts.dto';
 
@@ -60,18 +57,6 @@ export function accountView(account: Account): AccountView {
   };
 }
 
-interface StatementRow {
-  entry_id: string;
-  entry_seq: string;
-  line_no: number;
-  side: 'debit' | 'credit';
-  amount: string;
-  balance_after: string;
-  posted_at: Date;
-  effective_at: Date;
-  description: string;
-}
-
 @Injectable()
 export class AccountsService {
   constructor(
@@ -114,16 +99,10 @@ export class AccountsService {
     return inTransaction(this.dataSource, async (manager) => {
       const segments = dto.id.split(':');
       const parentId = segments.length > 2 ? segments.slice(0, -1).join(':') : null;
-      const [existing] = await manager.query<Parameters<typeof accountFromRow>[0][]>(
-        `SELECT ${AccountColumns} FROM accounts WHERE id = $1`,
-        [dto.id],
-      );
-      const parentRows = parentId
-        ? await manager.query<{ id: string }[]>(`SELECT id FROM accounts WHERE id = $1`, [parentId])
-        : [];
-      const account: Account = { ...requested, parentId: parentRows.length > 0 ? parentId : null };
-      if (existing) {
-        const current = accountFromRow(existing);
+      const current = await this.directory.find(manager, dto.id);
+      const parent = parentId ? await this.directory.find(manager, parentId) : undefined;
+      const account: Account = { ...requested, parentId: parent ? parentId : null };
+      if (current) {
         const same = JSON.stringify(accountView(current)) === JSON.stringify(accountView(account));
         if (!same) {
           throw new LedgerError(
@@ -146,26 +125,23 @@ export class AccountsService {
     after: string | undefined,
     limit: number,
   ): Promise<{ accounts: AccountView[]; nextCursor: string | null }> {
-    const rows = await this.dataSource.query<Parameters<typeof accountFromRow>[0][]>(
-      `SELECT ${AccountColumns} FROM accounts
-        WHERE ($1::text IS NULL OR id LIKE $1 || '%') AND ($2::text IS NULL OR id > $2)
-        ORDER BY id LIMIT $3`,
-      [prefix ?? null, after ?? null, limit + 1],
+    const rows = await this.directory.list(
+      this.dataSource.manager,
+      prefix ?? null,
+      after ?? null,
+      limit + 1,
     );
-    const page = rows.slice(0, limit).map((row) => accountView(accountFromRow(row)));
+    const page = rows.slice(0, limit).map(accountView);
     return { accounts: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
   }
 
   async get(id: string): Promise<Account> {
-    const [row] = await this.dataSource.query<Parameters<typeof accountFromRow>[0][]>(
-      `SELECT ${AccountColumns} FROM accounts WHERE id = $1`,
-      [id],
-    );
-    if (!row)
+    const account = await this.directory.find(this.dataSource.manager, id);
+    if (!account)
       throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `account ${id} does not exist`, {
         account: id,
       });
-    return accountFromRow(row);
+    return account;
   }
 
   /** Current balance from the balances row (O(1)); as of a time from the last line before it (one index probe). */
@@ -174,13 +150,13 @@ export class AccountsService {
     const money = (value: string) => Money.of(value, account.currency);
     const normal = (signed: Money) => (account.normalSide === 'debit' ? signed : signed.negate());
     if (asOf) {
-      const [row] = await this.dataSource.query<{ balance_after: string }[]>(
-        `SELECT balance_after FROM journal_lines
-          WHERE account_id = $1 AND currency = $2 AND posted_at <= $3
-          ORDER BY posted_at DESC, entry_seq DESC, line_no DESC LIMIT 1`,
-        [id, account.currency, asOf.toISOString()],
+      const after = await BalanceReader.accountAsOf(
+        this.dataSource.manager,
+        id,
+        account.currency,
+        asOf,
       );
-      const signed = money(row?.balance_after ?? '0');
+      const signed = money(after ?? '0');
       return {
         account: id,
         currency: account.currency,
@@ -193,17 +169,7 @@ export class AccountsService {
         availableToCredit: null,
       };
     }
-    const [row] = await this.dataSource.query<
-      {
-        posted_debits: string;
-        posted_credits: string;
-        pending_debits: string;
-        pending_credits: string;
-      }[]
-    >(
-      `SELECT posted_debits, posted_credits, pending_debits, pending_credits FROM balances WHERE account_id = $1 AND currency = $2`,
-      [id, account.currency],
-    );
+    const row = await BalanceReader.accountNow(this.dataSource.manager, id, account.currency);
     const signed = money(row?.posted_debits ?? '0').subtract(money(row?.posted_credits ?? '0'));
     const pendingDebits = money(row?.pending_debits ?? '0');
     const pendingCredits = money(row?.pending_credits ?? '0');
@@ -260,26 +226,14 @@ export class AccountsService {
   }> {
     const account = await this.get(id);
     const after = cursor ? decodeCursor(cursor) : null;
-    const rows = await this.dataSource.query<StatementRow[]>(
-      `SELECT l.entry_id, l.entry_seq, l.line_no, l.side, l.amount::text AS amount, l.balance_after::text AS balance_after,
-              l.posted_at, e.effective_at, e.description
-         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-        WHERE l.account_id = $1 AND l.currency = $2
-          AND ($3::timestamptz IS NULL OR l.posted_at >= $3)
-          AND ($4::timestamptz IS NULL OR l.posted_at < $4)
-          AND ($5::bigint IS NULL OR (l.entry_seq, l.line_no) > ($5, $6))
-        ORDER BY l.entry_seq, l.line_no
-        LIMIT $7`,
-      [
-        id,
-        account.currency,
-        from?.toISOString() ?? null,
-        to?.toISOString() ?? null,
-        after?.seq ?? null,
-        after?.lineNo ?? 0,
-        limit + 1,
-      ],
-    );
+    const rows = await BalanceReader.statementPage(this.dataSource.manager, {
+      account: id,
+      currency: account.currency,
+      from,
+      to,
+      after,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const first = page[0];
     const money = (value: string) => Money.of(value, account.currency);

@@ -107,6 +107,31 @@ export class AccountDirectory {
   }
 
   /** Inserts accounts and their balance rows; a concurrent creator of the same sub-account is fine. */
+  /** The account as stored (no template expansion, no cache); undefined when there is none. */
+  async find(manager: EntityManager, id: string): Promise<Account | undefined> {
+    const [row] = await manager.query<AccountRow[]>(
+      `SELECT ${AccountColumns} FROM accounts WHERE id = $1`,
+      [id],
+    );
+    return row ? accountFromRow(row) : undefined;
+  }
+
+  /** Accounts whose id starts with `prefix`, after `after`, in id order, at most `limit`. */
+  async list(
+    manager: EntityManager,
+    prefix: string | null,
+    after: string | null,
+    limit: number,
+  ): Promise<Account[]> {
+    const rows = await manager.query<AccountRow[]>(
+      `SELECT ${AccountColumns} FROM accounts
+        WHERE ($1::text IS NULL OR id LIKE $1 || '%') AND ($2::text IS NULL OR id > $2)
+        ORDER BY id LIMIT $3`,
+      [prefix, after, limit],
+    );
+    return rows.map(accountFromRow);
+  }
+
   async insert(manager: EntityManager, accounts: readonly Account[]): Promise<void> {
     const major = (units: bigint | null, currency: string) =>
       units === null ? null : Money.fromMinorUnits(units, currency).toString();

@@ -18,7 +18,8 @@ export interface EntryView {
   lines: { lineNo: number; account: string; side: Side; amount: string; currency: string }[];
 }
 
-interface EntryRow {
+/** The stored columns of a journal_entries row, as EntryColumns selects them. */
+export interface StoredEntryRow {
   id: string;
   seq: string;
   idempotency_key: string;
@@ -30,8 +31,33 @@ interface EntryRow {
   source_event_type: string | null;
   rule: string | null;
   reverses_entry_id: string | null;
-  reversed_by: string | null;
   hold_id: string | null;
+}
+
+/** Every stored column of `journal_entries e`. */
+export const EntryColumns = `e.id, e.seq, e.idempotency_key, e.effective_at, e.posted_at, e.description, e.metadata,
+  e.source_event_id, e.source_event_type, e.rule, e.reverses_entry_id, e.hold_id`;
+
+/** The stored fields of an entry row, named as the domain names them. */
+export function storedEntryOf(row: StoredEntryRow) {
+  return {
+    id: row.id,
+    seq: row.seq,
+    idempotencyKey: row.idempotency_key,
+    effectiveAt: row.effective_at,
+    postedAt: row.posted_at,
+    description: row.description,
+    metadata: row.metadata,
+    sourceEventId: row.source_event_id,
+    sourceEventType: row.source_event_type,
+    rule: row.rule,
+    reversesEntryId: row.reverses_entry_id,
+    holdId: row.hold_id,
+  };
+}
+
+interface EntryRow extends StoredEntryRow {
+  reversed_by: string | null;
   lines: { lineNo: number; account: string; side: Side; amount: string; currency: string }[];
 }
 
@@ -42,8 +68,7 @@ export async function readEntries(
   params: unknown[],
 ): Promise<EntryView[]> {
   const rows = await manager.query<EntryRow[]>(
-    `SELECT e.id, e.seq, e.idempotency_key, e.effective_at, e.posted_at, e.description, e.metadata,
-            e.source_event_id, e.source_event_type, e.rule, e.reverses_entry_id, e.hold_id,
+    `SELECT ${EntryColumns},
             (SELECT r.id FROM journal_entries r WHERE r.reverses_entry_id = e.id) AS reversed_by,
             (SELECT json_agg(json_build_object('lineNo', l.line_no, 'account', l.account_id, 'side', l.side,
                                                'amount', l.amount::text, 'currency', l.currency) ORDER BY l.line_no)
@@ -53,20 +78,14 @@ export async function readEntries(
       ORDER BY e.seq`,
     params,
   );
-  return rows.map((row) => ({
-    id: row.id,
-    seq: row.seq,
-    idempotencyKey: row.idempotency_key,
-    effectiveAt: row.effective_at.toISOString(),
-    postedAt: row.posted_at.toISOString(),
-    description: row.description,
-    metadata: row.metadata,
-    sourceEventId: row.source_event_id,
-    sourceEventType: row.source_event_type,
-    rule: row.rule,
-    reversesEntryId: row.reverses_entry_id,
-    reversedByEntryId: row.reversed_by,
-    holdId: row.hold_id,
-    lines: row.lines,
-  }));
+  return rows.map((row) => {
+    const stored = storedEntryOf(row);
+    return {
+      ...stored,
+      effectiveAt: stored.effectiveAt.toISOString(),
+      postedAt: stored.postedAt.toISOString(),
+      reversedByEntryId: row.reversed_by,
+      lines: row.lines,
+    };
+  });
 }

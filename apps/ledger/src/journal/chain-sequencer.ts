@@ -7,7 +7,8 @@ import {
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LOGGER, PeriodicTask } from '@credit/platform';
-import { GenesisHash, linkHash, readUnchained } from './chain-content';
+import { extendChain } from '../domain/hash-chain';
+import { JournalChainStore } from '../infrastructure/journal-store';
 
 /** Entries linked per pass (one transaction, one INSERT). */
 export const ChainBatchMax = 1000;
@@ -114,34 +115,12 @@ export class ChainSequencer implements OnApplicationBootstrap, OnModuleDestroy {
   private async link(manager: EntityManager, fullSweep: boolean): Promise<number> {
     this.passes++;
     const sweep = fullSweep || this.passes % ChainFullSweepEveryPasses === 0;
-    const [last] = await manager.query<{ position: string; hash: string; seq: string | null }[]>(
-      `SELECT c.position, c.hash, e.seq
-         FROM journal_chain c LEFT JOIN journal_entries e ON e.id = c.entry_id
-        ORDER BY c.position DESC LIMIT 1`,
-    );
+    const last = await JournalChainStore.lastLink(manager);
     const floor = last?.seq ? BigInt(last.seq) - ChainTailWindowSeqs : 0n;
     const afterSeq = !sweep && floor > 0n ? floor.toString() : null;
-    const entries = await readUnchained(manager, ChainBatchMax, afterSeq);
+    const entries = await JournalChainStore.readUnchained(manager, ChainBatchMax, afterSeq);
     if (entries.length === 0) return 0;
-
-    let prevHash = last?.hash ?? GenesisHash;
-    let position = BigInt(last?.position ?? '0');
-    const positions: string[] = [];
-    const prevHashes: string[] = [];
-    const hashes: string[] = [];
-    for (const entry of entries) {
-      position += 1n;
-      const hash = linkHash(prevHash, entry);
-      positions.push(position.toString());
-      prevHashes.push(prevHash);
-      hashes.push(hash);
-      prevHash = hash;
-    }
-    await manager.query(
-      `INSERT INTO journal_chain (position, entry_id, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])`,
-      [positions, entries.map((entry) => entry.id), prevHashes, hashes],
-    );
+    await JournalChainStore.insertLinks(manager, extendChain(last, entries));
     this.logger.debug({ chained: entries.length, sweep }, 'journal entries chained');
     return entries.length;
   }

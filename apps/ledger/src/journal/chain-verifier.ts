@@ -1,23 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { GenesisHash, linkHash, readLinks } from './chain-content';
+import { type BrokenLink, GenesisHash, checkLink } from '../domain/hash-chain';
+import { JournalChainStore, inReadOnlySnapshot } from '../infrastructure/journal-store';
+
+export type { BrokenLink, BrokenLinkReason } from '../domain/hash-chain';
 
 /** Links read per query while walking the chain: memory stays bounded whatever its length. */
 export const VerifyPageMax = 5000;
-
-export type BrokenLinkReason = 'content changed' | 'previous hash mismatch' | 'entry missing';
-
-export interface BrokenLink {
-  readonly position: string;
-  readonly entryId: string;
-  /**
-   * 'content changed': the hash recomputed from the current rows. 'previous hash mismatch': the
-   * previous link's hash (what prev_hash should be). 'entry missing': null.
-   */
-  readonly expectedHash: string | null;
-  /** The stored hash ('content changed', 'entry missing') or the stored prev_hash. */
-  readonly storedHash: string;
-  readonly reason: BrokenLinkReason;
-}
 
 export interface ChainReport {
   readonly ok: boolean;
@@ -33,45 +21,16 @@ export interface ChainReport {
  * recomputes every link from the current entry and line rows. Stops at the first broken link.
  */
 export async function verifyChain(dataSource: DataSource): Promise<ChainReport> {
-  return dataSource.transaction('REPEATABLE READ', async (manager) => {
-    await manager.query(`SET TRANSACTION READ ONLY`);
-    const [unchained] = await manager.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM journal_entries e
-        WHERE NOT EXISTS (SELECT 1 FROM journal_chain c WHERE c.entry_id = e.id)`,
-    );
-    const unchainedEntries = unchained?.count ?? 0;
-
+  return inReadOnlySnapshot(dataSource, async (manager) => {
+    const unchainedEntries = await JournalChainStore.countUnchained(manager);
     let linksChecked = 0;
     let prevHash = GenesisHash;
     let afterPosition = '0';
     for (;;) {
-      const links = await readLinks(manager, afterPosition, VerifyPageMax);
+      const links = await JournalChainStore.readLinks(manager, afterPosition, VerifyPageMax);
       for (const link of links) {
         linksChecked++;
-        const broken = ((): BrokenLink | null => {
-          const at = { position: link.position, entryId: link.entryId };
-          if (link.entry === null) {
-            return { ...at, expectedHash: null, storedHash: link.hash, reason: 'entry missing' };
-          }
-          if (link.prevHash !== prevHash) {
-            return {
-              ...at,
-              expectedHash: prevHash,
-              storedHash: link.prevHash,
-              reason: 'previous hash mismatch',
-            };
-          }
-          const expected = linkHash(link.prevHash, link.entry);
-          if (expected !== link.hash) {
-            return {
-              ...at,
-              expectedHash: expected,
-              storedHash: link.hash,
-              reason: 'content changed',
-            };
-          }
-          return null;
-        })();
+        const broken = checkLink(link, prevHash);
         if (broken) {
           return { ok: false, linksChecked, unchainedEntries, firstBrokenLink: broken };
         }

@@ -1,6 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { currencyScale, isCurrencyCode } from '@credit/money';
-import type { AccountType, Side } from '../domain/accounts';
+import type { AccountType } from '../domain/accounts';
+import {
+  type ExportEntry,
+  type ExportLine,
+  type ExportRange,
+  JournalExportStore,
+  inReadOnlySnapshot,
+} from '../infrastructure/journal-store';
+
+export type { ExportEntry, ExportLine, ExportRange } from '../infrastructure/journal-store';
 
 export const ExportFormats = ['hledger', 'csv'] as const;
 export type ExportFormat = (typeof ExportFormats)[number];
@@ -9,31 +18,6 @@ export type ExportFormat = (typeof ExportFormats)[number];
 export const ExportPageMax = 1000;
 /** Account directives read per query (sub-accounts make the chart large). */
 export const ExportAccountPageMax = 5000;
-
-/** Effective-date window: `from` inclusive, `to` exclusive; null leaves that side open. */
-export interface ExportRange {
-  readonly from: Date | null;
-  readonly to: Date | null;
-}
-
-export interface ExportLine {
-  readonly lineNo: number;
-  readonly account: string;
-  readonly side: Side;
-  /** The numeric column's text, always > 0 (a database CHECK). */
-  readonly amount: string;
-  readonly currency: string;
-}
-
-export interface ExportEntry {
-  readonly id: string;
-  readonly seq: string;
-  readonly effectiveAt: Date;
-  readonly postedAt: Date;
-  readonly description: string;
-  readonly sourceEventId: string | null;
-  readonly lines: readonly ExportLine[];
-}
 
 export const CsvHeader =
   'entry_id,seq,effective_at,posted_at,description,line_no,account,side,amount,currency';
@@ -112,68 +96,24 @@ export function csvRecords(entry: ExportEntry): string {
     .join('');
 }
 
-interface EntryRow {
-  id: string;
-  seq: string;
-  effective_at: Date;
-  posted_at: Date;
-  description: string;
-  source_event_id: string | null;
-  lines: ExportLine[] | null;
-}
-
-async function readPage(
-  manager: EntityManager,
-  afterSeq: string,
-  range: ExportRange,
-): Promise<ExportEntry[]> {
-  const rows = await manager.query<EntryRow[]>(
-    `SELECT e.id, e.seq, e.effective_at, e.posted_at, e.description, e.source_event_id,
-            (SELECT json_agg(json_build_object('lineNo', l.line_no, 'account', l.account_id, 'side', l.side,
-                                               'amount', l.amount::text, 'currency', l.currency) ORDER BY l.line_no)
-               FROM journal_lines l WHERE l.entry_id = e.id) AS lines
-       FROM journal_entries e
-      WHERE e.seq > $1::bigint
-        AND ($2::timestamptz IS NULL OR e.effective_at >= $2::timestamptz)
-        AND ($3::timestamptz IS NULL OR e.effective_at < $3::timestamptz)
-      ORDER BY e.seq
-      LIMIT $4`,
-    [afterSeq, range.from?.toISOString() ?? null, range.to?.toISOString() ?? null, ExportPageMax],
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    seq: row.seq,
-    effectiveAt: row.effective_at,
-    postedAt: row.posted_at,
-    description: row.description,
-    sourceEventId: row.source_event_id,
-    lines: row.lines ?? [],
-  }));
-}
-
 /** Header of the hledger file: decimal mark, commodities and every account with its type. */
 async function writeHledgerPreamble(
   manager: EntityManager,
   write: (chunk: string) => Promise<boolean>,
 ): Promise<boolean> {
-  const currencies = await manager.query<{ currency: string }[]>(
-    `SELECT DISTINCT currency FROM accounts ORDER BY currency`,
-  );
+  const currencies = await JournalExportStore.currencies(manager);
   const head = [
     '; Journal exported from the credit ledger. One transaction per entry, in posting (seq) order,',
     '; dated by its effective date (UTC). Amounts: debit positive, credit negative.',
     'decimal-mark .',
     '',
-    ...currencies.map((c) => hledgerCommodity(c.currency)).filter((c): c is string => c !== null),
+    ...currencies.map(hledgerCommodity).filter((c): c is string => c !== null),
     '',
   ];
   if (!(await write(`${head.join('\n')}\n`))) return false;
   let afterId = '';
   for (;;) {
-    const accounts = await manager.query<{ id: string; type: AccountType }[]>(
-      `SELECT id, type FROM accounts WHERE id > $1 ORDER BY id LIMIT $2`,
-      [afterId, ExportAccountPageMax],
-    );
+    const accounts = await JournalExportStore.accountsPage(manager, afterId, ExportAccountPageMax);
     const last = accounts.at(-1);
     if (!last) break;
     const chunk = accounts
@@ -197,8 +137,7 @@ export async function exportJournal(
   range: ExportRange,
   write: (chunk: string) => Promise<boolean>,
 ): Promise<void> {
-  await dataSource.transaction('REPEATABLE READ', async (manager) => {
-    await manager.query(`SET TRANSACTION READ ONLY`);
+  await inReadOnlySnapshot(dataSource, async (manager) => {
     if (format === 'hledger') {
       if (!(await writeHledgerPreamble(manager, write))) return;
     } else if (!(await write(`${CsvHeader}\r\n`))) {
@@ -207,7 +146,7 @@ export async function exportJournal(
     const render = format === 'hledger' ? hledgerTransaction : csvRecords;
     let afterSeq = '0';
     for (;;) {
-      const entries = await readPage(manager, afterSeq, range);
+      const entries = await JournalExportStore.readPage(manager, afterSeq, range, ExportPageMax);
       const last = entries.at(-1);
       if (!last) return;
       if (!(await write(entries.map(render).join('')))) return;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Money } from '@credit/money';
+import { BalanceReader } from '../infrastructure/balance-reader';
 
 export interface TrialBalance {
   asOf: string | null;
@@ -18,13 +19,7 @@ export class TrialBalanceService {
    * whatever the number of accounts): what reconciliation checks.
    */
   async currencyTotals(): Promise<TrialBalance['currencies']> {
-    const rows = await this.dataSource.query<
-      { currency: string; debits: string; credits: string }[]
-    >(
-      `SELECT currency, sum(greatest(posted_debits - posted_credits, 0))::text AS debits,
-              sum(greatest(posted_credits - posted_debits, 0))::text AS credits
-         FROM balances WHERE line_count > 0 GROUP BY currency ORDER BY currency`,
-    );
+    const rows = await BalanceReader.currencyTotals(this.dataSource.manager);
     return rows.map((row) => {
       const debits = Money.of(row.debits, row.currency);
       const credits = Money.of(row.credits, row.currency);
@@ -42,18 +37,10 @@ export class TrialBalanceService {
    * balance on its last line posted at or before that time (one index probe per account).
    */
   async trialBalance(asOf: Date | undefined): Promise<TrialBalance> {
+    const { manager } = this.dataSource;
     const rows = asOf
-      ? await this.dataSource.query<{ account_id: string; currency: string; balance: string }[]>(
-          `SELECT DISTINCT ON (account_id, currency) account_id, currency, balance_after::text AS balance
-             FROM journal_lines
-            WHERE posted_at <= $1
-            ORDER BY account_id, currency, posted_at DESC, entry_seq DESC, line_no DESC`,
-          [asOf.toISOString()],
-        )
-      : await this.dataSource.query<{ account_id: string; currency: string; balance: string }[]>(
-          `SELECT account_id, currency, (posted_debits - posted_credits)::text AS balance
-             FROM balances WHERE line_count > 0 ORDER BY account_id, currency`,
-        );
+      ? await BalanceReader.balancesAsOf(manager, asOf)
+      : await BalanceReader.balancesNow(manager);
     const totals = new Map<string, { debits: Money; credits: Money }>();
     const accounts = rows.map((row) => {
       const balance = Money.of(row.balance, row.currency);
