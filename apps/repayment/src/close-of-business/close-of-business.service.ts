@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { type IsoDate, addDays } from '@credit/lending-math';
 import { AlwaysLeader, LOGGER, PLATFORM_CONFIG, PeriodicTask } from '@credit/platform';
 import type { RepaymentConfig } from '../config/env';
-import { todayUtc } from '../infrastructure/business-calendar';
+import { closedDayReport, recordClosedDay, todayUtc } from '../infrastructure/business-calendar';
 import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
 import { LoansService } from '../loans/loans.service';
@@ -66,9 +66,9 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
     businessDate: IsoDate,
     stillLeader: () => Promise<boolean> = AlwaysLeader,
   ): Promise<CloseOfBusinessReport> {
-    const [before] = await this.dataSource.query<{ report: CloseOfBusinessReport }[]>(
-      `SELECT report FROM business_days WHERE business_date = $1`,
-      [businessDate],
+    const before = await closedDayReport<CloseOfBusinessReport>(
+      this.dataSource.manager,
+      businessDate,
     );
     const events: Record<string, number> = {};
     let loansClosed = 0;
@@ -100,12 +100,7 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
     };
     if (!before) {
       await this.dataSource.transaction(async (manager) => {
-        const inserted = await manager.query<{ closed_at: Date }[]>(
-          `INSERT INTO business_days (business_date, report) VALUES ($1, $2)
-           ON CONFLICT (business_date) DO NOTHING RETURNING closed_at`,
-          [businessDate, JSON.stringify(report)],
-        );
-        const closedAt = inserted[0]?.closed_at;
+        const closedAt = await recordClosedDay(manager, businessDate, report);
         if (closedAt) {
           await this.changelog.recordBusinessDay(manager, {
             businessDate,
@@ -129,10 +124,7 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
 
   private async closeYesterday(stillLeader: () => Promise<boolean>): Promise<void> {
     const yesterday = addDays(todayUtc(), -1);
-    const [closed] = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM business_days WHERE business_date = $1`,
-      [yesterday],
-    );
-    if (!closed) await this.close(yesterday, stillLeader);
+    const closed = await closedDayReport(this.dataSource.manager, yesterday);
+    if (closed === undefined) await this.close(yesterday, stillLeader);
   }
 }

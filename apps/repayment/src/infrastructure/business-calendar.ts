@@ -28,3 +28,29 @@ export async function lastClosedBusinessDate(manager: EntityManager): Promise<Is
   );
   return row?.last ?? null;
 }
+
+/** The close-of-business report of a date, when the date is closed. */
+export async function closedDayReport<T>(
+  manager: EntityManager,
+  businessDate: IsoDate,
+): Promise<T | undefined> {
+  const [row] = await manager.query<{ report: T }[]>(
+    `SELECT report FROM business_days WHERE business_date = $1`,
+    [businessDate],
+  );
+  return row?.report;
+}
+
+/** Records a date as closed with its report; the time it was closed, or undefined if it was already. */
+export async function recordClosedDay(
+  manager: EntityManager,
+  businessDate: IsoDate,
+  report: unknown,
+): Promise<Date | undefined> {
+  const inserted = await manager.query<{ closed_at: Date }[]>(
+    `INSERT INTO business_days (business_date, report) VALUES ($1, $2)
+     ON CONFLICT (business_date) DO NOTHING RETURNING closed_at`,
+    [businessDate, JSON.stringify(report)],
+  );
+  return inserted[0]?.closed_at;
+}

@@ -102,6 +102,18 @@ export class LoanStore {
     };
   }
 
+  /** Principal outstanding of a line's active loans, per currency, with the number of loans. */
+  lineDrawn(
+    manager: EntityManager,
+    lineId: string,
+  ): Promise<{ currency: string; outstanding: string; loans: number }[]> {
+    return manager.query<{ currency: string; outstanding: string; loans: number }[]>(
+      `SELECT currency, sum(principal - principal_paid)::text AS outstanding, count(*)::int AS loans
+         FROM loans WHERE line_id = $1 AND status = 'active' GROUP BY currency ORDER BY currency`,
+      [lineId],
+    );
+  }
+
   /** Ids of active loans not yet closed through `date`, a page at a time. */
   async dueForClose(
     manager: EntityManager,

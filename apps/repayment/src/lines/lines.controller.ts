@@ -3,11 +3,15 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Money } from '@credit/money';
 import { RequireRole } from '@credit/platform';
+import { LoanStore } from '../infrastructure/loan-store';
 
 @ApiTags('loans')
 @Controller('v1/lines')
 export class LinesController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: LoanStore,
+  ) {}
 
   @Get(':lineId/exposure')
   @RequireRole('customer')
@@ -17,13 +21,7 @@ export class LinesController {
       "A draw raises it, principal repaid lowers it again; the line's available limit is its limit (application service) minus this.",
   })
   async exposure(@Param('lineId') lineId: string) {
-    const rows = await this.dataSource.query<
-      { currency: string; outstanding: string; loans: number }[]
-    >(
-      `SELECT currency, sum(principal - principal_paid)::text AS outstanding, count(*)::int AS loans
-         FROM loans WHERE line_id = $1 AND status = 'active' GROUP BY currency ORDER BY currency`,
-      [lineId],
-    );
+    const rows = await this.store.lineDrawn(this.dataSource.manager, lineId);
     return {
       lineId,
       drawn: rows.map((row) => ({
