@@ -96,6 +96,14 @@ export default tseslint.config(
               group: infrastructurePackages,
               message: 'domain/ is pure: keep I/O in infrastructure/.',
             },
+            {
+              group: ['@credit/messaging', '@credit/platform'],
+              message: 'domain/ is pure: messaging and platform are I/O; the service wires them.',
+            },
+            {
+              group: ['**/infrastructure', '**/infrastructure/**'],
+              message: 'domain/ is pure: it never reaches into infrastructure/.',
+            },
           ],
         },
       ],
