@@ -1,6 +1,35 @@
 import type { PostingRule } from './posting-rule';
 import { validatePostingRules } from './posting-rule';
 
+/** Every repayment's event, description and date. */
+const repayment = {
+  eventType: 'repayment.allocated',
+  eventVersion: 1,
+  description: 'Repayment {repaymentId} on loan {loanId} from customer {customerId}',
+  effectiveAt: 'receivedAt',
+} as const;
+
+/**
+ * A repayment's allocation: cash in; penalty, interest, fee and principal out of the loan; what
+ * is left over after the loan credited to the customer. Zero components are dropped.
+ */
+const repaymentAllocation: PostingRule['lines'] = [
+  { side: 'debit', account: 'assets:bank:settlement', amount: ['amount'] },
+  { side: 'credit', account: 'assets:receivable:penalty:{loanId}', amount: ['allocation.penalty'] },
+  {
+    side: 'credit',
+    account: 'assets:receivable:interest:{loanId}',
+    amount: ['allocation.interest'],
+  },
+  { side: 'credit', account: 'assets:receivable:fee:{loanId}', amount: ['allocation.fee'] },
+  { side: 'credit', account: 'assets:loans:principal:{loanId}', amount: ['allocation.principal'] },
+  {
+    side: 'credit',
+    account: 'liabilities:customer-credit:{customerId}',
+    amount: ['allocation.overpayment'],
+  },
+];
+
 /**
  * How the platform's business events are booked. Plain data, validated when this module loads.
  * To change a rule, bump its `version`: entries record `${id}@v${version}`.
@@ -68,71 +97,19 @@ export const postingRules: readonly PostingRule[] = validatePostingRules([
     ],
   },
   {
-    // Zero components are dropped; what is left over after the loan is credited to the customer.
     id: 'repayment-allocated',
     version: 2,
     when: { lineId: null },
-    eventType: 'repayment.allocated',
-    eventVersion: 1,
-    description: 'Repayment {repaymentId} on loan {loanId} from customer {customerId}',
-    effectiveAt: 'receivedAt',
-    lines: [
-      { side: 'debit', account: 'assets:bank:settlement', amount: ['amount'] },
-      {
-        side: 'credit',
-        account: 'assets:receivable:penalty:{loanId}',
-        amount: ['allocation.penalty'],
-      },
-      {
-        side: 'credit',
-        account: 'assets:receivable:interest:{loanId}',
-        amount: ['allocation.interest'],
-      },
-      { side: 'credit', account: 'assets:receivable:fee:{loanId}', amount: ['allocation.fee'] },
-      {
-        side: 'credit',
-        account: 'assets:loans:principal:{loanId}',
-        amount: ['allocation.principal'],
-      },
-      {
-        side: 'credit',
-        account: 'liabilities:customer-credit:{customerId}',
-        amount: ['allocation.overpayment'],
-      },
-    ],
+    ...repayment,
+    lines: repaymentAllocation,
   },
   {
-    // Zero components are dropped; what is left over after the loan is credited to the customer.
     id: 'repayment-allocated-on-line',
     version: 1,
-    eventType: 'repayment.allocated',
-    eventVersion: 1,
     when: { lineId: '*' },
-    description: 'Repayment {repaymentId} on loan {loanId} from customer {customerId}',
-    effectiveAt: 'receivedAt',
+    ...repayment,
     lines: [
-      { side: 'debit', account: 'assets:bank:settlement', amount: ['amount'] },
-      {
-        side: 'credit',
-        account: 'assets:receivable:penalty:{loanId}',
-        amount: ['allocation.penalty'],
-      },
-      {
-        side: 'credit',
-        account: 'assets:receivable:interest:{loanId}',
-        amount: ['allocation.interest'],
-      },
-      { side: 'credit', account: 'assets:receivable:fee:{loanId}', amount: ['allocation.fee'] },
-      {
-        side: 'credit',
-        account: 'assets:loans:principal:{loanId}',
-        amount: ['allocation.principal'],
-      },
-      {
-        side: 'credit',
-        account: 'liabilities:customer-credit:{customerId}',
-        amount: ['allocation.overpayment'],
-      },
+      ...repaymentAllocation,
       // Principal repaid makes room on the revolving line again (memorandum pair, nets to zero).
       {
         side: 'debit',
