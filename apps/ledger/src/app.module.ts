@@ -18,7 +18,7 @@ import { ChainSequencer } from './journal/chain-sequencer';
 import { JournalController } from './journal/journal.controller';
 import { ledgerMigrations } from './migrations';
 import { CreditLineOpenedHandler } from './post-events/credit-line-opened.handler';
-import { postedEventDefinitions, postingHandler } from './post-events/posting-handlers';
+import { postingHandlers } from './post-events/posting-handlers';
 import { PostingRulesController } from './post-events/posting-rules.controller';
 import { RebuildBalancesController } from './rebuild-balances/rebuild-balances.controller';
 import { RebuildBalancesService } from './rebuild-balances/rebuild-balances.service';
@@ -36,11 +36,10 @@ export const LedgerConsumerGroup = 'ledger';
 @Module({})
 export class LedgerModule {
   static register(config: LedgerConfig, logger: Logger): DynamicModule {
-    const posted = postedEventDefinitions();
     // One group: a loan's events share one topic and partition, so a settling event (a repayment,
     // a charge-off) always arrives after the accruals it settles.
     const handlers = [
-      ...posted.map(postingHandler),
+      ...postingHandlers(),
       CreditLineOpenedHandler,
       LoanStateRecordedHandler,
       PayoutStatementHandler,

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { type EventDefinition, platformEventCatalog } from '@credit/contracts';
-import { type EventHandler, type SharedNameHandlers, sharedNameHandler } from '@credit/messaging';
+import { type EventHandler, sharedNameHandlers } from '@credit/messaging';
 import { evaluatePosting, postingRules } from '../domain/posting-rules';
 import { PostingBatchMax, PostingEngine } from '../infrastructure/posting-engine';
 
@@ -28,31 +28,30 @@ export function postedEventDefinitions(): EventDefinition[] {
  * PostingBatchMax entries. No rule, or amounts that do not balance, is a permanent failure: the
  * event goes to the DLQ with the reason (a failing group is applied again one event at a time).
  */
-const posting: SharedNameHandlers<PostingEngine> = {
-  name: PostingHandlerName,
-  label: 'Post',
-  service: PostingEngine,
-  async handle(engine, event, manager) {
-    await engine.post(manager, [evaluatePosting(event, postingRules)]);
-  },
-  async handleMany(engine, events, manager) {
-    for (let start = 0; start < events.length; start += PostingBatchMax) {
-      const chunk = events.slice(start, start + PostingBatchMax);
-      await engine.post(
-        manager,
-        chunk.map((event) => evaluatePosting(event, postingRules)),
-        [],
-        null,
-        chunk.map((event) => ({ correlationId: event.correlationId, causationId: event.eventId })),
-      );
-    }
-  },
-};
-
-export function postingHandler(definition: EventDefinition): Type<EventHandler> {
-  return sharedNameHandler(posting, definition);
-}
-
-export function postingHandlers(): Type<EventHandler>[] {
-  return postedEventDefinitions().map(postingHandler);
+export function postingHandlers(
+  definitions: readonly EventDefinition[] = postedEventDefinitions(),
+): Type<EventHandler>[] {
+  return sharedNameHandlers(definitions, {
+    name: PostingHandlerName,
+    label: 'Post',
+    service: PostingEngine,
+    async handle(event, manager, engine) {
+      await engine.post(manager, [evaluatePosting(event, postingRules)]);
+    },
+    async handleMany(events, manager, engine) {
+      for (let start = 0; start < events.length; start += PostingBatchMax) {
+        const chunk = events.slice(start, start + PostingBatchMax);
+        await engine.post(
+          manager,
+          chunk.map((event) => evaluatePosting(event, postingRules)),
+          [],
+          null,
+          chunk.map((event) => ({
+            correlationId: event.correlationId,
+            causationId: event.eventId,
+          })),
+        );
+      }
+    },
+  });
 }

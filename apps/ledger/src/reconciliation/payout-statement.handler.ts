@@ -1,11 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import {
-  type EventEnvelope,
-  PayoutStatementReconciledV1,
-  type PayoutStatementReconciledV1Payload,
-} from '@credit/contracts';
-import type { EventHandler } from '@credit/messaging';
+import { PayoutStatementReconciledV1 } from '@credit/contracts';
+import { eventHandler } from '@credit/messaging';
 import { ReconciliationStore } from '../infrastructure/reconciliation-store';
 
 /**
@@ -13,15 +7,8 @@ import { ReconciliationStore } from '../infrastructure/reconciliation-store';
  * booking event, and its breaks) kept per business date, for reconciliation runs to check against
  * the journal. A later reconciliation of a date replaces an earlier one, never the reverse.
  */
-@Injectable()
-export class PayoutStatementHandler implements EventHandler<PayoutStatementReconciledV1Payload> {
-  readonly name = 'ledger.payout-statements';
-  readonly definition = PayoutStatementReconciledV1;
-
-  async handle(
-    event: EventEnvelope<PayoutStatementReconciledV1Payload>,
-    manager: EntityManager,
-  ): Promise<void> {
-    await ReconciliationStore.upsertStatement(manager, event.eventId, event.payload);
-  }
-}
+export const PayoutStatementHandler = eventHandler(PayoutStatementReconciledV1, {
+  name: 'ledger.payout-statements',
+  handle: (event, manager) =>
+    ReconciliationStore.upsertStatement(manager, event.eventId, event.payload),
+});

@@ -11,7 +11,7 @@ import {
   RepaymentAllocatedV1,
   type RepaymentAllocatedV1Payload,
 } from '@credit/contracts';
-import { type EventHandler, sharedNameHandler } from '@credit/messaging';
+import { type EventHandler, sharedNameHandlers } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { type LineEvent, lineChangeOf } from '../domain/line-exposure';
 import { DecisionStore } from '../infrastructure/decision-store';
@@ -129,16 +129,13 @@ export class LineExposureService {
  * One handler class per event of the loan stream that moves a line; all share one inbox key, so a
  * group of such events is applied by one call (its lines locked once, in order).
  */
-export const lineExposureHandlers: readonly Type<EventHandler>[] = LineExposureEvents.map(
-  (definition) =>
-    sharedNameHandler<LineExposureService>(
-      {
-        name: LineExposureHandlerName,
-        label: 'LineExposure',
-        service: LineExposureService,
-        handle: (exposure, event, manager) => exposure.apply([lineEventOf(event)], manager),
-        handleMany: (exposure, events, manager) => exposure.apply(events.map(lineEventOf), manager),
-      },
-      definition,
-    ),
+export const lineExposureHandlers: readonly Type<EventHandler>[] = sharedNameHandlers(
+  LineExposureEvents,
+  {
+    name: LineExposureHandlerName,
+    label: 'LineExposure',
+    service: LineExposureService,
+    handle: (event, manager, exposure) => exposure.apply([lineEventOf(event)], manager),
+    handleMany: (events, manager, exposure) => exposure.apply(events.map(lineEventOf), manager),
+  },
 );
