@@ -1,11 +1,13 @@
 import {
   AccountIdLengthMax,
   assertAccountId,
+  creditLineAccounts,
   defaultNormalSide,
   subaccountOf,
   templateFor,
   type Account,
 } from './accounts';
+import { Money } from '@credit/money';
 import { LedgerError } from './ledger-error';
 
 const account = (id: string, overrides: Partial<Account> = {}): Account => ({
@@ -170,6 +172,31 @@ describe('subaccountOf', () => {
       normalSide: 'credit',
       minBalance: 0n,
       parentId: 'liabilities:merchant-payable',
+    });
+  });
+});
+
+describe('creditLineAccounts', () => {
+  it('a drawn account capped at the limit and a commitment, both never below zero', () => {
+    const [drawn, commitment] = creditLineAccounts('CL-7', Money.of('20000.00', 'CNY'));
+    expect(drawn).toEqual({
+      id: 'assets:credit-line-drawn:CL-7',
+      name: 'Drawn on credit line CL-7',
+      type: 'asset',
+      normalSide: 'debit',
+      currency: 'CNY',
+      minBalance: 0n,
+      maxBalance: 2_000_000n,
+      allowsSubaccounts: false,
+      parentId: 'assets:credit-line-drawn',
+    });
+    expect(commitment).toMatchObject({
+      id: 'liabilities:credit-line-commitment:CL-7',
+      type: 'liability',
+      normalSide: 'credit',
+      minBalance: 0n,
+      maxBalance: null,
+      parentId: 'liabilities:credit-line-commitment',
     });
   });
 });

@@ -1,3 +1,4 @@
+import type { Money } from '@credit/money';
 import { LedgerError } from './ledger-error';
 
 export type AccountType = 'asset' | 'liability' | 'equity' | 'income' | 'expense';
@@ -73,4 +74,26 @@ export function subaccountOf(template: Account, id: string): Account {
     allowsSubaccounts: false,
     parentId: template.id,
   };
+}
+
+/**
+ * A credit line's memorandum pair: `assets:credit-line-drawn:<lineId>`, capped at the limit, and
+ * `liabilities:credit-line-commitment:<lineId>`, both never below zero.
+ */
+export function creditLineAccounts(lineId: string, limit: Money): [Account, Account] {
+  const side = (type: 'asset' | 'liability', parentId: string, name: string): Account => ({
+    id: `${parentId}:${lineId}`,
+    name: `${name} ${lineId}`,
+    type,
+    normalSide: type === 'asset' ? 'debit' : 'credit',
+    currency: limit.currency,
+    minBalance: 0n,
+    maxBalance: type === 'asset' ? limit.minorUnits() : null,
+    allowsSubaccounts: false,
+    parentId,
+  });
+  return [
+    side('asset', 'assets:credit-line-drawn', 'Drawn on credit line'),
+    side('liability', 'liabilities:credit-line-commitment', 'Commitment on credit line'),
+  ];
 }
