@@ -51,6 +51,14 @@ export default tseslint.config(
             },
             // Infrastructure libraries (platform, messaging) may use pure and infrastructure libraries.
             { sourceTag: 'layer:infra', onlyDependOnLibsWithTags: ['layer:domain', 'layer:infra'] },
+            // The contracts are what every service shares: they know no model, trained or not.
+            {
+              sourceTag: 'lib:contracts',
+              notDependOnLibsWithTags: ['lib:scorecard', 'lib:scorecard-training'],
+            },
+            // Training is a development tool (tools/scorecard/train.ts): no runtime code loads it.
+            { sourceTag: 'lib:scorecard', notDependOnLibsWithTags: ['lib:scorecard-training'] },
+            { sourceTag: 'type:app', notDependOnLibsWithTags: ['lib:scorecard-training'] },
             // Tests and tools may use libraries, but never reach into an app's source.
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
           ],

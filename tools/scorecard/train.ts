@@ -1,5 +1,5 @@
 // Trains the points-based scorecard from the Statlog German Credit training file and writes the
-// versioned artifact. The statistics live in apps/scoring/src/domain/training (pure, unit-tested);
+// versioned artifact. The statistics live in libs/scorecard-training (pure, unit-tested);
 // this file only reads, formats, writes and compares.
 //
 //   npm run train:scorecard                       write apps/scoring/src/model/scorecard-v1.json
@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { buildScorecard, formatScorecardReport, loadScorecard } from '@credit/scorecard';
+import { loadScorecard } from '@credit/scorecard';
+import { buildScorecard, formatScorecardReport } from '@credit/scorecard-training';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 /** The training data is committed with its licence note: `data/credit-g/`. */

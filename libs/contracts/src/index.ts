@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './money-schema';
+export * from './credit-profile';
 export * from './topics';
 export * from './catalog';
 export * from './services';

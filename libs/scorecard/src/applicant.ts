@@ -1,57 +1,24 @@
+import {
+  CheckingStatuses,
+  CreditHistories,
+  EmploymentSince,
+  Housings,
+  Jobs,
+  OtherParties,
+  OtherPaymentPlans,
+  OwnTelephones,
+  PropertyMagnitudes,
+  Purposes,
+  SavingsStatuses,
+} from '@credit/contracts';
 import { isDecimalString } from '@credit/money';
 import { type ArffRow, type ArffValue } from './arff';
 
 /**
  * The applicant attributes of the Statlog German Credit data under the names the platform uses.
- * Categorical values keep the readable labels of the ARFF file (`'<0'`, `'no checking'`); the
+ * The categories of the credit profile are the platform's contract (`@credit/contracts`); the
  * original Statlog codes (`A11`…) map onto them through `statlogCodes`.
  */
-
-export const CheckingStatuses = ['<0', '0<=X<200', '>=200', 'no checking'] as const;
-export const CreditHistories = [
-  'no credits/all paid',
-  'all paid',
-  'existing paid',
-  'delayed previously',
-  'critical/other existing credit',
-] as const;
-export const Purposes = [
-  'new car',
-  'used car',
-  'furniture/equipment',
-  'radio/tv',
-  'domestic appliance',
-  'repairs',
-  'education',
-  'vacation',
-  'retraining',
-  'business',
-  'other',
-] as const;
-export const SavingsStatuses = [
-  '<100',
-  '100<=X<500',
-  '500<=X<1000',
-  '>=1000',
-  'no known savings',
-] as const;
-export const EmploymentSince = ['unemployed', '<1', '1<=X<4', '4<=X<7', '>=7'] as const;
-export const OtherParties = ['none', 'co applicant', 'guarantor'] as const;
-export const PropertyMagnitudes = [
-  'real estate',
-  'life insurance',
-  'car',
-  'no known property',
-] as const;
-export const OtherPaymentPlans = ['bank', 'stores', 'none'] as const;
-export const Housings = ['rent', 'own', 'for free'] as const;
-export const Jobs = [
-  'unemp/unskilled non res',
-  'unskilled resident',
-  'skilled',
-  'high qualif/self emp/mgmt',
-] as const;
-export const OwnTelephones = ['none', 'yes'] as const;
 export const PersonalStatuses = [
   'male div/sep',
   'female div/dep/mar',

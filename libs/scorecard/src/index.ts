@@ -1,4 +1,3 @@
 export * from './arff';
 export * from './applicant';
 export * from './scorecard';
-export * from './training';

@@ -32,7 +32,7 @@ import {
   PropertyMagnitudes,
   Purposes,
   SavingsStatuses,
-} from '@credit/scorecard';
+} from '@credit/contracts';
 import { ApplicantAgeMax, ApplicantAgeMin, CashLoanTermMonthsMax } from '../domain/application';
 
 export const NameLengthMax = 200;

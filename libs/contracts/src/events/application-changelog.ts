@@ -2,12 +2,8 @@ import { z } from 'zod';
 import { defineEvent } from '../catalog';
 import { decimalStringSchema } from '../money-schema';
 import { Topics } from '../topics';
-import {
-  applicantAgeSchema,
-  applicationKindSchema,
-  creditProfileSchema,
-  drawRequestSchema,
-} from './application';
+import { creditProfileSchema } from '../credit-profile';
+import { applicantAgeSchema, applicationKindSchema, drawRequestSchema } from './application';
 import { currencyCode, id, idempotencyFields, timestamp } from './fields';
 import { cashLoanRepaymentMethods } from './loan-terms';
 

@@ -1,18 +1,6 @@
-import {
-  CheckingStatuses,
-  CreditHistories,
-  EmploymentSince,
-  Housings,
-  Jobs,
-  OtherParties,
-  OtherPaymentPlans,
-  OwnTelephones,
-  PropertyMagnitudes,
-  Purposes,
-  SavingsStatuses,
-} from '@credit/scorecard';
 import { z } from 'zod';
 import { defineEvent } from '../catalog';
+import { creditProfileSchema } from '../credit-profile';
 import { Topics } from '../topics';
 import { id, nonNegativeMoney, positiveMoney, timestamp } from './fields';
 import {
@@ -24,30 +12,6 @@ import {
 
 // application.events: application.submitted (application), application.decided (scoring);
 // keyed by application id.
-
-/** The credit-profile attributes of an applicant, as the scorecard knows them. No personal data. */
-export const creditProfileSchema = z
-  .object({
-    checkingStatus: z.enum(CheckingStatuses),
-    creditHistory: z.enum(CreditHistories),
-    purpose: z.enum(Purposes),
-    savingsStatus: z.enum(SavingsStatuses),
-    employmentSince: z.enum(EmploymentSince),
-    /** Installment as a share of disposable income, 1 (lowest) to 4. */
-    installmentRatePercent: z.number().int().min(1).max(4),
-    otherParties: z.enum(OtherParties),
-    /** Years at the present residence, 1 to 4 (4: four or more). */
-    residenceSince: z.number().int().min(1).max(4),
-    propertyMagnitude: z.enum(PropertyMagnitudes),
-    otherPaymentPlans: z.enum(OtherPaymentPlans),
-    housing: z.enum(Housings),
-    existingCredits: z.number().int().min(0).max(20),
-    job: z.enum(Jobs),
-    dependents: z.number().int().min(0).max(20),
-    ownTelephone: z.enum(OwnTelephones),
-  })
-  .strict();
-export type CreditProfile = z.infer<typeof creditProfileSchema>;
 
 export const applicationKinds = ['credit-line', 'draw'] as const;
 export const applicationKindSchema = z.enum(applicationKinds);

@@ -9,10 +9,12 @@ import {
   type ProtectedCharacteristics,
   ProtectedArffColumns,
   applicantFromArffRow,
+  type Scorecard,
+  type ScorecardAttribute,
+  parseArff,
   protectedFromArffRow,
-} from '../applicant';
-import { parseArff } from '../arff';
-import { type Scorecard, type ScorecardAttribute, totalScore } from '../scorecard';
+  totalScore,
+} from '@credit/scorecard';
 import { type BinMatch, type WoeTable, binCategorical, binNumeric } from './binning';
 import { fitLogistic } from './logistic';
 import { type ScoredOutcome, auc, gini, ks } from './metrics';

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ProtectedArffColumns } from '../applicant';
-import { loadScorecard } from '../scorecard';
+import { ProtectedArffColumns, loadScorecard } from '@credit/scorecard';
 import { ScorecardTrainingOptions, buildScorecard, readTrainingRows, stratifiedSplit } from '.';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const dataPath = path.join(repoRoot, 'data', 'credit-g', 'credit-g.train.arff');
 const artifactPath = path.join(repoRoot, 'apps', 'scoring', 'src', 'model', 'scorecard-v1.json');
 const text = readFileSync(dataPath, 'utf8');

@@ -1,4 +1,4 @@
-import { type Scorecard } from '../scorecard';
+import { type Scorecard } from '@credit/scorecard';
 
 function percent(rate: number): string {
   return `${String(Math.round(rate * 1000) / 10)}%`;
