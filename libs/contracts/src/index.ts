@@ -5,3 +5,4 @@ export * from './topics';
 export * from './catalog';
 export * from './services';
 export * from './events';
+export * from './generated';

@@ -1,0 +1,2 @@
+export * from './generated-files';
+export * from './event-json-schemas';
