@@ -16,6 +16,8 @@ import { PiiCipher } from './personal-data/pii-cipher';
 
 /** The consumer group of the application service. */
 export const ApplicationConsumerGroup = 'application';
+/** What its consumer handles; `platformStreams` in libs/contracts lists the same (unit-tested). */
+export const ApplicationEventHandlers = [ApplicationDecidedHandler, ApplicationRecordedHandler];
 
 @Module({})
 export class ApplicationModule {
@@ -34,7 +36,7 @@ export class ApplicationModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? ApplicationConsumerGroup,
-              handlers: [ApplicationDecidedHandler, ApplicationRecordedHandler],
+              handlers: ApplicationEventHandlers,
             },
           ],
           // A rebuild restores the applications first; their decisions then find them.

@@ -22,6 +22,8 @@ import { PayoutWorker } from './payouts/payout-worker';
 
 /** The consumer group of the disbursement service. */
 export const DisbursementConsumerGroup = 'disbursement';
+/** What its consumer handles; `platformStreams` in libs/contracts lists the same (unit-tested). */
+export const DisbursementEventHandlers = [ApplicationDecidedHandler];
 
 @Module({})
 export class DisbursementModule {
@@ -40,7 +42,7 @@ export class DisbursementModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? DisbursementConsumerGroup,
-              handlers: [ApplicationDecidedHandler],
+              handlers: DisbursementEventHandlers,
             },
           ],
         }),

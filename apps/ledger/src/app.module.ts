@@ -33,17 +33,25 @@ import { TrialBalanceService } from './trial-balance/trial-balance.service';
 /** The consumer group of the live posting path. */
 export const LedgerConsumerGroup = 'ledger';
 
+/**
+ * What its consumer handles: one posting handler per event type with a posting rule, and the
+ * line, position and statement handlers. `platformStreams` in libs/contracts lists the same
+ * (unit-tested). One group: a loan's events share one topic and partition, so a settling event
+ * (a repayment, a charge-off) always arrives after the accruals it settles.
+ */
+export function ledgerEventHandlers() {
+  return [
+    ...postingHandlers(),
+    CreditLineOpenedHandler,
+    LoanStateRecordedHandler,
+    PayoutStatementHandler,
+  ];
+}
+
 @Module({})
 export class LedgerModule {
   static register(config: LedgerConfig, logger: Logger): DynamicModule {
-    // One group: a loan's events share one topic and partition, so a settling event (a repayment,
-    // a charge-off) always arrives after the accruals it settles.
-    const handlers = [
-      ...postingHandlers(),
-      CreditLineOpenedHandler,
-      LoanStateRecordedHandler,
-      PayoutStatementHandler,
-    ];
+    const handlers = ledgerEventHandlers();
     const groupId = config.KAFKA_CONSUMER_GROUP ?? LedgerConsumerGroup;
     return {
       module: LedgerModule,

@@ -18,6 +18,12 @@ import { QuotesController } from './quotes/quotes.controller';
 
 /** The consumer group of the repayment service. */
 export const RepaymentConsumerGroup = 'repayment';
+/** What its consumer handles; `platformStreams` in libs/contracts lists the same (unit-tested). */
+export const RepaymentEventHandlers = [
+  LoanDisbursedHandler,
+  LoanStateRecordedHandler,
+  BusinessDayClosedHandler,
+];
 
 @Module({})
 export class RepaymentModule {
@@ -36,7 +42,7 @@ export class RepaymentModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? RepaymentConsumerGroup,
-              handlers: [LoanDisbursedHandler, LoanStateRecordedHandler, BusinessDayClosedHandler],
+              handlers: RepaymentEventHandlers,
             },
           ],
           // A rebuild restores the changelog first; loan.disbursed then finds every loan it knew.

@@ -19,6 +19,8 @@ import { WhatIfController } from './what-if/what-if.controller';
 
 /** The consumer group of the scoring service. */
 export const ScoringConsumerGroup = 'scoring';
+/** What its consumer handles; `platformStreams` in libs/contracts lists the same (unit-tested). */
+export const ScoringEventHandlers = [ApplicationSubmittedHandler, ...lineExposureHandlers];
 
 @Module({})
 export class ScoringModule {
@@ -43,7 +45,7 @@ export class ScoringModule {
           consumers: [
             {
               groupId: config.KAFKA_CONSUMER_GROUP ?? ScoringConsumerGroup,
-              handlers: [ApplicationSubmittedHandler, ...lineExposureHandlers],
+              handlers: ScoringEventHandlers,
             },
           ],
         }),

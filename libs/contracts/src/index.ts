@@ -4,5 +4,6 @@ export * from './credit-profile';
 export * from './topics';
 export * from './catalog';
 export * from './services';
+export * from './streams';
 export * from './events';
 export * from './generated';

@@ -3,6 +3,13 @@ import path from 'node:path';
 import { platformEventDefinitions } from '../events';
 import { EventSchemasDir, eventJsonSchema, eventJsonSchemaFiles } from './event-json-schemas';
 import { describeDrift, driftOf } from './generated-files';
+import {
+  ReadmePath,
+  TopicTableBegin,
+  TopicTableEnd,
+  topicTable,
+  withTopicTable,
+} from './topic-table';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const GenerateCommand = 'npm run contracts:generate';
@@ -18,6 +25,24 @@ describe('generated contract files', () => {
   it(`the JSON Schemas in ${EventSchemasDir} are those the zod schemas generate`, () => {
     const drift = driftOf(eventJsonSchemaFiles(), committedFiles(EventSchemasDir));
     expect(describeDrift(drift, GenerateCommand)).toBe('');
+  });
+
+  it(`the topic table in ${ReadmePath} is the one the streams generate`, () => {
+    const readme = readFileSync(path.join(repoRoot, ReadmePath), 'utf8');
+    const drift = driftOf(
+      new Map([[ReadmePath, withTopicTable(readme)]]),
+      new Map([[ReadmePath, readme]]),
+    );
+    expect(describeDrift(drift, GenerateCommand)).toBe('');
+  });
+
+  it('replaces only what stands between the markers, and refuses a README without them', () => {
+    const readme = `# A\n\n${TopicTableBegin}\n\nold table\n\n${TopicTableEnd}\n\nafter\n`;
+    const table = topicTable();
+    expect(withTopicTable(readme, table)).toBe(
+      `# A\n\n${TopicTableBegin}\n\n${table}\n\n${TopicTableEnd}\n\nafter\n`,
+    );
+    expect(() => withTopicTable('# A\n')).toThrow(/lacks the markers/);
   });
 
   it('names the stale, missing and extra files and the command that fixes them', () => {
