@@ -495,15 +495,12 @@ describe('event payload schemas v1', () => {
     });
 
     it('names each stream after its aggregate', () => {
-      expect(Topics).toEqual({
-        applicationEvents: 'application.events',
-        loanEvents: 'loan.events',
-        merchantEvents: 'merchant.events',
-        ledgerEvents: 'ledger.events',
-        repaymentChangelog: 'repayment.changelog',
-        applicationChangelog: 'application.changelog',
-        payoutStatements: 'payout.statements',
-      });
+      // The names themselves are pinned by the generated files (the README's topic table, each
+      // event's JSON Schema): renaming a topic shows in their diff.
+      for (const topic of domainTopics) {
+        expect(topic).toMatch(/^[a-z]+\.(events|changelog|statements)$/);
+      }
+      expect(new Set(domainTopics).size).toBe(domainTopics.length);
     });
 
     it('every type is a valid envelope type', () => {

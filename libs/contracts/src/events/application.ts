@@ -17,6 +17,14 @@ export const applicationKinds = ['credit-line', 'draw'] as const;
 export const applicationKindSchema = z.enum(applicationKinds);
 export const applicantAgeSchema = z.number().int().min(0).max(130);
 
+/** The application an event is about, its customer and what it asks for. */
+const applicationFields = {
+  applicationId: id,
+  /** The customer; name, national ID and phone never travel in events. */
+  customerId: id,
+  kind: applicationKindSchema,
+};
+
 /** The draw an application asks for. */
 export const drawRequestSchema = z
   .object({
@@ -40,10 +48,7 @@ export const ApplicationSubmittedV1 = defineEvent({
   topic: Topics.applicationEvents,
   schema: z
     .object({
-      applicationId: id,
-      /** The customer; name, national ID and phone never travel in events. */
-      customerId: id,
-      kind: applicationKindSchema,
+      ...applicationFields,
       applicant: z
         .object({
           age: applicantAgeSchema,
@@ -94,9 +99,7 @@ export const ApplicationDecidedV1 = defineEvent({
   topic: Topics.applicationEvents,
   schema: z
     .object({
-      applicationId: id,
-      customerId: id,
-      kind: applicationKindSchema,
+      ...applicationFields,
       decision: z.enum(decisions),
       modelVersion: id,
       score: z.number().int(),
