@@ -16,3 +16,4 @@ export * from './admin/replay.service';
 export * from './admin/topic-reader';
 export * from './messaging-options';
 export * from './worker-signals.migration';
+export * from './messaging-api';

@@ -88,6 +88,29 @@ export function validationException(errors: ValidationError[]): BadRequestExcept
   });
 }
 
+/** Merges problems of one field into one entry, in first-seen order. */
+export function mergeFieldProblems(problems: readonly FieldProblem[]): FieldProblem[] {
+  const byField = new Map<string, string[]>();
+  for (const { field, problems: list } of problems) {
+    const existing = byField.get(field) ?? [];
+    byField.set(field, [...existing, ...list.filter((p) => !existing.includes(p))]);
+  }
+  return [...byField].map(([field, list]) => ({ field, problems: list }));
+}
+
+/**
+ * The platform's 400: `VALIDATION.FAILED`, every bad field named with its problems in `fields`,
+ * and the first in `field` as other errors about one field name it.
+ */
+export function validationFailed(fields: readonly FieldProblem[]): DomainError {
+  return new DomainError(
+    'VALIDATION.FAILED',
+    `invalid request: ${fields.map((f) => `${f.field} ${f.problems.join(', ')}`).join('; ')}`,
+    'invalid',
+    { field: fields[0]?.field, fields },
+  );
+}
+
 interface ErrorBody {
   code: string;
   message: string;
