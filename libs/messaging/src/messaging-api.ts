@@ -1,4 +1,5 @@
 import type { AnyRoute } from '@credit/platform';
+import { adminRoutes } from './admin/admin-api';
 import { messagingStatusRoute } from './messaging-status.controller';
 
 /** The tags of the routes every service carries from this library, with their descriptions. */
@@ -8,4 +9,4 @@ export const messagingTags = {
 } as const;
 
 /** The routes every service carries from this library: messaging status and the admin surface. */
-export const messagingRoutes: readonly AnyRoute[] = [messagingStatusRoute];
+export const messagingRoutes: readonly AnyRoute[] = [messagingStatusRoute, ...adminRoutes];

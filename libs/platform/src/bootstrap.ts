@@ -1,9 +1,9 @@
-import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { z } from 'zod';
 import { ConfigError, type ServiceConfig, loadConfig } from './config';
 import { runWithContext, newCorrelationId } from './correlation';
-import { HttpErrorFilter, validationException } from './errors';
+import { HttpErrorFilter } from './errors';
 import { ResponseContractInterceptor } from './http/endpoint';
 import { type ServiceApi, openApiDocument } from './http/openapi';
 import { PinoNestLogger, createLogger } from './logging';
@@ -70,7 +70,7 @@ export async function runService<TConfig extends ServiceConfig>(
 
 /**
  * Everything a service's HTTP side has besides its controllers: correlation ids, the error shape,
- * validation, the OpenAPI document at /docs/openapi.json. Tests build their apps with it too, so
+ * the OpenAPI document at /docs/openapi.json (input is validated per route, by `@Input()`). Tests build their apps with it too, so
  * they test what runs; under test every JSON answer is also checked against its route's schema.
  */
 export function configureApp(
@@ -87,14 +87,6 @@ export function configureApp(
     runWithContext({ correlationId, causationId: null }, () => withActiveSpan(span, next));
   });
   app.useGlobalFilters(new HttpErrorFilter(logger));
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationException,
-    }),
-  );
   if (process.env.NODE_ENV === 'test')
     app.useGlobalInterceptors(new ResponseContractInterceptor(logger));
   serveDocuments(app, {

@@ -1,11 +1,9 @@
 import {
   type ArgumentsHost,
-  BadRequestException,
   Catch,
   type ExceptionFilter,
   HttpException,
   HttpStatus,
-  type ValidationError,
 } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
@@ -66,26 +64,6 @@ export function invariant(condition: unknown, message: string): asserts conditio
 export interface FieldProblem {
   field: string;
   problems: string[];
-}
-
-/** Flattens class-validator errors into one entry per field path, every problem listed. */
-export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own: FieldProblem[] = error.constraints
-      ? [{ field, problems: Object.values(error.constraints) }]
-      : [];
-    return [...own, ...fieldProblems(error.children ?? [], field)];
-  });
-}
-
-export function validationException(errors: ValidationError[]): BadRequestException {
-  const fields = fieldProblems(errors);
-  return new BadRequestException({
-    code: 'VALIDATION.FAILED',
-    message: `invalid request: ${fields.map((f) => `${f.field} ${f.problems.join(', ')}`).join('; ')}`,
-    fields,
-  });
 }
 
 /** Merges problems of one field into one entry, in first-seen order. */

@@ -170,11 +170,3 @@ export function idempotencyKeyOf(value: string | undefined): string {
     throw validationFailed([{ field: IdempotencyKeyHeader, problems: ['header is required'] }]);
   return parseOrThrow(idempotencyKeySchema, value, IdempotencyKeyHeader);
 }
-
-export function parseUuid(field: string, value: string): string {
-  return parseOrThrow(uuidSchema, value, field);
-}
-
-export function parseIsoTimestamp(field: string, value: string | undefined): Date | undefined {
-  return value === undefined ? undefined : parseOrThrow(isoTimestampSchema, value, field);
-}

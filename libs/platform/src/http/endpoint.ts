@@ -14,7 +14,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
 import { Public, RequireRole } from '../auth';
-import { IdempotencyKeyHeader, idempotencyKeyOf, parseRouteInput, parseWith } from '../http-input';
+import { parseRouteInput, parseWith } from '../http-input';
 import { type AnyRoute, type ResponseStatus, defaultStatus } from './route';
 
 const ROUTE_METADATA = 'credit:route';
@@ -91,9 +91,3 @@ export class ResponseContractInterceptor implements NestInterceptor {
     return { error: { code: 'INTERNAL.RESPONSE_CONTRACT', message } };
   }
 }
-
-/** The caller-supplied `Idempotency-Key` header; 400 naming the header when missing or malformed. */
-export const IdempotencyKey = createParamDecorator(
-  (_: unknown, context: ExecutionContext): string =>
-    idempotencyKeyOf(context.switchToHttp().getRequest<Request>().header(IdempotencyKeyHeader)),
-);
