@@ -19,3 +19,4 @@ export * from './http/route';
 export * from './http/endpoint';
 export * from './http/openapi';
 export * from './http/fields';
+export * from './http/client';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import { parseRouteInput } from '../http-input';
+import { client } from './client';
 import { openApiDocument } from './openapi';
 import { defineRoute, replayable } from './route';
 
@@ -106,5 +107,44 @@ describe('OpenAPI from routes', () => {
     expect(Object.keys(responses)).toEqual(['200', '201', '400', '401', '403', '409']);
     expect(responses['409']?.description).toContain('THING.CONFLICT');
     expect(responses['403']?.description).toContain('AUTH.FORBIDDEN');
+  });
+});
+
+describe('typed client from routes', () => {
+  const answer = (status: number, body: unknown) =>
+    Promise.resolve(new Response(JSON.stringify(body), { status }));
+
+  it('sends the path, query, key and body the route describes, and parses the answer', async () => {
+    const sent: { url: string; init: RequestInit }[] = [];
+    const api = client('http://svc', {
+      apiKey: 'k',
+      fetch: (url, init) => {
+        sent.push({ url: url as string, init: init ?? {} });
+        return answer(201, { id: 'T-1', ignored: true });
+      },
+    });
+    const { status, body } = await api.call(route, {
+      params: { id: 'T-1' },
+      query: { dryRun: 'true' },
+      body: { amount: '5' },
+      idempotencyKey: 'key-1',
+    });
+    expect([status, body]).toEqual([201, { id: 'T-1' }]);
+    expect(sent[0]?.url).toBe('http://svc/v1/things/T-1?dryRun=true');
+    expect(sent[0]?.init.method).toBe('POST');
+    expect(sent[0]?.init.headers).toEqual({
+      authorization: 'Bearer k',
+      'content-type': 'application/json',
+      'Idempotency-Key': 'key-1',
+    });
+  });
+
+  it('throws the platform error of an answer the route does not declare as a success', async () => {
+    const api = client('http://svc', {
+      fetch: () => answer(409, { error: { code: 'THING.CONFLICT', message: 'taken' } }),
+    });
+    await expect(
+      api.call(route, { params: { id: 'T-1' }, query: {}, body: { amount: '5' } }),
+    ).rejects.toMatchObject({ status: 409, code: 'THING.CONFLICT' });
   });
 });
