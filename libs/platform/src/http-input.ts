@@ -34,14 +34,17 @@ export const businessDateSchema = (field: string) =>
     .pipe(z.iso.date({ error: `${field} must be a real calendar date` }));
 
 /** A page size in a query string: a whole number from 1 to `max`, `fallback` when absent. */
-export const pageLimitSchema = (fallback: number, max: number) =>
-  z
+export const pageLimitSchema = (fallback: number, max: number) => {
+  const problem = `must be a whole number from 1 to ${max}`;
+  return z
     .string()
-    .regex(/^\d{1,4}$/, `must be a whole number from 1 to ${max}`)
+    .regex(/^\d{1,4}$/, problem)
     .transform(Number)
-    .pipe(z.number().min(1, `must be a whole number from 1 to ${max}`).max(max))
+    .pipe(z.number().min(1, problem).max(max, problem))
     .optional()
-    .transform((value) => value ?? fallback);
+    .transform((value) => value ?? fallback)
+    .meta({ description: `page size, 1 to ${max}; ${fallback} when absent` });
+};
 
 const expectedPhrases: Record<string, string> = {
   string: 'must be a string',
