@@ -8,6 +8,7 @@ export * from './outbox-headers.migration';
 export * from './records';
 export * from './topic-admin';
 export * from './messaging-status.controller';
+export * from './admin/admin-api';
 export * from './admin/admin-audit';
 export * from './admin/admin-tables.migration';
 export * from './admin/admin.controller';
