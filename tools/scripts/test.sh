@@ -59,6 +59,7 @@ say "static checks: format, lint (zero warnings), strict types"
 npx prettier --check . --log-level warn
 NX_DAEMON=false npx nx show projects >/dev/null # the module-boundary lint rule reads the project graph
 npx eslint . --max-warnings 0
+npm run -s lint:openapi # the generated OpenAPI documents, Redocly's recommended rules
 npx tsc -p tsconfig.json --noEmit
 
 say "unit tier"

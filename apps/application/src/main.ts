@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
+import { applicationApi } from './api/application-api';
 import { ApplicationModule } from './app.module';
 import { applicationEnvSchema } from './config/env';
 
 void runService({
   service: 'application',
-  title: 'Application service',
-  description: 'Credit line and draw applications: intake, validation and status.',
+  api: applicationApi,
   envSchema: applicationEnvSchema,
   module: (config, logger) => ApplicationModule.register(config, logger),
 });

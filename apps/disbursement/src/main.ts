@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
+import { disbursementApi } from './api/disbursement-api';
 import { DisbursementModule } from './app.module';
 import { disbursementEnvSchema } from './config/env';
 
 void runService({
   service: 'disbursement',
-  title: 'Disbursement service',
-  description: 'Loans created from approved draws, paid out through the payment rail.',
+  api: disbursementApi,
   envSchema: disbursementEnvSchema,
   module: (config, logger) => DisbursementModule.register(config, logger),
 });

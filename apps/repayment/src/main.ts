@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
+import { repaymentApi } from './api/repayment-api';
 import { RepaymentModule } from './app.module';
 import { repaymentEnvSchema } from './config/env';
 
 void runService({
   service: 'repayment',
-  title: 'Repayment service',
-  description: 'Schedules, repayments by waterfall, accrual and delinquency.',
+  api: repaymentApi,
   envSchema: repaymentEnvSchema,
   module: (config, logger) => RepaymentModule.register(config, logger),
 });

@@ -1,28 +1,38 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RequireRole } from '@credit/platform';
+import { z } from 'zod';
+import { Endpoint, defineRoute } from '@credit/platform';
 import { KafkaRuntime } from './kafka-runtime';
 
-export interface MessagingStatus {
-  kafka: { ready: boolean; detail: string | null };
-  outbox: { pending: number; oldestPendingAt: string | null; lastError: string | null };
-}
+const messagingStatusSchema = z.object({
+  kafka: z.object({ ready: z.boolean(), detail: z.string().nullable() }),
+  outbox: z.object({
+    pending: z.number().int(),
+    oldestPendingAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+  }),
+});
+export type MessagingStatus = z.infer<typeof messagingStatusSchema>;
+
+export const messagingStatusRoute = defineRoute({
+  operationId: 'messagingStatus',
+  method: 'GET',
+  path: '/v1/ops/messaging',
+  summary: 'Outbox backlog and Kafka readiness (operator)',
+  tags: ['operations'],
+  role: 'operator',
+  responses: { 200: { description: 'the backlog and readiness', body: messagingStatusSchema } },
+});
 
 /** What an operator looks at when events seem stuck: the outbox backlog (cheap: a partial index) and Kafka readiness. */
-@ApiTags('operations')
-@Controller('v1/ops')
+@Controller()
 export class MessagingStatusController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly runtime: KafkaRuntime,
   ) {}
 
-  @Get('messaging')
-  @RequireRole('operator')
-  @ApiOperation({ summary: 'Outbox backlog and Kafka readiness (operator)' })
-  @ApiResponse({ status: 401, description: 'missing or unknown API key' })
-  @ApiResponse({ status: 403, description: 'the key lacks the operator role' })
+  @Endpoint(messagingStatusRoute)
   async status(): Promise<MessagingStatus> {
     const [outbox] = await this.dataSource.query<
       { pending: number; oldest: Date | null; last_error: string | null }[]

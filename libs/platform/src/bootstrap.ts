@@ -1,10 +1,11 @@
-import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ConfigError, type ServiceConfig, loadConfig } from './config';
 import { runWithContext, newCorrelationId } from './correlation';
-import { HttpErrorFilter, validationException } from './errors';
+import { HttpErrorFilter } from './errors';
+import { ResponseContractInterceptor } from './http/endpoint';
+import { type ServiceApi, openApiDocument } from './http/openapi';
 import { PinoNestLogger, createLogger } from './logging';
 import {
   SpanKind,
@@ -22,8 +23,8 @@ export const ExitCodeConfig = 78;
 
 export interface ServiceDefinition<TConfig extends ServiceConfig> {
   readonly service: string;
-  readonly title: string;
-  readonly description: string;
+  /** Its HTTP API: the routes, title and description of its OpenAPI document. */
+  readonly api: ServiceApi;
   readonly envSchema: z.ZodType<TConfig>;
   readonly module: (config: TConfig, logger: Logger) => DynamicModule;
 }
@@ -58,7 +59,7 @@ export async function runService<TConfig extends ServiceConfig>(
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bufferLogs: false,
   });
-  configureApp(app, logger, definition);
+  configureApp(app, logger, definition.api);
   app.enableShutdownHooks();
   await app.listen(config.HTTP_PORT);
   logger.info(
@@ -69,12 +70,13 @@ export async function runService<TConfig extends ServiceConfig>(
 
 /**
  * Everything a service's HTTP side has besides its controllers: correlation ids, the error shape,
- * validation, OpenAPI. Tests build their apps with it too, so they test what runs.
+ * the OpenAPI document at /docs/openapi.json (input is validated per route, by `@Input()`). Tests build their apps with it too, so
+ * they test what runs; under test every JSON answer is also checked against its route's schema.
  */
 export function configureApp(
   app: INestApplication,
   logger: Logger,
-  definition: { title: string; description: string },
+  api: Pick<ServiceApi, 'title' | 'description'> & Partial<ServiceApi>,
 ): void {
   app.use((request: Request, response: Response, next: () => void) => {
     const header = request.headers['x-correlation-id'];
@@ -85,29 +87,33 @@ export function configureApp(
     runWithContext({ correlationId, causationId: null }, () => withActiveSpan(span, next));
   });
   app.useGlobalFilters(new HttpErrorFilter(logger));
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationException,
-    }),
-  );
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(definition.title)
-      .setDescription(definition.description)
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'API key: customer, operator or admin',
-      })
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  if (process.env.NODE_ENV === 'test')
+    app.useGlobalInterceptors(new ResponseContractInterceptor(logger));
+  serveDocuments(app, {
+    service: 'unknown',
+    port: 0,
+    tags: {},
+    routes: [],
+    ...api,
+  });
+}
+
+/** The OpenAPI document and a page pointing to it; public, outside the guards. */
+function serveDocuments(app: INestApplication, api: ServiceApi): void {
+  const document = openApiDocument(api);
+  const http = app.getHttpAdapter();
+  http.get('/docs/openapi.json', (_: Request, response: Response) => {
+    response.json(document);
+  });
+  http.get('/docs', (_: Request, response: Response) => {
+    response
+      .type('html')
+      .send(
+        `<!doctype html><html><head><meta charset="utf-8"><title>${api.title}</title></head>` +
+          `<body><h1>${api.title}</h1><p>${api.description}</p>` +
+          `<p>OpenAPI 3.1 document: <a href="docs/openapi.json">/docs/openapi.json</a></p></body></html>`,
+      );
+  });
 }
 
 /**

@@ -1,11 +1,9 @@
 import {
   type ArgumentsHost,
-  BadRequestException,
   Catch,
   type ExceptionFilter,
   HttpException,
   HttpStatus,
-  type ValidationError,
 } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
@@ -68,24 +66,27 @@ export interface FieldProblem {
   problems: string[];
 }
 
-/** Flattens class-validator errors into one entry per field path, every problem listed. */
-export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own: FieldProblem[] = error.constraints
-      ? [{ field, problems: Object.values(error.constraints) }]
-      : [];
-    return [...own, ...fieldProblems(error.children ?? [], field)];
-  });
+/** Merges problems of one field into one entry, in first-seen order. */
+export function mergeFieldProblems(problems: readonly FieldProblem[]): FieldProblem[] {
+  const byField = new Map<string, string[]>();
+  for (const { field, problems: list } of problems) {
+    const existing = byField.get(field) ?? [];
+    byField.set(field, [...existing, ...list.filter((p) => !existing.includes(p))]);
+  }
+  return [...byField].map(([field, list]) => ({ field, problems: list }));
 }
 
-export function validationException(errors: ValidationError[]): BadRequestException {
-  const fields = fieldProblems(errors);
-  return new BadRequestException({
-    code: 'VALIDATION.FAILED',
-    message: `invalid request: ${fields.map((f) => `${f.field} ${f.problems.join(', ')}`).join('; ')}`,
-    fields,
-  });
+/**
+ * The platform's 400: `VALIDATION.FAILED`, every bad field named with its problems in `fields`,
+ * and the first in `field` as other errors about one field name it.
+ */
+export function validationFailed(fields: readonly FieldProblem[]): DomainError {
+  return new DomainError(
+    'VALIDATION.FAILED',
+    `invalid request: ${fields.map((f) => `${f.field} ${f.problems.join(', ')}`).join('; ')}`,
+    'invalid',
+    { field: fields[0]?.field, fields },
+  );
 }
 
 interface ErrorBody {

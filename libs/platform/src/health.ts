@@ -1,7 +1,8 @@
-import { Controller, Get, HttpStatus, Injectable, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpStatus, Injectable, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from './auth';
+import { z } from 'zod';
+import { Endpoint } from './http/endpoint';
+import { defineRoute } from './http/route';
 
 export interface HealthCheckResult {
   readonly up: boolean;
@@ -36,14 +37,29 @@ export class HealthRegistry {
   }
 }
 
-@ApiTags('operations')
+const healthSchema = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  checks: z.record(z.string(), z.object({ up: z.boolean(), detail: z.string().optional() })),
+});
+
+export const healthRoute = defineRoute({
+  operationId: 'health',
+  method: 'GET',
+  path: '/health',
+  summary: 'Readiness: 200 when the database and Kafka are reachable, else 503',
+  tags: ['operations'],
+  role: 'public',
+  responses: {
+    200: { description: 'ready: every check is up', body: healthSchema },
+    503: { description: 'not ready: the checks say which is down', body: healthSchema },
+  },
+});
+
 @Controller()
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
 
-  @Public()
-  @Get('health')
-  @ApiOperation({ summary: 'Readiness: 200 when the database and Kafka are reachable, else 503' })
+  @Endpoint(healthRoute)
   async health(@Res() response: Response): Promise<void> {
     const { ready, checks } = await this.registry.evaluate();
     response

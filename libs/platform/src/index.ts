@@ -15,3 +15,8 @@ export * from './testing';
 export * from './tracing';
 export * from './otlp-receiver';
 export * from './wake-signal';
+export * from './http/route';
+export * from './http/endpoint';
+export * from './http/openapi';
+export * from './http/fields';
+export * from './http/client';

@@ -1,5 +1,4 @@
 import { Controller, Get, Header, Injectable, type NestMiddleware } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Public } from './auth';
@@ -78,7 +77,6 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   }
 }
 
-@ApiExcludeController()
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}

@@ -5,9 +5,6 @@ import {
   ApplicationRecordedV1,
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
-  type CashLoanRepaymentMethod,
-  type CreditProfile,
-  type LoanProduct,
 } from '@credit/contracts';
 import { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
@@ -23,8 +20,7 @@ import {
 import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
 import { PiiCipher } from '../personal-data/pii-cipher';
 import { type ApplicationView, applicationView, creditLineView } from './application-view';
-import { validateSubmission } from './submission-validation';
-import type { SubmitApplicationDto } from './submit-application.dto';
+import type { SubmitApplicationRequest } from '../api/application-api';
 
 /** The personal-data fields and the associated data that binds each ciphertext to its row. */
 export const personalDataContext = (
@@ -52,11 +48,10 @@ export class ApplicationsService {
    */
   async submit(
     idempotencyKey: string,
-    body: unknown,
+    dto: SubmitApplicationRequest,
   ): Promise<{ application: ApplicationView; replayed: boolean }> {
     const submittedAt = new Date();
     const today = submittedAt.toISOString().slice(0, 10);
-    const dto = validateSubmission(body, today);
     const customerId = customerIdOf(dto.applicant.nationalId, this.pepper);
     const requestHash = requestHashOf(dto, this.pepper);
     const request = this.requestOf(dto, today);
@@ -217,16 +212,14 @@ export class ApplicationsService {
   }
 
   /** The validated request as domain values (Money, age); validation already passed. */
-  private requestOf(dto: SubmitApplicationDto, today: string) {
+  private requestOf(dto: SubmitApplicationRequest, today: string) {
     const { applicant } = dto;
     const dateOfBirth = applicant.dateOfBirth;
-    const age =
-      applicant.age ?? (dateOfBirth === undefined ? undefined : ageOn(dateOfBirth, today));
+    const age = applicant.age ?? (dateOfBirth == null ? undefined : ageOn(dateOfBirth, today));
     invariant(age !== undefined, 'a validated applicant has an age or a date of birth');
     const draw = dto.kind === 'draw' ? dto.draw : null;
-    invariant(dto.kind !== 'draw' || draw, 'a validated draw application carries its draw');
     const requestedLimit =
-      dto.kind === 'credit-line' && dto.creditLine
+      dto.kind === 'credit-line'
         ? Money.of(dto.creditLine.requestedLimit.amount, dto.creditLine.requestedLimit.currency)
         : null;
     return {
@@ -236,21 +229,19 @@ export class ApplicationsService {
         applicant.monthlyDebtPayments.amount,
         applicant.monthlyDebtPayments.currency,
       ),
-      profile: { ...applicant.profile } as CreditProfile,
+      profile: { ...applicant.profile },
       requestedLimit,
       draw: draw
         ? {
             lineId: draw.lineId,
-            product: draw.product as LoanProduct,
+            product: draw.product,
             amount: Money.of(draw.amount.amount, draw.amount.currency),
             periods: draw.periods,
             merchantId: draw.merchantId ?? null,
             feePayer: draw.feePayer ?? null,
             // A cash loan is daily-interest unless the borrower chose another method.
             repaymentMethod:
-              draw.product === 'cash-loan'
-                ? ((draw.repaymentMethod ?? 'daily-interest') as CashLoanRepaymentMethod)
-                : undefined,
+              draw.product === 'cash-loan' ? (draw.repaymentMethod ?? 'daily-interest') : undefined,
           }
         : null,
     };

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { type ServiceName, serviceNames } from '@credit/contracts';
+import {
+  type deadLetterQuery,
+  discardDeadLetters,
+  getReplay,
+  listDeadLetters,
+  redriveDeadLetters,
+  startReplay,
+} from '@credit/messaging';
+import { type AnyRoute, ApiError, type CallRequest, client } from '@credit/platform';
 import type { CliContext } from '../context';
 import { DevAdminApiKey } from './ledger';
 
@@ -8,16 +18,6 @@ export const ReplayPollIntervalMs = 1_000;
 
 /** Thrown for bad flags: main prints it and exits 2. */
 export class UsageError extends Error {}
-
-interface AdminAction {
-  id: string;
-  action: string;
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
-  dryRun: boolean;
-  progress: ReplayProgress | null;
-  result: (ReplayProgress & Record<string, unknown>) | null;
-  error: string | null;
-}
 
 interface ReplayProgress {
   done: number;
@@ -49,46 +49,32 @@ function serviceOf(flags: Map<string, string[]>): ServiceName {
   return service as ServiceName;
 }
 
-async function adminCall(
+/** Calls an admin route of a service with the admin key; errors name the service and its answer. */
+async function adminCall<T extends AnyRoute>(
   context: CliContext,
   service: ServiceName,
-  method: string,
-  path: string,
+  route: T,
+  request: CallRequest<T>,
   env: NodeJS.ProcessEnv,
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const url = `${context.serviceUrl(service)}/v1/admin${path}`;
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${env.ADMIN_API_KEY ?? DevAdminApiKey}`,
-  };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['idempotency-key'] = `cli-${randomUUID()}`;
-  }
-  let response: Response;
+) {
+  const base = context.serviceUrl(service);
+  const api = client(base, { apiKey: env.ADMIN_API_KEY ?? DevAdminApiKey, timeoutMs: 600_000 });
   try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(600_000),
+    return await api.call(route, {
+      ...request,
+      ...(route.idempotencyKey ? { idempotencyKey: `cli-${randomUUID()}` } : {}),
     });
   } catch (error) {
-    throw new Error(`${service} is not reachable at ${url}: ${(error as Error).message}`);
+    if (error instanceof ApiError) {
+      const message =
+        (error.body as { error?: { message?: string } } | undefined)?.error?.message ??
+        String(error.body).slice(0, 500);
+      throw new Error(`${service} answered ${error.status}: ${message}`);
+    }
+    if (error instanceof TypeError)
+      throw new Error(`${service} is not reachable at ${base}${route.path}: ${error.message}`);
+    throw error;
   }
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: shown as text
-  }
-  if (response.status >= 400) {
-    const message =
-      (parsed as { error?: { message?: string } }).error?.message ?? text.slice(0, 500);
-    throw new Error(`${service} answered ${response.status}: ${message}`);
-  }
-  return { status: response.status, body: parsed };
 }
 
 /**
@@ -119,16 +105,16 @@ export async function replay(
     ...(one('to-offset') ? { toOffset: one('to-offset') } : {}),
     dryRun: flags.has('dry-run'),
   };
-  const started = await adminCall(context, service, 'POST', '/replays', env, body);
-  let action = started.body as AdminAction;
+  const started = await adminCall(context, service, startReplay, { body }, env);
+  let action = started.body;
   process.stderr.write(
     `replay ${action.id} on ${service} started${body.dryRun ? ' (dry run)' : ''}\n`,
   );
   while (action.status === 'running') {
     await new Promise((resolve) => setTimeout(resolve, ReplayPollIntervalMs));
-    action = (await adminCall(context, service, 'GET', `/replays/${action.id}`, env))
-      .body as AdminAction;
-    const p = action.progress;
+    action = (await adminCall(context, service, getReplay, { params: { id: action.id } }, env))
+      .body;
+    const p = action.progress as ReplayProgress | null;
     if (action.status === 'running' && p) {
       const eta = p.etaSeconds === null ? '?' : `${p.etaSeconds}s`;
       process.stderr.write(
@@ -139,7 +125,7 @@ export async function replay(
   if (flags.has('json')) {
     context.out(JSON.stringify(action));
   } else {
-    const r = action.result;
+    const r = action.result as (ReplayProgress & Record<string, unknown>) | null;
     context.out(
       `replay ${action.id} on ${service}: ${action.status}${action.dryRun ? ' (dry run)' : ''}`,
     );
@@ -169,27 +155,22 @@ export async function dlq(
   const service = serviceOf(flags);
   const one = (name: string) => flags.get(name)?.[0];
   if (verb === 'list') {
-    const query = new URLSearchParams();
-    for (const name of ['topic', 'type', 'status']) {
-      const value = one(name);
-      if (value) query.set(name, value);
-    }
-    const reply = await adminCall(
-      context,
-      service,
-      'GET',
-      `/dead-letters?${query.toString()}`,
-      env,
-    );
-    const letters = (reply.body as { deadLetters: Record<string, unknown>[] }).deadLetters;
+    // The service checks the status (400 naming it): sent as given.
+    const query = {
+      topic: one('topic'),
+      type: one('type'),
+      status: one('status') as z.input<typeof deadLetterQuery>['status'],
+    };
+    const reply = await adminCall(context, service, listDeadLetters, { query }, env);
+    const letters = reply.body.deadLetters;
     if (flags.has('json')) {
       context.out(JSON.stringify(letters));
       return 0;
     }
     context.out(`${letters.length} dead letter(s) on ${service}`);
     for (const l of letters) {
-      context.out(`  ${String(l.id)} [${String(l.status)}] ${String(l.type)} ${String(l.eventId)}`);
-      context.out(`    ${String(l.error)}`);
+      context.out(`  ${l.id} [${l.status}] ${String(l.type)} ${String(l.eventId)}`);
+      context.out(`    ${l.error}`);
     }
     return 0;
   }
@@ -201,10 +182,20 @@ export async function dlq(
     ...(one('topic') ? { topic: one('topic') } : {}),
     ...(one('type') ? { type: one('type') } : {}),
     ...(flags.has('all') ? { all: true } : {}),
-    ...(verb === 'discard' && one('reason') ? { reason: one('reason') } : {}),
   };
-  const reply = await adminCall(context, service, 'POST', `/dead-letters/${verb}`, env, selector);
-  const action = reply.body as AdminAction;
+  const reason = one('reason');
+  const reply =
+    verb === 'discard'
+      ? await adminCall(
+          context,
+          service,
+          discardDeadLetters,
+          // Without --reason the service answers 400 naming it.
+          { body: { ...selector, reason: reason as string } },
+          env,
+        )
+      : await adminCall(context, service, redriveDeadLetters, { body: selector }, env);
+  const action = reply.body;
   if (flags.has('json')) context.out(JSON.stringify(action));
   else context.out(`dlq ${verb} on ${service}: ${action.status} ${JSON.stringify(action.result)}`);
   return action.status === 'succeeded' ? 0 : 1;

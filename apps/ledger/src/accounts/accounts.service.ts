@@ -7,39 +7,19 @@ import { LedgerError } from '../domain/ledger-error';
 import { AccountDirectory } from '../infrastructure/account-directory';
 import { BalanceReader } from '../infrastructure/balance-reader';
 import { inTransaction } from '../infrastructure/ledger-transactions';
-import type { CreateAccountDto } from './accounts.dto';
+import type {
+  AccountView,
+  BalanceView,
+  CreateAccountRequest,
+  Statement,
+} from '../api/ledger-schemas';
+
+export type { AccountView, BalanceView };
 
 /** Accounts listed per page at most. */
 export const AccountsPageMax = 500;
 /** Statement lines per page at most. */
 export const StatementPageMax = 500;
-
-export interface AccountView {
-  id: string;
-  name: string;
-  type: string;
-  normalSide: string;
-  currency: string;
-  minBalance: string | null;
-  maxBalance: string | null;
-  allowsSubaccounts: boolean;
-  parentId: string | null;
-}
-
-export interface BalanceView {
-  account: string;
-  currency: string;
-  asOf: string | null;
-  /** Posted balance, debit positive. */
-  balance: string;
-  /** Posted balance on the account's normal side. */
-  normalBalance: string;
-  pendingDebits: string | null;
-  pendingCredits: string | null;
-  /** Room left before the limits, counting what is reserved: null where no limit applies. */
-  availableToDebit: string | null;
-  availableToCredit: string | null;
-}
 
 export function accountView(account: Account): AccountView {
   const major = (units: bigint | null) =>
@@ -64,7 +44,7 @@ export class AccountsService {
     private readonly directory: AccountDirectory,
   ) {}
 
-  async create(dto: CreateAccountDto): Promise<{ account: AccountView; created: boolean }> {
+  async create(dto: CreateAccountRequest): Promise<{ account: AccountView; created: boolean }> {
     assertKnownCurrency(dto.currency, 'currency');
     const units = (value: string | undefined, field: string) => {
       if (value === undefined) return null;
@@ -208,22 +188,7 @@ export class AccountsService {
     to: Date | undefined,
     cursor: string | undefined,
     limit: number,
-  ): Promise<{
-    account: string;
-    currency: string;
-    openingBalance: string;
-    lines: {
-      entryId: string;
-      lineNo: number;
-      postedAt: string;
-      effectiveAt: string;
-      description: string;
-      side: string;
-      amount: string;
-      balance: string;
-    }[];
-    nextCursor: string | null;
-  }> {
+  ): Promise<Statement> {
     const account = await this.get(id);
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = await BalanceReader.statementPage(this.dataSource.manager, {

@@ -1,28 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  getSchemaPath,
-  ApiExtraModels,
-} from '@nestjs/swagger';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  IdempotencyKey,
-  RequireRole,
-  idempotencyKeyOf,
-  parseUuid,
-  validateDto,
-} from '@credit/platform';
+import { Endpoint, Input, type RouteInput, idempotencyKeyOf } from '@credit/platform';
+import { entriesBySource, getEntry, postEntries, reverseEntry } from '../api/ledger-api';
+import type { EntryRequest, EntryView } from '../api/ledger-schemas';
 import type { EntryDraft } from '../domain/journal';
-import type { EntryView } from '../infrastructure/journal-reader';
-import { BatchDto, EntryDto, ReversalDto } from './entries.dto';
 import { EntriesService, type PostOutcome } from './entries.service';
 import { PostingQueueFullError } from './group-commit';
 
-function draftOf(dto: EntryDto, idempotencyKey: string): EntryDraft {
+function draftOf(dto: EntryRequest, idempotencyKey: string): EntryDraft {
   return {
     idempotencyKey,
     effectiveAt: dto.effectiveAt ?? null,
@@ -63,72 +48,43 @@ function send(response: Response, outcome: PostOutcome, batch: boolean): void {
     .json(batch ? { entries: outcome.entries } : outcome.entries[0]);
 }
 
-@ApiTags('journal')
-@ApiExtraModels(EntryDto, BatchDto)
-@Controller('v1/entries')
+@Controller()
 export class EntriesController {
   constructor(private readonly entries: EntriesService) {}
 
-  @Post()
-  @RequireRole('operator')
-  @ApiOperation({
-    summary: 'Post a manual or adjusting entry, or an atomic batch (operator)',
-    description:
-      'A single entry needs the Idempotency-Key header. A batch ({ "entries": [...] }, each with its own idempotencyKey) is atomic: every entry is posted in one transaction, or none is. Concurrent requests share transactions (group commit); when too many entries are waiting the answer is 503 LEDGER.BUSY with Retry-After. The same key with the same content returns the original (200, Idempotent-Replayed: true); with different content it is a 409.',
-  })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'required for a single entry',
-  })
-  @ApiBody({
-    schema: { oneOf: [{ $ref: getSchemaPath(EntryDto) }, { $ref: getSchemaPath(BatchDto) }] },
-  })
-  async post(@Body() body: unknown, @Res() response: Response): Promise<void> {
-    if (typeof body === 'object' && body !== null && 'entries' in body) {
-      const batch = validateDto(BatchDto, body);
-      const drafts = batch.entries.map((e) => draftOf(e, e.idempotencyKey));
+  @Endpoint(postEntries)
+  async post(
+    @Input() { body, idempotencyKey }: RouteInput<typeof postEntries>,
+    @Res() response: Response,
+  ): Promise<void> {
+    if ('entries' in body) {
+      const drafts = body.entries.map((e) => draftOf(e, e.idempotencyKey));
       await postOrBusy(response, () => this.entries.post(drafts), true);
       return;
     }
-    const dto = validateDto(EntryDto, body);
-    const idempotencyKey = idempotencyKeyOf(response.req.header('Idempotency-Key'));
-    await postOrBusy(response, () => this.entries.post([draftOf(dto, idempotencyKey)]), false);
+    const key = idempotencyKeyOf(idempotencyKey);
+    await postOrBusy(response, () => this.entries.post([draftOf(body, key)]), false);
   }
 
-  @Get()
-  @RequireRole('operator')
-  @ApiOperation({ summary: 'Entries recorded for a source event (operator)' })
-  @ApiQuery({ name: 'sourceEventId', required: true })
+  @Endpoint(entriesBySource)
   async bySource(
-    @Query('sourceEventId') sourceEventId: string | undefined,
+    @Input() { query }: RouteInput<typeof entriesBySource>,
   ): Promise<{ entries: EntryView[] }> {
-    return {
-      entries: await this.entries.bySourceEvent(parseUuid('sourceEventId', sourceEventId ?? '')),
-    };
+    return { entries: await this.entries.bySourceEvent(query.sourceEventId) };
   }
 
-  @Get(':id')
-  @RequireRole('operator')
-  @ApiOperation({ summary: 'One journal entry with its lines (operator)' })
-  async get(@Param('id') id: string): Promise<EntryView> {
-    return this.entries.get(parseUuid('id', id));
+  @Endpoint(getEntry)
+  async get(@Input() { params }: RouteInput<typeof getEntry>): Promise<EntryView> {
+    return this.entries.get(params.id);
   }
 
-  @Post(':id/reversal')
-  @RequireRole('operator')
-  @ApiOperation({
-    summary: 'Reverse an entry: a new entry with the sides swapped; once per entry (operator)',
-  })
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @Endpoint(reverseEntry)
   async reverse(
-    @Param('id') id: string,
-    @IdempotencyKey() idempotencyKey: string,
-    @Body() body: ReversalDto,
+    @Input() { params, idempotencyKey, body }: RouteInput<typeof reverseEntry>,
     @Res() response: Response,
   ): Promise<void> {
     const outcome = await this.entries.reverse(
-      parseUuid('id', id),
+      params.id,
       idempotencyKey,
       body.reason,
       body.effectiveAt ?? null,

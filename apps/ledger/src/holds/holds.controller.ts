@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { IdempotencyKey, RequireRole, parseUuid } from '@credit/platform';
-import { CreateHoldDto, PostHoldDto, VoidHoldDto } from './holds.dto';
+import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { createHold, getHold, postHold, voidHold } from '../api/ledger-api';
 import { type HoldView, HoldsService } from './holds.service';
 
 function send(
@@ -16,61 +15,36 @@ function send(
     .json(outcome.hold);
 }
 
-@ApiTags('holds')
-@Controller('v1/holds')
+@Controller()
 export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
-  @Post()
-  @RequireRole('operator')
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
-  @ApiOperation({
-    summary: 'Reserve an amount: pending debit and credit that limits count (operator)',
-    description:
-      'Limits are checked against posted plus reserved amounts. Expires automatically at expiresAt.',
-  })
+  @Endpoint(createHold)
   async create(
-    @IdempotencyKey() key: string,
-    @Body() body: CreateHoldDto,
+    @Input() { idempotencyKey, body }: RouteInput<typeof createHold>,
     @Res() response: Response,
   ): Promise<void> {
-    send(response, await this.holds.create(key, body), 201);
+    send(response, await this.holds.create(idempotencyKey, body), 201);
   }
 
-  @Get(':id')
-  @RequireRole('operator')
-  @ApiOperation({ summary: 'One hold and its state (operator)' })
-  async get(@Param('id') id: string): Promise<HoldView> {
-    return this.holds.get(parseUuid('id', id));
+  @Endpoint(getHold)
+  async get(@Input() { params }: RouteInput<typeof getHold>): Promise<HoldView> {
+    return this.holds.get(params.id);
   }
 
-  @Post(':id/post')
-  @RequireRole('operator')
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
-  @ApiOperation({
-    summary: 'Post all or part of a hold as a journal entry; the rest is released (operator)',
-    description:
-      'Rejected with LEDGER.HOLD_ALREADY_POSTED, HOLD_ALREADY_VOIDED, HOLD_EXPIRED or HOLD_AMOUNT_EXCEEDED; nothing changes then.',
-  })
+  @Endpoint(postHold)
   async post(
-    @Param('id') id: string,
-    @IdempotencyKey() key: string,
-    @Body() body: PostHoldDto,
+    @Input() { params, idempotencyKey, body }: RouteInput<typeof postHold>,
     @Res() response: Response,
   ): Promise<void> {
-    send(response, await this.holds.post(parseUuid('id', id), key, body), 200);
+    send(response, await this.holds.post(params.id, idempotencyKey, body), 200);
   }
 
-  @Post(':id/void')
-  @RequireRole('operator')
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
-  @ApiOperation({ summary: 'Release a hold without posting (operator)' })
+  @Endpoint(voidHold)
   async void(
-    @Param('id') id: string,
-    @IdempotencyKey() key: string,
-    @Body() body: VoidHoldDto,
+    @Input() { params, idempotencyKey, body }: RouteInput<typeof voidHold>,
     @Res() response: Response,
   ): Promise<void> {
-    send(response, await this.holds.void(parseUuid('id', id), key, body), 200);
+    send(response, await this.holds.void(params.id, idempotencyKey, body), 200);
   }
 }

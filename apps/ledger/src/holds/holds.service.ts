@@ -7,25 +7,16 @@ import { assertKnownCurrency } from '../domain/currencies';
 import { LedgerError } from '../domain/ledger-error';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import { type PendingChange, PostingEngine } from '../infrastructure/posting-engine';
-import type { CreateHoldDto, PostHoldDto, VoidHoldDto } from './holds.dto';
+import type {
+  CreateHoldRequest,
+  HoldView,
+  PostHoldRequest,
+  VoidHoldRequest,
+} from '../api/ledger-schemas';
+
+export type { HoldView };
 
 export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';
-
-export interface HoldView {
-  id: string;
-  status: HoldStatus;
-  debitAccount: string;
-  creditAccount: string;
-  amount: string;
-  currency: string;
-  postedAmount: string | null;
-  postedEntryId: string | null;
-  description: string;
-  metadata: Record<string, unknown>;
-  expiresAt: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-}
 
 interface HoldRow {
   id: string;
@@ -103,7 +94,7 @@ export class HoldsService {
 
   async create(
     idempotencyKey: string,
-    dto: CreateHoldDto,
+    dto: CreateHoldRequest,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     const requestHash = hashOf(dto);
     assertKnownCurrency(dto.currency, 'currency');
@@ -163,7 +154,7 @@ export class HoldsService {
   async post(
     id: string,
     idempotencyKey: string,
-    dto: PostHoldDto,
+    dto: PostHoldRequest,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     return this.resolve(
       id,
@@ -223,7 +214,7 @@ export class HoldsService {
   async void(
     id: string,
     idempotencyKey: string,
-    dto: VoidHoldDto,
+    dto: VoidHoldRequest,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     return this.resolve(
       id,

@@ -1,22 +1,8 @@
 import type { EntityManager } from 'typeorm';
+import type { EntryView } from '../api/ledger-schemas';
 import type { Side } from '../domain/accounts';
 
-export interface EntryView {
-  id: string;
-  seq: string;
-  idempotencyKey: string;
-  effectiveAt: string;
-  postedAt: string;
-  description: string;
-  metadata: Record<string, unknown>;
-  sourceEventId: string | null;
-  sourceEventType: string | null;
-  rule: string | null;
-  reversesEntryId: string | null;
-  reversedByEntryId: string | null;
-  holdId: string | null;
-  lines: { lineNo: number; account: string; side: Side; amount: string; currency: string }[];
-}
+export type { EntryView };
 
 /** The stored columns of a journal_entries row, as EntryColumns selects them. */
 export interface StoredEntryRow {

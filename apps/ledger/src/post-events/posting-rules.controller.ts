@@ -1,16 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@credit/platform';
+import { Controller } from '@nestjs/common';
+import { Endpoint } from '@credit/platform';
+import { postingRules } from '../api/ledger-api';
 import { rulesDocument } from '../domain/posting-rules';
 
-@ApiTags('journal')
-@Controller('v1/posting-rules')
+@Controller()
 export class PostingRulesController {
-  @Get()
-  @RequireRole('operator')
-  @ApiOperation({
-    summary: 'The posting rules in force: event type and version → journal lines (operator)',
-  })
+  @Endpoint(postingRules)
   rules(): ReturnType<typeof rulesDocument> {
     return rulesDocument();
   }

@@ -1,9 +1,14 @@
-import { Body, Controller, Post, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AdminAudit, type AdminAction } from '@credit/messaging';
-import { type AuthenticatedRequest, IdempotencyKey, RequireRole, actorOf } from '@credit/platform';
-import { RebuildBalancesDto } from './rebuild-balances.dto';
+import {
+  type AuthenticatedRequest,
+  Endpoint,
+  Input,
+  type RouteInput,
+  actorOf,
+} from '@credit/platform';
+import { rebuildBalances } from '../api/ledger-api';
 import { type RebuildReport, RebuildBalancesService } from './rebuild-balances.service';
 
 export const RebuildBalancesAction = 'ledger.rebuild-balances';
@@ -28,25 +33,16 @@ function response(action: AdminAction, replayed: boolean): RebuildBalancesRespon
   };
 }
 
-@ApiTags('admin')
-@Controller('v1/admin/ledger')
+@Controller()
 export class RebuildBalancesController {
   constructor(
     private readonly rebuild: RebuildBalancesService,
     private readonly audit: AdminAudit,
   ) {}
 
-  @Post('rebuild-balances')
-  @RequireRole('admin')
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
-  @ApiOperation({
-    summary: 'Recompute every balance from the journal and report the differences (admin)',
-    description:
-      'Posted debits, credits and line count from journal lines, pending amounts from pending holds, against each balances row. Writes nothing but the audit record unless apply is true; then the differing rows are locked and overwritten in one transaction. Audited as ledger.rebuild-balances; the same Idempotency-Key returns the first report without recomputing.',
-  })
+  @Endpoint(rebuildBalances)
   async run(
-    @IdempotencyKey() key: string,
-    @Body() body: RebuildBalancesDto,
+    @Input() { idempotencyKey: key, body }: RouteInput<typeof rebuildBalances>,
     @Req() request: AuthenticatedRequest,
     @Res() res: Response,
   ): Promise<void> {

@@ -1,22 +1,14 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequireRole, parseIsoTimestamp } from '@credit/platform';
+import { Controller } from '@nestjs/common';
+import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { trialBalance } from '../api/ledger-api';
 import { type TrialBalance, TrialBalanceService } from './trial-balance.service';
 
-@ApiTags('reports')
-@Controller('v1/trial-balance')
+@Controller()
 export class TrialBalanceController {
   constructor(private readonly service: TrialBalanceService) {}
 
-  @Get()
-  @RequireRole('operator')
-  @ApiOperation({
-    summary: 'Trial balance now or as of a time (operator)',
-    description:
-      'Per currency, the total of debit balances and of credit balances (equal when the books balance), and every account with its signed balance (debit positive).',
-  })
-  @ApiQuery({ name: 'asOf', required: false })
-  async get(@Query('asOf') asOf: string | undefined): Promise<TrialBalance> {
-    return this.service.trialBalance(parseIsoTimestamp('asOf', asOf));
+  @Endpoint(trialBalance)
+  async get(@Input() { query }: RouteInput<typeof trialBalance>): Promise<TrialBalance> {
+    return this.service.trialBalance(query.asOf);
   }
 }

@@ -2,13 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Money } from '@credit/money';
 import { BalanceReader } from '../infrastructure/balance-reader';
+import type { TrialBalance } from '../api/ledger-schemas';
 
-export interface TrialBalance {
-  asOf: string | null;
-  currencies: { currency: string; totalDebits: string; totalCredits: string; balanced: boolean }[];
-  /** Every account that has had a posting; balance signed, debit positive. */
-  accounts: { account: string; currency: string; balance: string }[];
-}
+export type { TrialBalance };
 
 @Injectable()
 export class TrialBalanceService {

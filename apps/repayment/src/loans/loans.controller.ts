@@ -1,69 +1,37 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { IdempotencyKey, RequireRole } from '@credit/platform';
-import { RepaymentDto } from './loans.dto';
+import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { getLoan, listLoans, payoffQuote, repayLoan } from '../api/repayment-api';
 import { LoansService } from './loans.service';
 
-@ApiTags('loans')
-@Controller('v1/loans')
+@Controller()
 export class LoansController {
   constructor(private readonly loans: LoansService) {}
 
-  @Get()
-  @RequireRole('operator')
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'limit', required: false, example: 200 })
-  @ApiOperation({
-    summary: 'Every loan with the receivables the ledger should carry for it, by cursor (operator)',
-    description:
-      'For reconciliation: principal, interest, fee and penalty outstanding as this service knows them; zero after a charge-off (the ledger has written them off).',
-  })
-  async list(
-    @Query('cursor') cursor: string | undefined,
-    @Query('limit') limit: string | undefined,
-  ) {
-    return this.loans.receivables(cursor ?? null, limit === undefined ? 200 : Number(limit));
+  @Endpoint(listLoans)
+  async list(@Input() { query }: RouteInput<typeof listLoans>) {
+    return this.loans.receivables(query.cursor ?? null, query.limit);
   }
 
-  @Get(':id')
-  @RequireRole('customer')
-  @ApiOperation({
-    summary:
-      'A loan: schedule with each installment state, outstanding by component, days past due, bucket, next due',
-  })
-  async get(@Param('id') id: string) {
-    return this.loans.view(id);
+  @Endpoint(getLoan)
+  async get(@Input() { params }: RouteInput<typeof getLoan>) {
+    return this.loans.view(params.id);
   }
 
-  @Post(':id/repayments')
-  @RequireRole('customer')
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
-  @ApiOperation({
-    summary: 'Repay: allocated by the waterfall; an amount covering the payoff settles the loan',
-    description:
-      'Past-due penalty → interest → fee → principal, then due fee → interest → principal (90+ days past due: principal first). A daily-interest loan may prepay principal at any time. Anything left becomes a customer credit balance. The split is published as repayment.allocated and posted by the ledger.',
-  })
+  @Endpoint(repayLoan)
   async repay(
-    @Param('id') id: string,
-    @IdempotencyKey() key: string,
-    @Body() body: RepaymentDto,
+    @Input() { params, idempotencyKey, body }: RouteInput<typeof repayLoan>,
     @Res() response: Response,
   ): Promise<void> {
-    const { repayment, replayed } = await this.loans.repay(id, key, body);
+    const { repayment, replayed } = await this.loans.repay(params.id, idempotencyKey, body);
     response
       .status(replayed ? 200 : 201)
       .setHeader('Idempotent-Replayed', String(replayed))
       .json(repayment);
   }
 
-  @Post(':id/payoff-quote')
-  @RequireRole('customer')
-  @ApiQuery({ name: 'date', required: false, example: '2026-12-31' })
-  @ApiOperation({
-    summary: 'What settles the loan on a date: principal, interest to that date, fees, penalties',
-  })
-  async payoffQuote(@Param('id') id: string, @Query('date') date: string | undefined) {
-    return this.loans.payoffQuote(id, date);
+  @Endpoint(payoffQuote)
+  async payoffQuote(@Input() { params, query }: RouteInput<typeof payoffQuote>) {
+    return this.loans.payoffQuote(params.id, query.date);
   }
 }

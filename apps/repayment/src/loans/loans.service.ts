@@ -28,25 +28,9 @@ import { publishLoanEvents } from '../infrastructure/loan-events';
 import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
 import { loanView } from './loan-view';
-import type { RepaymentDto } from './loans.dto';
+import type { RepaymentRequest, RepaymentView } from '../api/repayment-api';
 
-export interface RepaymentView {
-  repaymentId: string;
-  loanId: string;
-  businessDate: string;
-  amount: string;
-  currency: string;
-  allocation: {
-    penalty: string;
-    interest: string;
-    fee: string;
-    principal: string;
-    overpayment: string;
-    recovery: string;
-  };
-  payoff: boolean;
-  loanStatus: string;
-}
+export type { RepaymentView };
 
 interface RepaymentRow {
   id: string;
@@ -192,7 +176,7 @@ export class LoansService {
   async repay(
     loanId: string,
     idempotencyKey: string,
-    dto: RepaymentDto,
+    dto: RepaymentRequest,
   ): Promise<{ repayment: RepaymentView; replayed: boolean }> {
     let amount: Money;
     try {
@@ -361,21 +345,6 @@ export class LoansService {
 
   /** The receivables the ledger should carry per loan, a page at a time (for reconciliation). */
   async receivables(cursor: string | null, limit: number) {
-    if (!Number.isInteger(limit) || limit < 1 || limit > ReceivablesPageMax) {
-      throw new DomainError(
-        'VALIDATION.FAILED',
-        `limit must be a whole number from 1 to ${ReceivablesPageMax}`,
-        'invalid',
-        {
-          fields: [
-            {
-              field: 'limit',
-              problems: [`must be a whole number from 1 to ${ReceivablesPageMax}`],
-            },
-          ],
-        },
-      );
-    }
     const rows = await this.dataSource.query<
       {
         id: string;

@@ -1,26 +1,19 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, RequireRole } from '@credit/platform';
+import { DomainError, Endpoint, Input, type RouteInput } from '@credit/platform';
+import { lineExposure } from '../api/scoring-api';
 import { availableOnLine } from '../domain/line-exposure';
 import { DecisionStore } from '../infrastructure/decision-store';
 
-@ApiTags('lines')
-@Controller('v1/lines')
+@Controller()
 export class LinesController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: DecisionStore,
   ) {}
 
-  @Get(':lineId/exposure')
-  @RequireRole('operator')
-  @ApiOperation({
-    summary: 'What a draw on the line is decided against (operator)',
-    description:
-      'Limit, principal outstanding, draws in flight and available = limit − principal outstanding − draws in flight, as kept from the loan stream.',
-  })
-  async exposure(@Param('lineId') lineId: string) {
+  @Endpoint(lineExposure)
+  async exposure(@Input() { params: { lineId } }: RouteInput<typeof lineExposure>) {
     const line = await this.store.line(this.dataSource.manager, lineId);
     if (!line) {
       throw new DomainError(

@@ -14,7 +14,7 @@ import { ReferralError, approvalTerms, assertPending, declineReasons } from '../
 import type { PolicyLimits } from '../domain/rules';
 import { type DecisionRow, DecisionStore } from '../infrastructure/decision-store';
 import { type ResolutionRow, ReferralStore } from '../infrastructure/referral-store';
-import type { ApproveReferralDto, DeclineReferralDto } from './referrals.dto';
+import type { ApproveReferralRequest, DeclineReferralRequest } from '../api/scoring-api';
 
 /** Referrals listed per page at most. */
 export const ReferralPageMax = 200;
@@ -47,7 +47,8 @@ export interface ReferralView {
 }
 
 type Request =
-  { action: 'approve'; dto: ApproveReferralDto } | { action: 'decline'; dto: DeclineReferralDto };
+  | { action: 'approve'; dto: ApproveReferralRequest }
+  | { action: 'decline'; dto: DeclineReferralRequest };
 
 /**
  * The operator's queue of referred applications. A resolution locks the decision, checks it is
@@ -124,7 +125,7 @@ export class ReferralsService {
   approve(
     applicationId: string,
     idempotencyKey: string,
-    dto: ApproveReferralDto,
+    dto: ApproveReferralRequest,
     apiActor: string,
   ): Promise<{ referral: ReferralView; replayed: boolean }> {
     return this.resolve(applicationId, idempotencyKey, { action: 'approve', dto }, apiActor);
@@ -133,7 +134,7 @@ export class ReferralsService {
   decline(
     applicationId: string,
     idempotencyKey: string,
-    dto: DeclineReferralDto,
+    dto: DeclineReferralRequest,
     apiActor: string,
   ): Promise<{ referral: ReferralView; replayed: boolean }> {
     return this.resolve(applicationId, idempotencyKey, { action: 'decline', dto }, apiActor);

@@ -9,14 +9,9 @@ import type { RedeliveryOutcome } from '../event-consumer';
 import { KafkaRuntime } from '../kafka-runtime';
 import { headerText } from '../records';
 import { type AdminAction, AdminAudit } from './admin-audit';
-import {
-  invalidField,
-  optionalBoolean,
-  optionalString,
-  optionalStringList,
-  rejectUnknown,
-  requireObject,
-} from './admin-input';
+import type { z } from 'zod';
+import type { DeadLetterSelector, deadLetterQuery } from './admin-api';
+import { invalidField } from './admin-input';
 import { planRanges, readRanges } from './topic-reader';
 
 export type DeadLetterStatus = 'open' | 'redriven' | 'discarded';
@@ -72,36 +67,18 @@ export class DeadLetterService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  parseListFilter(query: Record<string, unknown>): DeadLetterFilter {
-    const status = optionalString(query, 'status');
-    if (status !== undefined && status !== 'all' && !isStatus(status)) {
-      throw invalidField('status', 'must be open, redriven, discarded or all');
-    }
+  /** The filter of a listing; 400 naming the topic when it is not an input topic. */
+  listFilterOf(query: z.output<typeof deadLetterQuery>): DeadLetterFilter {
+    const status = query.status ?? 'open';
     return {
       ...this.topicAndType(query),
-      status: status === 'all' ? undefined : (status ?? 'open'),
+      status: status === 'all' ? undefined : status,
     };
   }
 
-  /** A re-drive or discard request: `ids`, or a filter (`topic`, `type`), or `all: true`. */
-  parseSelector(
-    input: unknown,
-    withReason: boolean,
-  ): { filter: DeadLetterFilter; reason: string | undefined } {
-    const body = requireObject(input);
-    rejectUnknown(body, ['ids', 'topic', 'type', 'all', ...(withReason ? ['reason'] : [])]);
-    const ids = optionalStringList(body, 'ids');
-    const all = optionalBoolean(body, 'all') ?? false;
-    const narrowed = this.topicAndType(body);
-    if (!ids && !all && narrowed.topic === undefined && narrowed.type === undefined) {
-      throw invalidField('ids', 'give ids, a topic or type filter, or all: true');
-    }
-    if (all && (ids || narrowed.topic !== undefined || narrowed.type !== undefined)) {
-      throw invalidField('all', 'cannot be combined with ids, topic or type');
-    }
-    const reason = withReason ? optionalString(body, 'reason') : undefined;
-    if (withReason && reason === undefined) throw invalidField('reason', 'is required');
-    return { filter: { ...(ids ? { ids } : {}), ...narrowed, status: 'open' }, reason };
+  /** The open dead letters a re-drive or discard selects: `ids`, or a filter, or all. */
+  selectorFilterOf(body: DeadLetterSelector): DeadLetterFilter {
+    return { ...(body.ids ? { ids: body.ids } : {}), ...this.topicAndType(body), status: 'open' };
   }
 
   async list(filter: DeadLetterFilter): Promise<DeadLetter[]> {
@@ -203,13 +180,15 @@ export class DeadLetterService {
     );
   }
 
-  private topicAndType(body: Record<string, unknown>): { topic?: string; type?: string } {
-    const topic = optionalString(body, 'topic');
+  private topicAndType(body: { topic?: string; type?: string }): {
+    topic?: string;
+    type?: string;
+  } {
+    const { topic, type } = body;
     const inputs = this.runtime.inputTopics();
     if (topic !== undefined && !inputs.includes(topic)) {
       throw invalidField('topic', `"${topic}" is not an input topic of ${this.service}`);
     }
-    const type = optionalString(body, 'type');
     return { ...(topic ? { topic } : {}), ...(type ? { type } : {}) };
   }
 
@@ -278,10 +257,6 @@ export class DeadLetterService {
         (filter.status === undefined || l.view.status === filter.status),
     );
   }
-}
-
-function isStatus(value: string): value is DeadLetterStatus {
-  return value === 'open' || value === 'redriven' || value === 'discarded';
 }
 
 function viewOf(

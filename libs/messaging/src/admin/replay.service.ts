@@ -18,16 +18,8 @@ import type { EventConsumer, RedeliveryOutcome } from '../event-consumer';
 import { KafkaRuntime } from '../kafka-runtime';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging-options';
 import { type AdminAction, AdminAudit } from './admin-audit';
-import {
-  invalidField,
-  optionalBoolean,
-  optionalInstant,
-  optionalOffset,
-  optionalString,
-  optionalStringList,
-  rejectUnknown,
-  requireObject,
-} from './admin-input';
+import type { ReplayRequest } from './admin-api';
+import { invalidField } from './admin-input';
 import { type PartitionRange, planRanges, rangeSize, readRanges } from './topic-reader';
 
 export interface ReplaySelection {
@@ -124,29 +116,20 @@ export class ReplayService implements OnApplicationBootstrap, OnApplicationShutd
     return this.runtime.inputTopics();
   }
 
-  /** Validates the request body into a selection; 400 naming the field otherwise. */
-  parseSelection(input: unknown): { selection: ReplaySelection; dryRun: boolean } {
-    const body = requireObject(input);
-    rejectUnknown(body, [
-      'topics',
-      'from',
-      'to',
-      'partition',
-      'fromOffset',
-      'toOffset',
-      'eventTypes',
-      'aggregateId',
-      'dryRun',
-    ]);
+  /**
+   * The replay a valid request asks for, checked against this service: its input topics and the
+   * event types it handles (400 naming the field otherwise).
+   */
+  selectionOf(body: ReplayRequest): { selection: ReplaySelection; dryRun: boolean } {
     const available = this.inputTopics();
-    const eventTypes = optionalStringList(body, 'eventTypes');
+    const eventTypes = body.eventTypes;
     const unhandled = eventTypes?.find((type) => !this.consumers().some((c) => c.handles(type)));
     if (unhandled !== undefined) {
       throw invalidField('eventTypes', `${this.service} has no handler for "${unhandled}"`);
     }
     // Event types narrow the topics read, unless topics are given.
     const topics =
-      optionalStringList(body, 'topics') ??
+      body.topics ??
       (eventTypes
         ? [
             ...new Set(
@@ -161,35 +144,18 @@ export class ReplayService implements OnApplicationBootstrap, OnApplicationShutd
         `"${unknownTopic}" is not an input topic of ${this.service}; it consumes ${available.join(', ')}`,
       );
     }
-    const from = optionalString(body, 'from') ?? 'earliest';
-    const fromTime = from === 'earliest' ? undefined : optionalInstant(body, 'from');
-    const toTime = optionalInstant(body, 'to');
-    if (fromTime && toTime && toTime <= fromTime) throw invalidField('to', 'must be after from');
-    const partition = body.partition;
-    if (
-      partition !== undefined &&
-      (typeof partition !== 'number' || !Number.isInteger(partition) || partition < 0)
-    ) {
-      throw invalidField('partition', 'must be a whole number ≥ 0');
-    }
-    const fromOffset = optionalOffset(body, 'fromOffset');
-    const toOffset = optionalOffset(body, 'toOffset');
-    if (fromOffset !== undefined && toOffset !== undefined && toOffset < fromOffset) {
-      throw invalidField('toOffset', 'must not be before fromOffset');
-    }
+    const from = body.from === undefined || body.from === 'earliest' ? undefined : body.from;
     const selection: ReplaySelection = {
       topics: [...topics].sort(),
-      from: fromTime ? fromTime.toISOString() : 'earliest',
-      ...(toTime ? { to: toTime.toISOString() } : {}),
-      ...(partition !== undefined ? { partition: partition } : {}),
-      ...(fromOffset !== undefined ? { fromOffset: fromOffset.toString() } : {}),
-      ...(toOffset !== undefined ? { toOffset: toOffset.toString() } : {}),
+      from: from ? new Date(from).toISOString() : 'earliest',
+      ...(body.to ? { to: new Date(body.to).toISOString() } : {}),
+      ...(body.partition !== undefined ? { partition: body.partition } : {}),
+      ...(body.fromOffset !== undefined ? { fromOffset: BigInt(body.fromOffset).toString() } : {}),
+      ...(body.toOffset !== undefined ? { toOffset: BigInt(body.toOffset).toString() } : {}),
       ...(eventTypes ? { eventTypes: [...eventTypes].sort() } : {}),
-      ...(body.aggregateId !== undefined
-        ? { aggregateId: optionalString(body, 'aggregateId') }
-        : {}),
+      ...(body.aggregateId !== undefined ? { aggregateId: body.aggregateId } : {}),
     };
-    return { selection, dryRun: optionalBoolean(body, 'dryRun') ?? false };
+    return { selection, dryRun: body.dryRun ?? false };
   }
 
   /** Starts a replay in the background (or returns the one this idempotency key started). */

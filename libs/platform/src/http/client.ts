@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { IdempotencyKeyHeader } from '../http-input';
+import type { AnyRoute, ResponseStatus, RouteRequest, RouteResponse } from './route';
+
+/**
+ * A typed client built from the same route definitions as the services: what it sends and what
+ * it answers are the routes' zod types, and every answer is parsed with its response schema, so a
+ * client cannot drift from the server unnoticed.
+ */
+
+/** What a call sends: the route's path parameters, query and body, and its idempotency key. */
+export type CallRequest<T extends AnyRoute> = {
+  [
+    K in keyof RouteRequest<T> as RouteRequest<T>[K] extends undefined ? never : K
+  ]: RouteRequest<T>[K];
+} & {
+  /** Required routes get a fresh key when none is given (no replay of an earlier call then). */
+  idempotencyKey?: string;
+};
+
+export interface CallAnswer<T extends AnyRoute> {
+  readonly status: number;
+  readonly body: RouteResponse<T>;
+  readonly headers: Headers;
+}
+
+/** An answer the route does not declare as a success: the platform's error, or an unknown one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ClientOptions {
+  /** The API key sent as `Authorization: Bearer <key>`; none for public routes. */
+  readonly apiKey?: string;
+  readonly timeoutMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+type Scalars = Record<string, string | number | boolean | null | undefined>;
+
+function pathOf(route: AnyRoute, params: Scalars | undefined): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined)
+      throw new Error(`${route.operationId} needs the path parameter ${name}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function queryOf(query: Scalars | undefined): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null) search.append(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export function client(baseUrl: string, options: ClientOptions = {}) {
+  const send = options.fetch ?? fetch;
+  return {
+    async call<T extends AnyRoute>(route: T, request: CallRequest<T>): Promise<CallAnswer<T>> {
+      const { params, query, body } = request as {
+        params?: Scalars;
+        query?: Scalars;
+        body?: unknown;
+      };
+      const url = `${baseUrl}${pathOf(route, params)}${queryOf(query)}`;
+      const headers: Record<string, string> = {};
+      if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const key =
+        request.idempotencyKey ??
+        (route.idempotencyKey === 'required' ? `client-${randomUUID()}` : undefined);
+      if (key) headers[IdempotencyKeyHeader] = key;
+      const response = await send(url, {
+        method: route.method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+      });
+      const text = await response.text();
+      let json: unknown = text;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // not JSON (an export, a proxy's page): kept as text
+      }
+      const declared = route.responses[response.status as ResponseStatus];
+      if (!declared) {
+        const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+        throw new ApiError(
+          response.status,
+          error?.code ?? `HTTP.${response.status}`,
+          `${route.operationId} answered ${response.status}: ${error?.message ?? text.slice(0, 500)}`,
+          json,
+        );
+      }
+      const schema: z.ZodType | undefined = declared.body;
+      return {
+        status: response.status,
+        body: (schema ? schema.parse(json) : json) as RouteResponse<T>,
+        headers: response.headers,
+      };
+    },
+  };
+}
