@@ -10,10 +10,13 @@ import {
   envelopeSchema,
 } from '@credit/contracts';
 import {
+  type Crash,
   type Link,
   type Metrics,
   SpanKind,
   contextFromHeaders,
+  crashOnInvariant,
+  crashProcess,
   inSpan,
   inTransactionSpan,
   linkFromHeaders,
@@ -109,6 +112,8 @@ export class EventConsumer {
     handlers: readonly EventHandler[],
     private readonly metrics?: Metrics,
     private readonly faults: EventConsumerFaults = {},
+    /** A broken invariant stops the process instead of dead-lettering (tests observe it). */
+    private readonly crash: Crash = crashProcess,
   ) {
     for (const handler of handlers) {
       const key = `${handler.definition.type}@v${handler.definition.version}`;
@@ -206,6 +211,7 @@ export class EventConsumer {
         return done;
       });
     } catch (error) {
+      this.crashOnInvariant(error);
       this.logger.debug(
         { topic, partition, events: messages.length, err: error },
         'a group of events failed together; applying them one by one',
@@ -313,6 +319,7 @@ export class EventConsumer {
           await this.faults.afterCommitBeforeAck?.(envelope);
           return applied ? 'processed' : 'duplicate';
         } catch (error) {
+          this.crashOnInvariant(error);
           const reason = error instanceof Error ? error.message : String(error);
           if (attempt > this.options.maxRetries || isPermanentFailure(error)) {
             this.logger.error(
@@ -370,6 +377,7 @@ export class EventConsumer {
           const applied = await this.apply(handler, envelope, topic, partition, message.offset);
           return { outcome: applied ? 'applied' : 'already-applied', ...identity };
         } catch (error) {
+          this.crashOnInvariant(error);
           if (attempt >= RedeliveryAttempts || isPermanentFailure(error)) {
             return { outcome: 'failed', ...identity, error: (error as Error).message };
           }
@@ -451,6 +459,15 @@ export class EventConsumer {
     if (inserted.length === 0) return false;
     await handler.handle(envelope, manager);
     return true;
+  }
+
+  /**
+   * A broken invariant is neither retried nor dead-lettered: the process stops, the offset is not
+   * committed, and the event is applied again after the fault is fixed. Rethrown in case `crash`
+   * returns (under test), so nothing moves on.
+   */
+  private crashOnInvariant(error: unknown): void {
+    if (crashOnInvariant(error, this.logger, this.crash)) throw error;
   }
 
   private decode(message: KafkaMessage): EventEnvelope {

@@ -2,6 +2,7 @@ export * from './auth';
 export * from './bootstrap';
 export * from './config';
 export * from './correlation';
+export * from './crash';
 export * from './database';
 export * from './errors';
 export * from './health';

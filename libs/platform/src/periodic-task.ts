@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { type Crash, crashOnInvariant, crashProcess } from './crash';
 
 /**
  * Which instance does a pass when several run the same task.
@@ -58,6 +59,8 @@ export interface PeriodicTaskOptions {
   /** Run one pass as soon as the task starts (default true). */
   readonly runAtStart?: boolean;
   readonly leaderLock?: LeaderLock;
+  /** A pass that breaks an invariant stops the process (default); tests observe it instead. */
+  readonly crash?: Crash;
 }
 
 export interface PeriodicTaskStats {
@@ -226,6 +229,10 @@ export class PeriodicTask {
         }
         failureDelayMs = failureDelayMinMs;
       } catch (error) {
+        if (crashOnInvariant(error, this.logger, this.options.crash ?? crashProcess)) {
+          this.running = false;
+          break;
+        }
         this.counts.failed++;
         this.logger.warn(
           { err: error, task: this.options.name, retryInMs: failureDelayMs },

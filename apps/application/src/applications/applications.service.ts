@@ -11,7 +11,8 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
-import { PLATFORM_CONFIG, invariant } from '@credit/platform';
+import { invariant } from '@credit/kernel';
+import { PLATFORM_CONFIG } from '@credit/platform';
 import type { ApplicationConfig } from '../config/env';
 import { ApplicationError, ageOn } from '../domain/application';
 import {

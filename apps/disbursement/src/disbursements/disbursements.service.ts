@@ -22,6 +22,7 @@ import {
   settlementPayoutReference,
 } from '../domain/payment-rail';
 import type { LedgerHolds } from '../infrastructure/ledger-holds';
+import { invariant } from '@credit/kernel';
 
 export const PAYMENT_RAIL = Symbol('PAYMENT_RAIL');
 export const LEDGER_HOLDS = Symbol('LEDGER_HOLDS');
@@ -655,7 +656,7 @@ export class DisbursementsService {
     merchantFee: Money | null,
   ): NewEvent<unknown> {
     const draw = decision.draw;
-    if (!draw) throw new Error('invariant violated: loan.created without a draw');
+    invariant(draw, 'loan.created without a draw');
     return {
       definition: LoanCreatedV1,
       key: loanId,
@@ -679,7 +680,7 @@ export class DisbursementsService {
       `SELECT ${Columns} FROM disbursements WHERE loan_id = $1 FOR UPDATE`,
       [loanId],
     );
-    if (!row) throw new Error(`invariant violated: disbursement ${loanId} vanished`);
+    invariant(row, `disbursement ${loanId} vanished`);
     return row;
   }
 

@@ -8,6 +8,7 @@ import { LedgerError } from '../domain/ledger-error';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import { type PendingChange, PostingEngine } from '../infrastructure/posting-engine';
 import type { CreateHoldDto, PostHoldDto, VoidHoldDto } from './holds.dto';
+import { invariant } from '@credit/kernel';
 
 export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';
 
@@ -155,7 +156,7 @@ export class HoldsService {
           expiresAt?.toISOString() ?? null,
         ],
       );
-      if (!row) throw new Error('invariant violated: INSERT ... RETURNING gave no row');
+      invariant(row, 'INSERT ... RETURNING gave no row');
       return { hold: view(row), replayed: false };
     });
   }
@@ -348,7 +349,7 @@ export class HoldsService {
           requestHash,
         ],
       );
-      if (!updated) throw new Error('invariant violated: hold vanished under its lock');
+      invariant(updated, 'hold vanished under its lock');
       return { hold: view(updated), replayed: false };
     });
   }

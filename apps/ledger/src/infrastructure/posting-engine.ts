@@ -20,6 +20,7 @@ import {
 import { LedgerError } from '../domain/ledger-error';
 import type { AccountDirectory } from './account-directory';
 import type { EntryView } from './journal-reader';
+import { invariant } from '@credit/kernel';
 
 /** Entries posted in one transaction at most (API batches and consumer batches). */
 export const PostingBatchMax = 500;
@@ -193,9 +194,10 @@ export class PostingEngine {
     for (const change of pending) {
       const locked = lockedOf(change.account, change.currency);
       applyPending(locked.state, change.side, change.units);
-      if (locked.state.pendingDebits < 0n || locked.state.pendingCredits < 0n) {
-        throw new Error(`invariant violated: pending amount of ${change.account} below zero`);
-      }
+      invariant(
+        locked.state.pendingDebits >= 0n && locked.state.pendingCredits >= 0n,
+        `pending amount of ${change.account} below zero`,
+      );
       locked.touched = true;
     }
     const withinLimits = (locked: LockedBalance) =>
@@ -373,7 +375,7 @@ export class PostingEngine {
 
   private replayOf(key: string, existing: Map<string, ExistingRow>): PostedEntry {
     const previous = existing.get(key);
-    if (!previous) throw new Error(`invariant violated: entry ${key} neither posted nor found`);
+    invariant(previous, `entry ${key} neither posted nor found`);
     return { id: previous.id, idempotencyKey: key, replayed: true, view: null };
   }
 
@@ -440,7 +442,7 @@ export class PostingEngine {
               (SELECT now FROM clock) AS now`,
       [list.map((a) => a.id), list.map((a) => a.currency), keys],
     );
-    if (!row) throw new Error('invariant violated: the lock statement returned no row');
+    invariant(row, 'the lock statement returned no row');
     const locked = new Map<string, LockedBalance>();
     for (const balance of row.balances) {
       const account = accounts.get(balance.account_id);

@@ -1,0 +1,1 @@
+export { InvariantViolation, invariant, isInvariantViolation } from './invariant';
