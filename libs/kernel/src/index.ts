@@ -1,1 +1,13 @@
 export { InvariantViolation, invariant, isInvariantViolation } from './invariant';
+export {
+  canonicalJson,
+  keyedRequestHash,
+  legacyJsonRequestHash,
+  requestHash,
+} from './canonical-json';
+export {
+  type ConflictNaming,
+  IdempotencyConflict,
+  type RecordedRequest,
+  replayOrConflict,
+} from './idempotency';

@@ -12,6 +12,7 @@ export * from './periodic-task';
 export * from './pg-notifier';
 export * from './platform.module';
 export * from './http-input';
+export * from './idempotency-store';
 export * from './testing';
 export * from './tracing';
 export * from './otlp-receiver';

@@ -63,7 +63,7 @@ export class ApplicationsService {
     const request = this.requestOf(dto, today);
 
     return this.dataSource.transaction(async (manager) => {
-      const previous = await this.store.findByIdempotencyKey(manager, idempotencyKey);
+      const previous = await this.store.keys.find(manager, idempotencyKey);
       if (previous) return this.replay(previous, requestHash, idempotencyKey);
       if (request.draw) await this.requireDrawableLine(manager, customerId, request.draw);
 
@@ -98,7 +98,7 @@ export class ApplicationsService {
       const inserted = await this.store.insert(manager, application);
       if (!inserted) {
         // A concurrent request with the same key committed first: answer as its replay.
-        const twin = await this.store.findByIdempotencyKey(manager, idempotencyKey);
+        const twin = await this.store.keys.find(manager, idempotencyKey);
         invariant(twin, `idempotency key conflict without a row for ${idempotencyKey}`);
         return this.replay(twin, requestHash, idempotencyKey);
       }
@@ -173,13 +173,10 @@ export class ApplicationsService {
     requestHash: string,
     idempotencyKey: string,
   ): { application: ApplicationView; replayed: boolean } {
-    if (previous.request_hash !== requestHash) {
-      throw new ApplicationError(
-        'APPLICATION.IDEMPOTENCY_CONFLICT',
-        `idempotency key "${idempotencyKey}" was used for another application (${previous.id})`,
-        'conflict',
-      );
-    }
+    this.store.keys.decide(idempotencyKey, previous, requestHash, {
+      code: 'APPLICATION.IDEMPOTENCY_CONFLICT',
+      resource: 'another application',
+    });
     return { application: applicationView(previous), replayed: true };
   }
 

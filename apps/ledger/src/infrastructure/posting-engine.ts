@@ -20,7 +20,7 @@ import {
 import { LedgerError } from '../domain/ledger-error';
 import type { AccountDirectory } from './account-directory';
 import type { EntryView } from './journal-reader';
-import { invariant } from '@credit/kernel';
+import { invariant, replayOrConflict } from '@credit/kernel';
 
 /** Entries posted in one transaction at most (API batches and consumer batches). */
 export const PostingBatchMax = 500;
@@ -386,11 +386,16 @@ export class PostingEngine {
   ): void {
     for (const entry of validated) {
       const previous = existing.get(entry.idempotencyKey);
-      if (previous && previous.hash !== entry.requestHash) {
-        throw new LedgerError(
-          'LEDGER.IDEMPOTENCY_CONFLICT',
-          `idempotency key "${entry.idempotencyKey}" was used for an entry with different content (${previous.id})`,
-          { entryId: previous.id },
+      if (previous) {
+        replayOrConflict(
+          entry.idempotencyKey,
+          { id: previous.id, requestHash: previous.hash },
+          entry.requestHash,
+          {
+            code: 'LEDGER.IDEMPOTENCY_CONFLICT',
+            resource: 'an entry with different content',
+            details: { entryId: previous.id },
+          },
         );
       }
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { canonicalJson } from '@credit/kernel';
 import type { Side } from '../domain/accounts';
-import { canonicalJson } from '../domain/journal';
 
 /** The prev_hash of the first link: 64 zeros. */
 export const GenesisHash = '0'.repeat(64);
