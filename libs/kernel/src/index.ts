@@ -11,3 +11,10 @@ export {
   type RecordedRequest,
   replayOrConflict,
 } from './idempotency';
+export {
+  type BackoffPolicy,
+  BackoffJitterDefault,
+  backoffCeilingMs,
+  backoffDelayMs,
+  worstBackoffMs,
+} from './backoff';

@@ -9,6 +9,7 @@ import {
   dlqTopicOf,
   envelopeSchema,
 } from '@credit/contracts';
+import { backoffDelayMs } from '@credit/kernel';
 import {
   type Crash,
   type Link,
@@ -46,8 +47,10 @@ export interface EventConsumerOptions {
   readonly groupId: string;
   /** Attempts after the first failure before the message goes to the dead-letter topic. */
   readonly maxRetries: number;
-  /** Backoff before retry n is retryBackoffMs × 2^(n−1). */
+  /** Backoff before retry n is retryBackoffMs × 2^(n−1), capped and jittered (backoffDelayMs). */
   readonly retryBackoffMs: number;
+  /** The cap of one retry wait (default ConsumerRetryBackoffMaxDefaultMs). */
+  readonly retryBackoffMaxMs?: number;
   /**
    * Up to this many consecutive events of a partition are applied in one transaction (one commit)
    * when they all succeed; when one fails, that group is applied again one event per transaction,
@@ -80,6 +83,9 @@ export interface Redelivery {
   readonly type?: string;
   readonly error?: string;
 }
+
+/** The cap of one retry wait when the options give none (CONSUMER_RETRY_BACKOFF_MAX_MS's default). */
+export const ConsumerRetryBackoffMaxDefaultMs = 20_000;
 
 /** Attempts a re-delivery gets before it is reported failed (replays never dead-letter). */
 export const RedeliveryAttempts = 3;
@@ -329,7 +335,7 @@ export class EventConsumer {
             await this.deadLetter(topic, partition, message, 'processing', reason, attempt);
             return 'dead-lettered';
           }
-          const delayMs = this.options.retryBackoffMs * 2 ** (attempt - 1);
+          const delayMs = this.retryDelayMs(attempt);
           this.logger.warn(
             { eventId: envelope.eventId, type: envelope.type, attempt, retryInMs: delayMs },
             `handler ${handler.name} failed: ${reason}; retrying`,
@@ -381,9 +387,7 @@ export class EventConsumer {
           if (attempt >= RedeliveryAttempts || isPermanentFailure(error)) {
             return { outcome: 'failed', ...identity, error: (error as Error).message };
           }
-          await new Promise((resolve) =>
-            setTimeout(resolve, this.options.retryBackoffMs * 2 ** (attempt - 1)),
-          );
+          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs(attempt)));
         }
       }
     });
@@ -459,6 +463,14 @@ export class EventConsumer {
     if (inserted.length === 0) return false;
     await handler.handle(envelope, manager);
     return true;
+  }
+
+  private retryDelayMs(attempt: number): number {
+    const { retryBackoffMs, retryBackoffMaxMs } = this.options;
+    return backoffDelayMs(
+      { initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs ?? ConsumerRetryBackoffMaxDefaultMs },
+      attempt,
+    );
   }
 
   /**

@@ -143,6 +143,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
             groupId: group.groupId,
             maxRetries: this.config.CONSUMER_MAX_RETRIES,
             retryBackoffMs: this.config.CONSUMER_RETRY_BACKOFF_MS,
+            retryBackoffMaxMs: this.config.CONSUMER_RETRY_BACKOFF_MAX_MS,
             batchSizeMax: this.config.CONSUMER_BATCH_SIZE_MAX,
           },
           handlers,

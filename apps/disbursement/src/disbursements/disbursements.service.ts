@@ -22,7 +22,7 @@ import {
   settlementPayoutReference,
 } from '../domain/payment-rail';
 import type { LedgerHolds } from '../infrastructure/ledger-holds';
-import { invariant } from '@credit/kernel';
+import { backoffDelayMs, invariant } from '@credit/kernel';
 
 export const PAYMENT_RAIL = Symbol('PAYMENT_RAIL');
 export const LEDGER_HOLDS = Symbol('LEDGER_HOLDS');
@@ -35,6 +35,13 @@ export const SettlementMerchantsMax = 500;
 export const PayoutsDueChannel = 'payouts_due';
 /** Longest backoff between two attempts of one payout: PAYOUT_BACKOFF_MS doubled at most 10 times. */
 const BackoffDoublingsMax = 10;
+
+/** The wait before the next attempt of a payout that has made `attempts` attempts. */
+const payoutBackoffMs = (policy: PayoutPolicy, attempts: number) =>
+  backoffDelayMs(
+    { initialMs: policy.backoffMs, maxMs: policy.backoffMs * 2 ** BackoffDoublingsMax },
+    attempts,
+  );
 
 /** Test seams that stand for a crash between the steps of a payout; production passes none. */
 export interface PayoutFaults {
@@ -450,7 +457,7 @@ export class DisbursementsService {
     outcome: 'pending' | 'error',
     reason: string,
   ): Promise<void> {
-    const delayMs = policy.backoffMs * 2 ** Math.min(claimed.attempts - 1, BackoffDoublingsMax);
+    const delayMs = payoutBackoffMs(policy, claimed.attempts);
     await this.record(claimed, outcome, reason, async (manager, row) => {
       await manager.query(
         `UPDATE disbursements SET last_error = $2, next_attempt_at = now() + $3 * interval '1 millisecond'
@@ -477,7 +484,7 @@ export class DisbursementsService {
     reference: string,
     error: string | null,
   ): Promise<void> {
-    const delayMs = policy.backoffMs * 2 ** Math.min(claimed.attempts - 1, BackoffDoublingsMax);
+    const delayMs = payoutBackoffMs(policy, claimed.attempts);
     const reason = error ?? "the bank's answer is not known yet";
     const lastError =
       claimed.attempts >= policy.attemptsMax
