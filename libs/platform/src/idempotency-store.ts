@@ -1,4 +1,9 @@
-import { type ConflictNaming, type RecordedRequest, replayOrConflict } from '@credit/kernel';
+import {
+  type ConflictNaming,
+  type RecordedRequest,
+  invariant,
+  replayOrConflict,
+} from '@credit/kernel';
 
 /** Anything that runs SQL: a DataSource or a transaction's EntityManager. */
 export interface Queryable {
@@ -54,6 +59,21 @@ export class IdempotencyStore<TRow extends object> {
   ): Promise<TRow | undefined> {
     const row = await this.find(db, key);
     return row && this.decide(key, row, hashes, conflict);
+  }
+
+  /**
+   * After an INSERT … ON CONFLICT (key) DO NOTHING that inserted nothing: a concurrent request with
+   * the key committed first, so its row must be there; replayed, or a conflict.
+   */
+  async replayOfTwin(
+    db: Queryable,
+    key: string,
+    hashes: string | readonly string[],
+    conflict: ConflictNaming,
+  ): Promise<TRow> {
+    const twin = await this.find(db, key);
+    invariant(twin, `${this.spec.table}: the key ${key} was taken, yet no row holds it`);
+    return this.decide(key, twin, hashes, conflict);
   }
 
   /** The decision for a row already read (e.g. under a lock the caller took). */

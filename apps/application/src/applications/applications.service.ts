@@ -27,6 +27,11 @@ import { type ApplicationView, applicationView, creditLineView } from './applica
 import { validateSubmission } from './submission-validation';
 import type { SubmitApplicationDto } from './submit-application.dto';
 
+const ApplicationConflict = {
+  code: 'APPLICATION.IDEMPOTENCY_CONFLICT',
+  resource: 'another application',
+} as const;
+
 /** The personal-data fields and the associated data that binds each ciphertext to its row. */
 export const personalDataContext = (
   applicationId: string,
@@ -98,9 +103,13 @@ export class ApplicationsService {
       const inserted = await this.store.insert(manager, application);
       if (!inserted) {
         // A concurrent request with the same key committed first: answer as its replay.
-        const twin = await this.store.keys.find(manager, idempotencyKey);
-        invariant(twin, `idempotency key conflict without a row for ${idempotencyKey}`);
-        return this.replay(twin, requestHash, idempotencyKey);
+        const twin = await this.store.keys.replayOfTwin(
+          manager,
+          idempotencyKey,
+          requestHash,
+          ApplicationConflict,
+        );
+        return { application: applicationView(twin), replayed: true };
       }
       const payload: ApplicationSubmittedV1Payload = {
         applicationId: id,
@@ -173,10 +182,7 @@ export class ApplicationsService {
     requestHash: string,
     idempotencyKey: string,
   ): { application: ApplicationView; replayed: boolean } {
-    this.store.keys.decide(idempotencyKey, previous, requestHash, {
-      code: 'APPLICATION.IDEMPOTENCY_CONFLICT',
-      resource: 'another application',
-    });
+    this.store.keys.decide(idempotencyKey, previous, requestHash, ApplicationConflict);
     return { application: applicationView(previous), replayed: true };
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { invariant, legacyJsonRequestHash, requestHash } from '@credit/kernel';
+import { legacyJsonRequestHash, requestHash } from '@credit/kernel';
 import { IdempotencyStore } from '@credit/platform';
 
 export type AdminActionStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -106,17 +106,12 @@ export class AdminAudit {
       this.owned.add(row.id);
       return { action: toAction(row), replayed: false };
     }
-    const previous = await adminActionKeys.find(this.dataSource, request.idempotencyKey);
-    invariant(previous, `admin action with key ${request.idempotencyKey} vanished`);
     // Actions recorded before the canonical hash were hashed with JSON.stringify: still replayed.
-    adminActionKeys.decide(
+    const previous = await adminActionKeys.replayOfTwin(
+      this.dataSource,
       request.idempotencyKey,
-      previous,
       [hash, legacyJsonRequestHash(content)],
-      {
-        code: 'ADMIN.IDEMPOTENCY_CONFLICT',
-        resource: 'another admin action',
-      },
+      { code: 'ADMIN.IDEMPOTENCY_CONFLICT', resource: 'another admin action' },
     );
     return { action: toAction(previous), replayed: true };
   }
