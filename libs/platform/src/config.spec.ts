@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, serviceEnvSchema } from './config';
+import { ConfigError, consumerRetryBackoff, loadConfig, serviceEnvSchema } from './config';
 
 const baseEnv = {
   HTTP_PORT: '3000',
@@ -20,10 +20,11 @@ function problemsOf(env: Record<string, string>): string {
 }
 
 describe('consumer retry schedule against the session timeout', () => {
-  it('accepts the defaults: the longest wait (20 s, capped) fits in the 30 s session', () => {
+  it('accepts the defaults: unset, the cap is half the session timeout, so a wait always fits', () => {
     const config = loadConfig(serviceEnvSchema, baseEnv);
-    expect(config.CONSUMER_RETRY_BACKOFF_MAX_MS).toBe(20_000);
+    expect(consumerRetryBackoff(config)).toEqual({ initialMs: 200, maxMs: 15_000 });
     expect(problemsOf({})).toBe('');
+    expect(problemsOf({ KAFKA_SESSION_TIMEOUT_MS: '6000', CONSUMER_MAX_RETRIES: '20' })).toBe('');
   });
 
   it('refuses a schedule whose longest wait reaches the session timeout, naming the variables', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { worstBackoffMs } from '@credit/kernel';
+import { type BackoffPolicy, worstBackoffMs } from '@credit/kernel';
 
 /** A configuration problem found at boot. The message names every offending variable. */
 export class ConfigError extends Error {
@@ -52,23 +52,40 @@ function crossFieldProblems(
   if (
     typeof CONSUMER_MAX_RETRIES !== 'number' ||
     typeof CONSUMER_RETRY_BACKOFF_MS !== 'number' ||
-    typeof CONSUMER_RETRY_BACKOFF_MAX_MS !== 'number' ||
     typeof KAFKA_SESSION_TIMEOUT_MS !== 'number'
   )
     return [];
   // A consumer heartbeats between retries, not during a wait: one wait must fit in the session.
-  const worst = worstBackoffMs(
-    { initialMs: CONSUMER_RETRY_BACKOFF_MS, maxMs: CONSUMER_RETRY_BACKOFF_MAX_MS },
-    CONSUMER_MAX_RETRIES,
-  );
+  const policy = consumerRetryBackoff({
+    CONSUMER_RETRY_BACKOFF_MS,
+    CONSUMER_RETRY_BACKOFF_MAX_MS: CONSUMER_RETRY_BACKOFF_MAX_MS as number | undefined,
+    KAFKA_SESSION_TIMEOUT_MS,
+  });
+  const worst = worstBackoffMs(policy, CONSUMER_MAX_RETRIES);
   if (worst < KAFKA_SESSION_TIMEOUT_MS) return [];
   return [
     {
       variable:
         'CONSUMER_RETRY_BACKOFF_MS, CONSUMER_RETRY_BACKOFF_MAX_MS, CONSUMER_MAX_RETRIES, KAFKA_SESSION_TIMEOUT_MS',
-      problem: `the longest consumer retry wait (${worst} ms: ${CONSUMER_RETRY_BACKOFF_MS} ms doubled up to retry ${CONSUMER_MAX_RETRIES}, capped at ${CONSUMER_RETRY_BACKOFF_MAX_MS} ms) must be shorter than the session timeout (${KAFKA_SESSION_TIMEOUT_MS} ms), or the group evicts the consumer while it waits`,
+      problem: `the longest consumer retry wait (${worst} ms: ${CONSUMER_RETRY_BACKOFF_MS} ms doubled up to retry ${CONSUMER_MAX_RETRIES}, capped at ${policy.maxMs} ms) must be shorter than the session timeout (${KAFKA_SESSION_TIMEOUT_MS} ms), or the group evicts the consumer while it waits`,
     },
   ];
+}
+
+/**
+ * The consumer's retry schedule: CONSUMER_RETRY_BACKOFF_MS doubled, capped at
+ * CONSUMER_RETRY_BACKOFF_MAX_MS or, unset, at half the session timeout (so a wait always fits).
+ */
+export function consumerRetryBackoff(
+  config: Pick<
+    ServiceConfig,
+    'CONSUMER_RETRY_BACKOFF_MS' | 'CONSUMER_RETRY_BACKOFF_MAX_MS' | 'KAFKA_SESSION_TIMEOUT_MS'
+  >,
+): BackoffPolicy {
+  return {
+    initialMs: config.CONSUMER_RETRY_BACKOFF_MS,
+    maxMs: config.CONSUMER_RETRY_BACKOFF_MAX_MS ?? Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 2),
+  };
 }
 
 /** Environment variable helpers: every value arrives as a string. */
@@ -137,8 +154,8 @@ export const serviceEnvShape = {
   // about 50 s of outage before the DLQ. Rejections and invalid events are never retried.
   CONSUMER_MAX_RETRIES: env.int(0, 20).default(8),
   CONSUMER_RETRY_BACKOFF_MS: env.int(0, 60_000).default(200),
-  /** The cap of one retry wait; with the backoff and retries it must fit in KAFKA_SESSION_TIMEOUT_MS. */
-  CONSUMER_RETRY_BACKOFF_MAX_MS: env.int(0, 300_000).default(20_000),
+  /** The cap of one retry wait (default half the session timeout); it must fit in KAFKA_SESSION_TIMEOUT_MS. */
+  CONSUMER_RETRY_BACKOFF_MAX_MS: env.int(0, 300_000).optional(),
   /** Consecutive events of a partition applied in one transaction when all succeed (1: one each). */
   CONSUMER_BATCH_SIZE_MAX: env.int(1, 1_000).default(50),
   /** Admin replays and re-drives apply at most this many events per second (0: no limit), so live traffic keeps its latency. */
