@@ -1,11 +1,12 @@
 import { cliContext, type CliContext } from './context';
-import { UsageError, dlq, replay } from './commands/admin';
+import { dlq, replay } from './commands/admin';
 import { health } from './commands/health';
 import { ledgerExport, ledgerRebuildBalances, ledgerVerify } from './commands/ledger';
 import { reconcile } from './commands/reconcile';
 import { schedule } from './commands/schedule';
 import { score } from './commands/score';
 import { topicsEnsure, topicsList } from './commands/topics';
+import { UsageError } from './flags';
 
 type Command = (context: CliContext, args: string[]) => Promise<number>;
 
@@ -66,7 +67,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${usage()}`);
+      process.stderr.write(`${error.message}\n${error.usage ?? `\n${usage()}`}`);
       process.exit(2);
     }
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { type LoanTerms, LoanDisbursedV1 } from '@credit/contracts';
+import { legacyJsonRequestHash } from '@credit/kernel';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
@@ -291,6 +292,26 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
       expect(again.body.repaymentId).toBe(first.body.repaymentId);
       const conflict = await repay(app, loanId, `${loanId}-idem`, '11.00');
       expect(conflict.status).toBe(409);
+    });
+
+    it('still replays a key recorded before the canonical request hash (the JSON.stringify hash)', async () => {
+      const key = `${loanId}-legacy`;
+      const first = await repay(app, loanId, key, '10.00');
+      expect(first.status).toBe(201);
+      // As a row written before the upgrade: the hash of JSON.stringify, key order as built.
+      const legacy = legacyJsonRequestHash({ loanId, amount: '10.00', currency: 'CNY' });
+      await app.dataSource.query(
+        `UPDATE repayments SET request_hash = $2 WHERE idempotency_key = $1`,
+        [key, legacy],
+      );
+      const again = await repay(app, loanId, key, '10.00');
+      expect({ status: again.status, id: again.body.repaymentId }).toEqual({
+        status: 200,
+        id: first.body.repaymentId,
+      });
+      const conflict = await repay(app, loanId, key, '11.00');
+      expect(conflict.status).toBe(409);
+      expect(conflict.body.error.code).toBe('REPAYMENT.IDEMPOTENCY_CONFLICT');
     });
 
     it('charges the loan off at 180 days past due; later payments are recoveries', async () => {

@@ -7,7 +7,8 @@ import {
 } from '@credit/money';
 import { type IsoDate } from './dates';
 import { type DayCountConvention, dayCountFactor } from './day-count';
-import { LendingErrorCode, LendingMathError, invariant } from './errors';
+import { invariant } from '@credit/kernel';
+import { LendingErrorCode, LendingMathError } from './errors';
 import {
   type FirstDueRule,
   type Installment,

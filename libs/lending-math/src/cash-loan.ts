@@ -8,7 +8,8 @@ import {
 import { equalPrincipalParts } from './amortizing';
 import { type IsoDate, daysBetween } from './dates';
 import { type DayCountConvention, dayCount, yearBasis } from './day-count';
-import { LendingErrorCode, LendingMathError, invariant } from './errors';
+import { invariant } from '@credit/kernel';
+import { LendingErrorCode, LendingMathError } from './errors';
 import {
   type FirstDueRule,
   type Installment,

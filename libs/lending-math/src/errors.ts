@@ -1,7 +1,7 @@
 /**
  * Stable, machine-readable error codes for expected failures (bad input). Callers branch on
- * `code`, never on `message`. A broken internal invariant is not one of these: it throws a
- * plain `Error` ("invariant: …") and must crash the caller.
+ * `code`, never on `message`. A broken internal invariant is not one of these: it throws an
+ * `InvariantViolation` (`invariant()` of `@credit/kernel`) and must crash the caller.
  */
 export const LendingErrorCode = {
   /** A count, rate, amount or option is out of range or malformed. */
@@ -33,11 +33,4 @@ export class LendingMathError extends Error {
 
 export function isLendingMathError(error: unknown): error is LendingMathError {
   return error instanceof LendingMathError;
-}
-
-/** Crash on a broken invariant (TIGER_STYLE: corrupt state must stop, not continue). */
-export function invariant(condition: boolean, message: string): asserts condition {
-  if (!condition) {
-    throw new Error(`invariant: ${message}`);
-  }
 }

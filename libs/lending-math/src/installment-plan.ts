@@ -5,7 +5,8 @@ import {
   type RoundingMode,
 } from '@credit/money';
 import { type IsoDate } from './dates';
-import { LendingErrorCode, LendingMathError, invariant } from './errors';
+import { invariant } from '@credit/kernel';
+import { LendingErrorCode, LendingMathError } from './errors';
 import {
   type FirstDueRule,
   type Installment,

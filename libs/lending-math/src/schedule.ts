@@ -1,7 +1,8 @@
 import { Money } from '@credit/money';
 import { type AprResult, aprFromCashFlows } from './apr';
 import { type IsoDate, addMonths, dateInMonth, daysBetween, parseIsoDate } from './dates';
-import { LendingErrorCode, LendingMathError, invariant } from './errors';
+import { invariant } from '@credit/kernel';
+import { LendingErrorCode, LendingMathError } from './errors';
 import { assertPeriods } from './validation';
 
 /**

@@ -1,6 +1,7 @@
 import { Money } from '@credit/money';
 import { type DelinquencyBucket } from './delinquency';
-import { LendingErrorCode, LendingMathError, invariant } from './errors';
+import { invariant } from '@credit/kernel';
+import { LendingErrorCode, LendingMathError } from './errors';
 import { assertNonNegativeMoney, assertSameCurrency, minMoney } from './validation';
 
 export type BucketState = 'past-due' | 'due' | 'not-due';

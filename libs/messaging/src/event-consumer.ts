@@ -9,11 +9,15 @@ import {
   dlqTopicOf,
   envelopeSchema,
 } from '@credit/contracts';
+import { backoffDelayMs } from '@credit/kernel';
 import {
+  type Crash,
   type Link,
   type Metrics,
   SpanKind,
   contextFromHeaders,
+  crashOnInvariant,
+  crashProcess,
   inSpan,
   inTransactionSpan,
   linkFromHeaders,
@@ -43,8 +47,10 @@ export interface EventConsumerOptions {
   readonly groupId: string;
   /** Attempts after the first failure before the message goes to the dead-letter topic. */
   readonly maxRetries: number;
-  /** Backoff before retry n is retryBackoffMs × 2^(n−1). */
+  /** Backoff before retry n is retryBackoffMs × 2^(n−1), capped and jittered (backoffDelayMs). */
   readonly retryBackoffMs: number;
+  /** The cap of one retry wait (default ConsumerRetryBackoffMaxDefaultMs). */
+  readonly retryBackoffMaxMs?: number;
   /**
    * Up to this many consecutive events of a partition are applied in one transaction (one commit)
    * when they all succeed; when one fails, that group is applied again one event per transaction,
@@ -78,6 +84,9 @@ export interface Redelivery {
   readonly error?: string;
 }
 
+/** The cap of one retry wait when the options give none (CONSUMER_RETRY_BACKOFF_MAX_MS's default). */
+export const ConsumerRetryBackoffMaxDefaultMs = 20_000;
+
 /** Attempts a re-delivery gets before it is reported failed (replays never dead-letter). */
 export const RedeliveryAttempts = 3;
 
@@ -109,6 +118,8 @@ export class EventConsumer {
     handlers: readonly EventHandler[],
     private readonly metrics?: Metrics,
     private readonly faults: EventConsumerFaults = {},
+    /** A broken invariant stops the process instead of dead-lettering (tests observe it). */
+    private readonly crash: Crash = crashProcess,
   ) {
     for (const handler of handlers) {
       const key = `${handler.definition.type}@v${handler.definition.version}`;
@@ -206,6 +217,7 @@ export class EventConsumer {
         return done;
       });
     } catch (error) {
+      this.crashOnInvariant(error);
       this.logger.debug(
         { topic, partition, events: messages.length, err: error },
         'a group of events failed together; applying them one by one',
@@ -313,6 +325,7 @@ export class EventConsumer {
           await this.faults.afterCommitBeforeAck?.(envelope);
           return applied ? 'processed' : 'duplicate';
         } catch (error) {
+          this.crashOnInvariant(error);
           const reason = error instanceof Error ? error.message : String(error);
           if (attempt > this.options.maxRetries || isPermanentFailure(error)) {
             this.logger.error(
@@ -322,7 +335,7 @@ export class EventConsumer {
             await this.deadLetter(topic, partition, message, 'processing', reason, attempt);
             return 'dead-lettered';
           }
-          const delayMs = this.options.retryBackoffMs * 2 ** (attempt - 1);
+          const delayMs = this.retryDelayMs(attempt);
           this.logger.warn(
             { eventId: envelope.eventId, type: envelope.type, attempt, retryInMs: delayMs },
             `handler ${handler.name} failed: ${reason}; retrying`,
@@ -370,12 +383,11 @@ export class EventConsumer {
           const applied = await this.apply(handler, envelope, topic, partition, message.offset);
           return { outcome: applied ? 'applied' : 'already-applied', ...identity };
         } catch (error) {
+          this.crashOnInvariant(error);
           if (attempt >= RedeliveryAttempts || isPermanentFailure(error)) {
             return { outcome: 'failed', ...identity, error: (error as Error).message };
           }
-          await new Promise((resolve) =>
-            setTimeout(resolve, this.options.retryBackoffMs * 2 ** (attempt - 1)),
-          );
+          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs(attempt)));
         }
       }
     });
@@ -451,6 +463,23 @@ export class EventConsumer {
     if (inserted.length === 0) return false;
     await handler.handle(envelope, manager);
     return true;
+  }
+
+  private retryDelayMs(attempt: number): number {
+    const { retryBackoffMs, retryBackoffMaxMs } = this.options;
+    return backoffDelayMs(
+      { initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs ?? ConsumerRetryBackoffMaxDefaultMs },
+      attempt,
+    );
+  }
+
+  /**
+   * A broken invariant is neither retried nor dead-lettered: the process stops, the offset is not
+   * committed, and the event is applied again after the fault is fixed. Rethrown in case `crash`
+   * returns (under test), so nothing moves on.
+   */
+  private crashOnInvariant(error: unknown): void {
+    if (crashOnInvariant(error, this.logger, this.crash)) throw error;
   }
 
   private decode(message: KafkaMessage): EventEnvelope {

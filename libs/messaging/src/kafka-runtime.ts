@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { dlqTopicOf } from '@credit/contracts';
 import type { Metrics } from '@credit/platform';
 import type { EventConsumer } from './event-consumer';
+import { backoffDelayMs } from '@credit/kernel';
 
 export interface KafkaRuntimeOptions {
   readonly clientId: string;
@@ -135,7 +136,10 @@ export class KafkaRuntime {
   }
 
   private async connectWithRetry(): Promise<void> {
-    let delayMs = this.options.connectBackoffInitialMs;
+    const backoff = {
+      initialMs: this.options.connectBackoffInitialMs,
+      maxMs: this.options.connectBackoffMaxMs,
+    };
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         await this.connectOnce();
@@ -147,13 +151,13 @@ export class KafkaRuntime {
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        const delayMs = backoffDelayMs(backoff, attempt);
         this.lastError = `Kafka unreachable: ${reason}`;
         this.logger.warn(
           { attempt, retryInMs: delayMs, brokers: this.options.brokers },
           `Kafka not reachable at ${this.options.brokers.join(',')} (attempt ${attempt}): ${reason}; retrying in ${delayMs} ms`,
         );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
-        delayMs = Math.min(delayMs * 2, this.options.connectBackoffMaxMs);
       }
     }
   }

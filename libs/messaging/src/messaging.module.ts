@@ -19,6 +19,7 @@ import {
   PgNotifier,
   SERVICE_NAME,
   type ServiceConfig,
+  consumerRetryBackoff,
 } from '@credit/platform';
 import { AdminAudit } from './admin/admin-audit';
 import { AdminController } from './admin/admin.controller';
@@ -143,6 +144,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
             groupId: group.groupId,
             maxRetries: this.config.CONSUMER_MAX_RETRIES,
             retryBackoffMs: this.config.CONSUMER_RETRY_BACKOFF_MS,
+            retryBackoffMaxMs: consumerRetryBackoff(this.config).maxMs,
             batchSizeMax: this.config.CONSUMER_BATCH_SIZE_MAX,
           },
           handlers,

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { z } from 'zod';
 import { ConfigError, type ServiceConfig, loadConfig } from './config';
 import { runWithContext, newCorrelationId } from './correlation';
+import { isInvariantViolation } from '@credit/kernel';
+import { ExitCodeInvariant } from './crash';
 import { HttpErrorFilter } from './errors';
 import { ResponseContractInterceptor } from './http/endpoint';
 import { type ServiceApi, openApiDocument } from './http/openapi';
@@ -52,7 +54,7 @@ export async function runService<TConfig extends ServiceConfig>(
     logger.info({ endpoint: config.TRACING_OTLP_ENDPOINT }, 'tracing: exporting spans over OTLP');
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'unhandled promise rejection: stopping');
-    process.exit(1);
+    process.exit(isInvariantViolation(reason) ? ExitCodeInvariant : 1);
   });
 
   const app = await NestFactory.create(definition.module(config, logger), {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type BackoffPolicy, worstBackoffMs } from '@credit/kernel';
 
 /** A configuration problem found at boot. The message names every offending variable. */
 export class ConfigError extends Error {
@@ -24,6 +25,10 @@ export function loadConfig<TShape extends z.ZodRawShape>(
     values[key] = raw === '' ? undefined : raw;
   }
   const result = schema.safeParse(values);
+  if (result.success) {
+    const problems = crossFieldProblems(result.data);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => ({
@@ -36,6 +41,51 @@ export function loadConfig<TShape extends z.ZodRawShape>(
     );
   }
   return result.data;
+}
+
+/** Rules between variables, checked once each is valid on its own. */
+function crossFieldProblems(
+  config: Record<string, unknown>,
+): { variable: string; problem: string }[] {
+  const { CONSUMER_MAX_RETRIES, CONSUMER_RETRY_BACKOFF_MS, CONSUMER_RETRY_BACKOFF_MAX_MS } = config;
+  const { KAFKA_SESSION_TIMEOUT_MS } = config;
+  if (
+    typeof CONSUMER_MAX_RETRIES !== 'number' ||
+    typeof CONSUMER_RETRY_BACKOFF_MS !== 'number' ||
+    typeof KAFKA_SESSION_TIMEOUT_MS !== 'number'
+  )
+    return [];
+  // A consumer heartbeats between retries, not during a wait: one wait must fit in the session.
+  const policy = consumerRetryBackoff({
+    CONSUMER_RETRY_BACKOFF_MS,
+    CONSUMER_RETRY_BACKOFF_MAX_MS: CONSUMER_RETRY_BACKOFF_MAX_MS as number | undefined,
+    KAFKA_SESSION_TIMEOUT_MS,
+  });
+  const worst = worstBackoffMs(policy, CONSUMER_MAX_RETRIES);
+  if (worst < KAFKA_SESSION_TIMEOUT_MS) return [];
+  return [
+    {
+      variable:
+        'CONSUMER_RETRY_BACKOFF_MS, CONSUMER_RETRY_BACKOFF_MAX_MS, CONSUMER_MAX_RETRIES, KAFKA_SESSION_TIMEOUT_MS',
+      problem: `the longest consumer retry wait (${worst} ms: ${CONSUMER_RETRY_BACKOFF_MS} ms doubled up to retry ${CONSUMER_MAX_RETRIES}, capped at ${policy.maxMs} ms) must be shorter than the session timeout (${KAFKA_SESSION_TIMEOUT_MS} ms), or the group evicts the consumer while it waits`,
+    },
+  ];
+}
+
+/**
+ * The consumer's retry schedule: CONSUMER_RETRY_BACKOFF_MS doubled, capped at
+ * CONSUMER_RETRY_BACKOFF_MAX_MS or, unset, at half the session timeout (so a wait always fits).
+ */
+export function consumerRetryBackoff(
+  config: Pick<
+    ServiceConfig,
+    'CONSUMER_RETRY_BACKOFF_MS' | 'CONSUMER_RETRY_BACKOFF_MAX_MS' | 'KAFKA_SESSION_TIMEOUT_MS'
+  >,
+): BackoffPolicy {
+  return {
+    initialMs: config.CONSUMER_RETRY_BACKOFF_MS,
+    maxMs: config.CONSUMER_RETRY_BACKOFF_MAX_MS ?? Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 2),
+  };
 }
 
 /** Environment variable helpers: every value arrives as a string. */
@@ -104,6 +154,8 @@ export const serviceEnvShape = {
   // about 50 s of outage before the DLQ. Rejections and invalid events are never retried.
   CONSUMER_MAX_RETRIES: env.int(0, 20).default(8),
   CONSUMER_RETRY_BACKOFF_MS: env.int(0, 60_000).default(200),
+  /** The cap of one retry wait (default half the session timeout); it must fit in KAFKA_SESSION_TIMEOUT_MS. */
+  CONSUMER_RETRY_BACKOFF_MAX_MS: env.int(0, 300_000).optional(),
   /** Consecutive events of a partition applied in one transaction when all succeed (1: one each). */
   CONSUMER_BATCH_SIZE_MAX: env.int(1, 1_000).default(50),
   /** Admin replays and re-drives apply at most this many events per second (0: no limit), so live traffic keeps its latency. */

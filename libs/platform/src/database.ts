@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { tracingEnabled, transactionTracing } from './tracing';
+import { backoffDelayMs } from '@credit/kernel';
 
 /** Attempts to reach PostgreSQL at boot before giving up. */
 export const DatabaseConnectAttemptsMax = 30;
@@ -46,7 +47,7 @@ export async function initializeDatabase(
   dataSource: DataSource,
   logger: Logger,
 ): Promise<DataSource> {
-  let delayMs = 250;
+  const backoff = { initialMs: 250, maxMs: DatabaseConnectBackoffMaxMs };
   for (let attempt = 1; ; attempt++) {
     try {
       await dataSource.initialize();
@@ -56,12 +57,12 @@ export async function initializeDatabase(
       if (attempt >= DatabaseConnectAttemptsMax) {
         throw new Error(`PostgreSQL unreachable after ${attempt} attempts: ${reason}`);
       }
+      const delayMs = backoffDelayMs(backoff, attempt);
       logger.warn(
         { attempt, retryInMs: delayMs },
         `PostgreSQL not reachable (attempt ${attempt}): ${reason}; retrying in ${delayMs} ms`,
       );
       await sleep(delayMs);
-      delayMs = Math.min(delayMs * 2, DatabaseConnectBackoffMaxMs);
     }
   }
   // Several instances may boot at once: one migrates while the others wait (a session-level

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
+import { type Crash, crashOnInvariant, crashProcess } from './crash';
 
 /**
  * An expected failure of a use case, with a stable code such as `LEDGER.INSUFFICIENT_FUNDS`.
@@ -49,18 +50,6 @@ export function isCodedError(
   );
 }
 
-/** A broken invariant: state we cannot explain. The process stops rather than carry on. */
-export class InvariantViolation extends Error {
-  constructor(message: string) {
-    super(`invariant violated: ${message}`);
-    this.name = 'InvariantViolation';
-  }
-}
-
-export function invariant(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new InvariantViolation(message);
-}
-
 export interface FieldProblem {
   field: string;
   problems: string[];
@@ -98,17 +87,18 @@ interface ErrorBody {
 /** Maps every error to one JSON shape: `{ error: { code, message, ... } }`. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly crash: Crash = crashProcess,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // A broken invariant stops the process: no answer, the caller retries with its key.
+    if (crashOnInvariant(exception, this.logger, this.crash)) return;
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     response.status(status).json({ error: body });
-    if (exception instanceof InvariantViolation) {
-      this.logger.fatal({ err: exception }, 'stopping: corrupt state must not be carried on');
-      setImmediate(() => process.exit(70));
-    }
   }
 
   private describe(exception: unknown): { status: number; body: ErrorBody } {

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { backoffDelayMs } from '@credit/kernel';
+import { type Crash, crashOnInvariant, crashProcess } from './crash';
 
 /**
  * Which instance does a pass when several run the same task.
@@ -58,6 +60,8 @@ export interface PeriodicTaskOptions {
   /** Run one pass as soon as the task starts (default true). */
   readonly runAtStart?: boolean;
   readonly leaderLock?: LeaderLock;
+  /** A pass that breaks an invariant stops the process (default); tests observe it instead. */
+  readonly crash?: Crash;
 }
 
 export interface PeriodicTaskStats {
@@ -209,10 +213,13 @@ export class PeriodicTask {
   }
 
   private async run(): Promise<void> {
-    const failureDelayMaxMs = this.options.failureDelayMaxMs ?? DefaultFailureDelayMaxMs;
-    const failureDelayMinMs =
-      this.options.failureDelayMinMs ?? Math.min(this.options.intervalMs, DefaultFailureDelayMinMs);
-    let failureDelayMs = failureDelayMinMs;
+    const failureBackoff = {
+      initialMs:
+        this.options.failureDelayMinMs ??
+        Math.min(this.options.intervalMs, DefaultFailureDelayMinMs),
+      maxMs: this.options.failureDelayMaxMs ?? DefaultFailureDelayMaxMs,
+    };
+    let failures = 0;
     while (this.running) {
       if (!this.wakePending) await this.sleep(this.options.intervalMs);
       this.wakePending = false;
@@ -224,15 +231,19 @@ export class PeriodicTask {
           const failure = outcome.result.error;
           throw failure instanceof Error ? failure : new Error(`${this.options.name}: pass failed`);
         }
-        failureDelayMs = failureDelayMinMs;
+        failures = 0;
       } catch (error) {
+        if (crashOnInvariant(error, this.logger, this.options.crash ?? crashProcess)) {
+          this.running = false;
+          break;
+        }
         this.counts.failed++;
+        const failureDelayMs = backoffDelayMs(failureBackoff, ++failures);
         this.logger.warn(
           { err: error, task: this.options.name, retryInMs: failureDelayMs },
           `${this.options.name}: pass failed; retrying in ${failureDelayMs} ms`,
         );
         await this.sleep(failureDelayMs, true);
-        failureDelayMs = Math.min(failureDelayMs * 2, failureDelayMaxMs);
         this.wakePending = true;
         continue;
       }

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
+import { backoffDelayMs } from '@credit/kernel';
 
 const ReconnectDelayInitialMs = 250;
 const ReconnectDelayMaxMs = 5_000;
@@ -21,7 +22,8 @@ export class PgNotifier {
   private stopped = true;
   private connecting: Promise<void> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectDelayMs = ReconnectDelayInitialMs;
+  /** Reconnection attempts since the connection was last up (the backoff's retry number). */
+  private reconnectAttempt = 0;
   private connectedOnce = false;
 
   constructor(
@@ -91,7 +93,7 @@ export class PgNotifier {
       return;
     }
     this.client = client;
-    this.reconnectDelayMs = ReconnectDelayInitialMs;
+    this.reconnectAttempt = 0;
     if (this.connectedOnce) this.logger.info('LISTEN connection re-established');
     this.connectedOnce = true;
     // Whatever was notified while no connection listened is found by looking once.
@@ -108,8 +110,10 @@ export class PgNotifier {
 
   private scheduleReconnect(error: unknown): void {
     if (this.stopped) return;
-    const delay = this.reconnectDelayMs;
-    this.reconnectDelayMs = Math.min(delay * 2, ReconnectDelayMaxMs);
+    const delay = backoffDelayMs(
+      { initialMs: ReconnectDelayInitialMs, maxMs: ReconnectDelayMaxMs },
+      ++this.reconnectAttempt,
+    );
     this.logger.warn(
       { err: error, retryInMs: delay },
       `LISTEN connection unavailable; reconnecting in ${delay} ms (tasks fall back to their safety poll)`,

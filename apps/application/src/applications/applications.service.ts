@@ -8,7 +8,8 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
-import { PLATFORM_CONFIG, invariant } from '@credit/platform';
+import { invariant } from '@credit/kernel';
+import { PLATFORM_CONFIG } from '@credit/platform';
 import type { ApplicationConfig } from '../config/env';
 import { ApplicationError, ageOn } from '../domain/application';
 import {
@@ -21,6 +22,11 @@ import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
 import { PiiCipher } from '../personal-data/pii-cipher';
 import { type ApplicationView, applicationView, creditLineView } from './application-view';
 import type { SubmitApplicationRequest } from '../api/application-api';
+
+const ApplicationConflict = {
+  code: 'APPLICATION.IDEMPOTENCY_CONFLICT',
+  resource: 'another application',
+} as const;
 
 /** The personal-data fields and the associated data that binds each ciphertext to its row. */
 export const personalDataContext = (
@@ -57,7 +63,7 @@ export class ApplicationsService {
     const request = this.requestOf(dto, today);
 
     return this.dataSource.transaction(async (manager) => {
-      const previous = await this.store.findByIdempotencyKey(manager, idempotencyKey);
+      const previous = await this.store.keys.find(manager, idempotencyKey);
       if (previous) return this.replay(previous, requestHash, idempotencyKey);
       if (request.draw) await this.requireDrawableLine(manager, customerId, request.draw);
 
@@ -92,9 +98,13 @@ export class ApplicationsService {
       const inserted = await this.store.insert(manager, application);
       if (!inserted) {
         // A concurrent request with the same key committed first: answer as its replay.
-        const twin = await this.store.findByIdempotencyKey(manager, idempotencyKey);
-        invariant(twin, `idempotency key conflict without a row for ${idempotencyKey}`);
-        return this.replay(twin, requestHash, idempotencyKey);
+        const twin = await this.store.keys.replayOfTwin(
+          manager,
+          idempotencyKey,
+          requestHash,
+          ApplicationConflict,
+        );
+        return { application: applicationView(twin), replayed: true };
       }
       const payload: ApplicationSubmittedV1Payload = {
         applicationId: id,
@@ -167,13 +177,7 @@ export class ApplicationsService {
     requestHash: string,
     idempotencyKey: string,
   ): { application: ApplicationView; replayed: boolean } {
-    if (previous.request_hash !== requestHash) {
-      throw new ApplicationError(
-        'APPLICATION.IDEMPOTENCY_CONFLICT',
-        `idempotency key "${idempotencyKey}" was used for another application (${previous.id})`,
-        'conflict',
-      );
-    }
+    this.store.keys.decide(idempotencyKey, previous, requestHash, ApplicationConflict);
     return { application: applicationView(previous), replayed: true };
   }
 

@@ -7,6 +7,7 @@ import type {
   LoanProduct,
 } from '@credit/contracts';
 import type { ApplicationStatus } from '../domain/application';
+import { IdempotencyStore } from '@credit/platform';
 
 export interface ApplicationRow {
   id: string;
@@ -129,16 +130,11 @@ export class ApplicationStore {
     return row;
   }
 
-  async findByIdempotencyKey(
-    manager: EntityManager,
-    key: string,
-  ): Promise<ApplicationRow | undefined> {
-    const [row] = await manager.query<ApplicationRow[]>(
-      `SELECT ${ApplicationColumns} FROM applications WHERE idempotency_key = $1`,
-      [key],
-    );
-    return row;
-  }
+  /** The keys callers submitted applications with (kept forever, in the applications table). */
+  readonly keys = new IdempotencyStore<ApplicationRow>({
+    table: 'applications',
+    columns: ApplicationColumns,
+  });
 
   /** Inserts unless the idempotency key is taken (then false: a concurrent twin won). */
   async insert(manager: EntityManager, a: NewApplication): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { canonicalJson, customerIdOf, requestHashOf } from './customer-id';
+import { canonicalJson } from '@credit/kernel';
+import { customerIdOf, requestHashOf } from './customer-id';
 
 const pepper = 'test-pepper-0123456789abcdef';
 

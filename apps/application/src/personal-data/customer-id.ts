@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { keyedRequestHash } from '@credit/kernel';
 
 /** Hex characters of the HMAC kept in a customer id: 128 bits. */
 export const CustomerIdHexLength = 32;
@@ -32,19 +33,5 @@ export function customerIdOf(nationalId: string, pepper: string): string {
  * holds a national ID cannot be tested against guessed ID numbers.
  */
 export function requestHashOf(request: unknown, pepper: string): string {
-  return createHmac('sha256', pepper)
-    .update(`application-request:v1\n${canonicalJson(request)}`, 'utf8')
-    .digest('hex');
-}
-
-/** JSON with object keys sorted at every level: the same content always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return keyedRequestHash(pepper, 'application-request:v1', request);
 }

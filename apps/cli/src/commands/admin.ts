@@ -11,13 +11,11 @@ import {
 } from '@credit/messaging';
 import { type AnyRoute, ApiError, type CallRequest, client } from '@credit/platform';
 import type { CliContext } from '../context';
+import { UsageError, parseFlags } from '../flags';
 import { DevAdminApiKey } from './ledger';
 
 /** How often `replay` polls its progress. */
 export const ReplayPollIntervalMs = 1_000;
-
-/** Thrown for bad flags: main prints it and exits 2. */
-export class UsageError extends Error {}
 
 interface ReplayProgress {
   done: number;
@@ -27,22 +25,33 @@ interface ReplayProgress {
   counts?: Record<string, number>;
 }
 
-/** `--name value` flags; a bare `--flag` is true. Repeated flags collect into a list. */
-export function parseFlags(args: string[]): Map<string, string[]> {
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const name = arg.slice(2);
-    const next = args[i + 1];
-    const value = next !== undefined && !next.startsWith('--') ? (i++, next) : 'true';
-    flags.set(name, [...(flags.get(name) ?? []), value]);
-  }
-  return flags;
-}
+const ReplayFlags = {
+  service: 'string',
+  from: 'string',
+  to: 'string',
+  topic: 'strings',
+  type: 'strings',
+  aggregate: 'string',
+  partition: 'string',
+  'from-offset': 'string',
+  'to-offset': 'string',
+  'dry-run': 'boolean',
+  json: 'boolean',
+} as const;
 
-function serviceOf(flags: Map<string, string[]>): ServiceName {
-  const service = flags.get('service')?.[0];
+const DlqFlags = {
+  service: 'string',
+  id: 'strings',
+  topic: 'string',
+  type: 'string',
+  status: 'string',
+  all: 'boolean',
+  reason: 'string',
+  json: 'boolean',
+} as const;
+
+function serviceOf(flags: { service?: string }): ServiceName {
+  const service = flags.service;
   if (!service || !(serviceNames as string[]).includes(service)) {
     throw new UsageError(`--service must be one of ${serviceNames.join(', ')}`);
   }
@@ -87,23 +96,22 @@ export async function replay(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const flags = parseFlags(args);
+  const flags = parseFlags(args, ReplayFlags);
   const service = serviceOf(flags);
-  const one = (name: string) => flags.get(name)?.[0];
-  const partition = one('partition');
+  const partition = flags.partition;
   if (partition !== undefined && !/^\d+$/.test(partition)) {
     throw new UsageError('--partition must be a whole number');
   }
   const body = {
-    from: one('from') ?? 'earliest',
-    ...(one('to') ? { to: one('to') } : {}),
-    ...(flags.has('topic') ? { topics: flags.get('topic') } : {}),
-    ...(flags.has('type') ? { eventTypes: flags.get('type') } : {}),
-    ...(one('aggregate') ? { aggregateId: one('aggregate') } : {}),
+    from: flags.from ?? 'earliest',
+    ...(flags.to ? { to: flags.to } : {}),
+    ...(flags.topic ? { topics: flags.topic } : {}),
+    ...(flags.type ? { eventTypes: flags.type } : {}),
+    ...(flags.aggregate ? { aggregateId: flags.aggregate } : {}),
     ...(partition !== undefined ? { partition: Number(partition) } : {}),
-    ...(one('from-offset') ? { fromOffset: one('from-offset') } : {}),
-    ...(one('to-offset') ? { toOffset: one('to-offset') } : {}),
-    dryRun: flags.has('dry-run'),
+    ...(flags['from-offset'] ? { fromOffset: flags['from-offset'] } : {}),
+    ...(flags['to-offset'] ? { toOffset: flags['to-offset'] } : {}),
+    dryRun: flags['dry-run'] === true,
   };
   const started = await adminCall(context, service, startReplay, { body }, env);
   let action = started.body;
@@ -122,7 +130,7 @@ export async function replay(
       );
     }
   }
-  if (flags.has('json')) {
+  if (flags.json) {
     context.out(JSON.stringify(action));
   } else {
     const r = action.result as (ReplayProgress & Record<string, unknown>) | null;
@@ -151,19 +159,18 @@ export async function dlq(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const [verb, ...rest] = args;
-  const flags = parseFlags(rest);
+  const flags = parseFlags(rest, DlqFlags);
   const service = serviceOf(flags);
-  const one = (name: string) => flags.get(name)?.[0];
   if (verb === 'list') {
     // The service checks the status (400 naming it): sent as given.
     const query = {
-      topic: one('topic'),
-      type: one('type'),
-      status: one('status') as z.input<typeof deadLetterQuery>['status'],
+      topic: flags.topic,
+      type: flags.type,
+      status: flags.status as z.input<typeof deadLetterQuery>['status'],
     };
     const reply = await adminCall(context, service, listDeadLetters, { query }, env);
     const letters = reply.body.deadLetters;
-    if (flags.has('json')) {
+    if (flags.json) {
       context.out(JSON.stringify(letters));
       return 0;
     }
@@ -178,12 +185,11 @@ export async function dlq(
     throw new UsageError('dlq needs list, redrive or discard');
   }
   const selector = {
-    ...(flags.has('id') ? { ids: flags.get('id') } : {}),
-    ...(one('topic') ? { topic: one('topic') } : {}),
-    ...(one('type') ? { type: one('type') } : {}),
-    ...(flags.has('all') ? { all: true } : {}),
+    ...(flags.id ? { ids: flags.id } : {}),
+    ...(flags.topic ? { topic: flags.topic } : {}),
+    ...(flags.type ? { type: flags.type } : {}),
+    ...(flags.all ? { all: true } : {}),
   };
-  const reason = one('reason');
   const reply =
     verb === 'discard'
       ? await adminCall(
@@ -191,12 +197,12 @@ export async function dlq(
           service,
           discardDeadLetters,
           // Without --reason the service answers 400 naming it.
-          { body: { ...selector, reason: reason as string } },
+          { body: { ...selector, reason: flags.reason as string } },
           env,
         )
       : await adminCall(context, service, redriveDeadLetters, { body: selector }, env);
   const action = reply.body;
-  if (flags.has('json')) context.out(JSON.stringify(action));
+  if (flags.json) context.out(JSON.stringify(action));
   else context.out(`dlq ${verb} on ${service}: ${action.status} ${JSON.stringify(action.result)}`);
   return action.status === 'succeeded' ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CliContext } from '../context';
+import { parseFlags } from '../flags';
 
 /** The development operator key of .env.example; OPERATOR_API_KEY overrides it. */
 export const DevOperatorApiKey = 'dev-operator-key-0000000000000001';
@@ -58,6 +59,7 @@ export async function ledgerVerify(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const flags = parseFlags(args, { json: 'boolean' }, 'usage: ledger verify [--json]\n');
   const url = `${context.serviceUrl('ledger')}/v1/journal/verify`;
   const { status, text, body } = await fetchJson(url, {
     headers: { authorization: `Bearer ${operatorKey(env)}` },
@@ -67,7 +69,7 @@ export async function ledgerVerify(
     context.out(`ledger verify: ${url} answered ${status}: ${text.slice(0, 500)}`);
     return 1;
   }
-  if (args.includes('--json')) {
+  if (flags.json) {
     context.out(JSON.stringify(body, null, 2));
     return body.ok ? 0 : 1;
   }
@@ -89,7 +91,8 @@ export async function ledgerVerify(
   return 1;
 }
 
-const ExportArgs = ['format', 'from', 'to'] as const;
+const RebuildFlags = { apply: 'boolean', json: 'boolean' } as const;
+const ExportFlags = { format: 'string', from: 'string', to: 'string' } as const;
 
 /**
  * `ledger export [--format hledger|csv] [--from DATE] [--to DATE]`: streams the journal to stdout,
@@ -100,17 +103,13 @@ export async function ledgerExport(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const flags = parseFlags(
+    args,
+    ExportFlags,
+    'usage: ledger export [--format hledger|csv] [--from D] [--to D]\n',
+  );
   const query = new URLSearchParams();
-  for (let index = 0; index < args.length; index++) {
-    const name = ExportArgs.find((a) => args[index] === `--${a}`);
-    const value = args[index + 1];
-    if (!name || value === undefined) {
-      process.stderr.write(`usage: ledger export [--format hledger|csv] [--from D] [--to D]\n`);
-      return 2;
-    }
-    query.set(name, value);
-    index++;
-  }
+  for (const [name, value] of Object.entries(flags)) query.set(name, value);
   const url = `${context.serviceUrl('ledger')}/v1/journal/export?${query.toString()}`;
   const response = await fetch(url, { headers: { authorization: `Bearer ${operatorKey(env)}` } });
   if (response.status !== 200 || !response.body) {
@@ -183,12 +182,12 @@ export async function ledgerRebuildBalances(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const unknown = args.filter((arg) => arg !== '--apply' && arg !== '--json');
-  if (unknown.length > 0) {
-    process.stderr.write(`usage: ledger rebuild-balances [--apply] [--json]\n`);
-    return 2;
-  }
-  const apply = args.includes('--apply');
+  const flags = parseFlags(
+    args,
+    RebuildFlags,
+    'usage: ledger rebuild-balances [--apply] [--json]\n',
+  );
+  const apply = flags.apply === true;
   const url = `${context.serviceUrl('ledger')}/v1/admin/ledger/rebuild-balances`;
   const { status, text, body } = await fetchJson(url, {
     method: 'POST',
@@ -205,7 +204,7 @@ export async function ledgerRebuildBalances(
     return 1;
   }
   const clean = body.status === 'succeeded' && body.remaining === 0;
-  if (args.includes('--json')) {
+  if (flags.json) {
     context.out(JSON.stringify(body, null, 2));
     return clean ? 0 : 1;
   }

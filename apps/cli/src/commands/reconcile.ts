@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CliContext } from '../context';
+import { parseFlags } from '../flags';
 import { ReplayPollIntervalMs } from './admin';
 import { fetchJson, operatorKey } from './ledger';
 
@@ -69,11 +70,7 @@ export async function reconcile(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const unknown = args.filter((arg) => arg !== '--json');
-  if (unknown.length > 0) {
-    process.stderr.write(`usage: reconcile [--json]\n`);
-    return 2;
-  }
+  const flags = parseFlags(args, { json: 'boolean' }, 'usage: reconcile [--json]\n');
   const base = `${context.serviceUrl('ledger')}/v1/reconciliation/runs`;
   const call = async (url: string, init: RequestInit): Promise<ReconciliationRun> => {
     let answer: Awaited<ReturnType<typeof fetchJson>>;
@@ -119,7 +116,7 @@ export async function reconcile(
     process.stderr.write(`reconciliation run ${run.id} ${run.status}: ${run.error ?? ''}\n`);
     return 1;
   }
-  if (args.includes('--json')) {
+  if (flags.json) {
     context.out(JSON.stringify({ runId: run.id, ...body }));
     return body.ok ? 0 : 1;
   }

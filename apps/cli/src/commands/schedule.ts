@@ -9,6 +9,7 @@ import {
 } from '@credit/lending-math';
 import { Money, isMoneyError } from '@credit/money';
 import type { CliContext } from '../context';
+import { parseFlags } from '../flags';
 
 const Methods: readonly ScheduleMethod[] = [
   'equal-installment',
@@ -23,30 +24,19 @@ const Usage = `usage: schedule --principal N --periods N --method ${Methods.join
 `;
 const RatePattern = /^(0|[1-9]\d{0,2})(\.\d{1,10})?$/;
 
-/** Parses `--name value` pairs and bare `--flag`s; unknown names are errors. */
-export function parseFlags(
-  args: readonly string[],
-  known: readonly string[],
-  bare: readonly string[],
-): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    const name = arg.replace(/^--/, '');
-    if (!arg.startsWith('--') || (!known.includes(name) && !bare.includes(name))) {
-      throw new Error(`unknown argument ${arg}`);
-    }
-    if (bare.includes(name)) {
-      flags.set(name, 'true');
-      continue;
-    }
-    const value = args[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
-    flags.set(name, value);
-    i++;
-  }
-  return flags;
-}
+const ScheduleFlags = {
+  principal: 'string',
+  periods: 'string',
+  method: 'string',
+  'annual-rate': 'string',
+  'fee-rate': 'string',
+  'fee-payer': 'string',
+  'daily-rate': 'string',
+  'start-date': 'string',
+  'day-count': 'string',
+  currency: 'string',
+  json: 'boolean',
+} as const;
 
 /**
  * `npm run cli -- schedule …`: the schedule of a loan as JSON (only the JSON on stdout with
@@ -58,52 +48,31 @@ export function schedule(context: CliContext, args: string[]): Promise<number> {
 }
 
 function scheduleNow(context: CliContext, args: string[]): number {
-  let flags: Map<string, string>;
-  try {
-    flags = parseFlags(
-      args,
-      [
-        'principal',
-        'periods',
-        'method',
-        'annual-rate',
-        'fee-rate',
-        'fee-payer',
-        'daily-rate',
-        'start-date',
-        'day-count',
-        'currency',
-      ],
-      ['json'],
-    );
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${Usage}`);
-    return 2;
-  }
+  const flags = parseFlags(args, ScheduleFlags, Usage);
   const problems: string[] = [];
-  const method = flags.get('method') as ScheduleMethod | undefined;
+  const method = flags.method as ScheduleMethod | undefined;
   if (!method || !Methods.includes(method))
     problems.push(`--method must be one of ${Methods.join(', ')}`);
-  const periodsText = flags.get('periods') ?? '';
+  const periodsText = flags.periods ?? '';
   if (!/^\d{1,3}$/.test(periodsText) || Number(periodsText) < 1 || Number(periodsText) > 360) {
     problems.push('--periods must be a whole number from 1 to 360');
   }
-  for (const rate of ['annual-rate', 'fee-rate', 'daily-rate']) {
-    const value = flags.get(rate);
+  for (const rate of ['annual-rate', 'fee-rate', 'daily-rate'] as const) {
+    const value = flags[rate];
     if (value !== undefined && !RatePattern.test(value))
       problems.push(`--${rate} must be a decimal rate such as 0.049`);
   }
-  const startDate = flags.get('start-date') ?? new Date().toISOString().slice(0, 10);
+  const startDate = flags['start-date'] ?? new Date().toISOString().slice(0, 10);
   if (!isIsoDate(startDate)) problems.push('--start-date must be a date such as 2026-01-31');
-  const feePayer = flags.get('fee-payer') ?? null;
+  const feePayer = flags['fee-payer'] ?? null;
   if (feePayer !== null && feePayer !== 'buyer' && feePayer !== 'merchant')
     problems.push('--fee-payer must be buyer or merchant');
-  const dayCount = flags.get('day-count') ?? (method ? defaultDayCount(method) : 'ACT/365');
+  const dayCount = flags['day-count'] ?? (method ? defaultDayCount(method) : 'ACT/365');
   if (!isDayCountConvention(dayCount))
     problems.push('--day-count must be ACT/365, ACT/360 or 30/360');
   let principal: Money | undefined;
   try {
-    principal = Money.of(flags.get('principal') ?? '', flags.get('currency') ?? 'CNY');
+    principal = Money.of(flags.principal ?? '', flags.currency ?? 'CNY');
     if (!principal.isPositive()) problems.push('--principal must be greater than zero');
   } catch (error) {
     if (!isMoneyError(error)) throw error;
@@ -118,9 +87,9 @@ function scheduleNow(context: CliContext, args: string[]): number {
       {
         method,
         periods: Number(periodsText),
-        annualRate: flags.get('annual-rate') ?? null,
-        dailyRate: flags.get('daily-rate') ?? null,
-        feeRate: flags.get('fee-rate') ?? null,
+        annualRate: flags['annual-rate'] ?? null,
+        dailyRate: flags['daily-rate'] ?? null,
+        feeRate: flags['fee-rate'] ?? null,
         feePayer: feePayer as 'buyer' | 'merchant' | null,
         dayCount,
         startDate,
@@ -133,7 +102,7 @@ function scheduleNow(context: CliContext, args: string[]): number {
       totals: json.totals,
       apr: json.apr,
     };
-    if (flags.has('json')) {
+    if (flags.json) {
       context.out(JSON.stringify(output));
       return 0;
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { applicantFromArffRow, loadScorecard, parseArff, scoreApplicant } from '@credit/scorecard';
 import type { CliContext } from '../context';
+import { UsageError, parseFlags } from '../flags';
 
 /** The committed scorecard artifact (`npm run train:scorecard` writes it). */
 export const DefaultScorecardPath = path.resolve(
@@ -23,28 +24,9 @@ const Usage = 'usage: score --arff <file> [--json] [--model <scorecard.json>]\n'
  * committed scorecard. `--json` prints only the JSON array, in input order.
  */
 export function score(context: CliContext, args: string[]): Promise<number> {
-  let arff: string | undefined;
-  let model = DefaultScorecardPath;
-  let json = false;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    const value = args[index + 1];
-    if (arg === '--json') json = true;
-    else if (arg === '--arff' && value !== undefined) {
-      arff = value;
-      index++;
-    } else if (arg === '--model' && value !== undefined) {
-      model = value;
-      index++;
-    } else {
-      process.stderr.write(Usage);
-      return Promise.resolve(2);
-    }
-  }
-  if (arff === undefined) {
-    process.stderr.write(Usage);
-    return Promise.resolve(2);
-  }
+  const flags = parseFlags(args, { arff: 'string', model: 'string', json: 'boolean' }, Usage);
+  const { arff, model = DefaultScorecardPath, json = false } = flags;
+  if (arff === undefined) throw new UsageError('--arff is required', Usage);
   const card = loadScorecard(JSON.parse(readFileSync(model, 'utf8')));
   const document = parseArff(readFileSync(arff, 'utf8'));
   const results = document.rows.map((row) => {

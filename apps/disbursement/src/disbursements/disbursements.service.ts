@@ -8,6 +8,7 @@ import {
   LoanDisbursedV1,
   MerchantSettledV1,
 } from '@credit/contracts';
+import { invariant } from '@credit/kernel';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { DomainError, INSTANCE_ID, WakeSignal, notifyOnCommit } from '@credit/platform';
@@ -145,7 +146,7 @@ export class DisbursementsService {
     if (step.next === 'disbursed') {
       // The goods are the disbursement: the merchant payable is booked now, cash goes in the batch.
       const row = await this.store.lock(manager, payout.loanId);
-      if (!row) throw new Error(`invariant violated: disbursement ${payout.loanId} vanished`);
+      invariant(row, `disbursement ${payout.loanId} vanished`);
       await this.markDisbursed(manager, payoutOf(row), step.detail);
       return;
     }
@@ -609,11 +610,10 @@ function loanCreated(payout: Payout): NewEvent<unknown> {
 
 /** A payout only moves along its state machine: anything else is corrupt state. */
 function mustMove(payout: Payout, to: PayoutState): void {
-  if (!canMove(payout.state, to)) {
-    throw new Error(
-      `invariant violated: payout ${payout.loanId} cannot go from ${payout.state} to ${to}`,
-    );
-  }
+  invariant(
+    canMove(payout.state, to),
+    `payout ${payout.loanId} cannot go from ${payout.state} to ${to}`,
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -89,10 +89,10 @@ describe('merchantFeeOf', () => {
 });
 
 describe('retryDelayMs', () => {
-  it('doubles from the base after each attempt, at most ten times', () => {
-    expect([1, 2, 3, 11, 12, 50].map((attempt) => retryDelayMs(100, attempt))).toEqual([
-      100, 200, 400, 102_400, 102_400, 102_400,
-    ]);
+  it('doubles from the base after each attempt, at most ten times, jittered down by up to a fifth', () => {
+    const ceilings = [1, 2, 3, 11, 12, 50].map((attempt) => retryDelayMs(100, attempt, () => 0));
+    expect(ceilings).toEqual([100, 200, 400, 102_400, 102_400, 102_400]);
+    expect(retryDelayMs(100, 3, () => 1)).toBe(320);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { DrawPricing, LoanProduct } from '@credit/contracts';
+import { backoffDelayMs } from '@credit/kernel';
 import { installmentPlanSchedule } from '@credit/lending-math';
 import { Money } from '@credit/money';
 
@@ -95,9 +96,20 @@ export const MerchantPayableBooked = 'merchant payable booked; settled in the da
 /** Longest backoff between two attempts of one payout: the base doubled at most 10 times. */
 const BackoffDoublingsMax = 10;
 
-/** The wait before the next attempt of a payout after attempt `attempt` (1-based) did not settle. */
-export function retryDelayMs(backoffMs: number, attempt: number): number {
-  return backoffMs * 2 ** Math.min(Math.max(attempt - 1, 0), BackoffDoublingsMax);
+/**
+ * The wait before the next attempt of a payout after attempt `attempt` (1-based) did not settle:
+ * the platform's backoff (doubling, capped, jittered down by up to a fifth).
+ */
+export function retryDelayMs(
+  backoffMs: number,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  return backoffDelayMs(
+    { initialMs: backoffMs, maxMs: backoffMs * 2 ** BackoffDoublingsMax },
+    attempt,
+    random,
+  );
 }
 
 /**

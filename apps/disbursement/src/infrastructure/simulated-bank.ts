@@ -14,6 +14,7 @@ import {
   simulatedDraw,
   simulatedOutcome,
 } from '../domain/payment-rail';
+import { invariant } from '@credit/kernel';
 
 type BankOutcome = 'succeeded' | 'failed' | 'pending';
 
@@ -125,7 +126,7 @@ export class SimulatedBank implements PaymentRail {
         fate,
       ],
     );
-    if (!row) throw new Error('invariant violated: the simulated bank returned no payout');
+    invariant(row, 'the simulated bank returned no payout');
     // Paid, and the answer to this (first) request is lost on its way back.
     if (fate === 'timeout-after-pay' && row.inserted)
       return { kind: 'no-answer', reason: 'timed out waiting for the bank' };

@@ -13,6 +13,7 @@ import { PAYMENT_RAIL } from '../disbursements/disbursements.service';
 import type { PaymentRail } from '../domain/payment-rail';
 import { type BookedPayout, matchStatement } from '../domain/payout-reconciliation';
 import { type BookedPayoutRow, PayoutBook } from '../infrastructure/payout-book';
+import { InvariantViolation } from '@credit/kernel';
 
 export interface PayoutReconciliationReport {
   businessDate: string;
@@ -123,6 +124,6 @@ export class PayoutReconciliationService {
         MerchantSettledV1.type,
         row.merchant_id,
       );
-    throw new Error(`invariant violated: booked payout ${row.reference} has no source`);
+    throw new InvariantViolation(`booked payout ${row.reference} has no source`);
   }
 }

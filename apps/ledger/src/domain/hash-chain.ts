@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Side } from './accounts';
-import { canonicalJson } from './journal';
+import { canonicalJson } from '@credit/kernel';
 
 /** The prev_hash of the first link: 64 zeros. */
 export const GenesisHash = '0'.repeat(64);

@@ -4,7 +4,6 @@ import {
   DescriptionLengthMax,
   EntryLinesMax,
   assertLinesMatchAccounts,
-  canonicalJson,
   reversalDraft,
   validateEntry,
   type EntryDraft,
@@ -362,41 +361,6 @@ describe('validateEntry', () => {
       const swapped = reversalDraft({ id: 'E-1', ...base }, 'key-1', base.effectiveAt, 'x');
       expect(hashOf({ ...base, lines: swapped.lines })).not.toBe(hashOf(base));
     });
-  });
-});
-
-describe('canonicalJson', () => {
-  it('gives one text whatever the key order, at every level', () => {
-    const a = { b: 1, a: { d: [1, { y: 2, x: 1 }], c: null }, e: 'text' };
-    const b = { e: 'text', a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 };
-    expect(canonicalJson(a)).toBe(canonicalJson(b));
-    expect(canonicalJson(a)).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1,"e":"text"}');
-  });
-
-  it('keeps array order significant and drops undefined properties', () => {
-    expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
-    expect(canonicalJson({ a: 1, b: undefined })).toBe(canonicalJson({ a: 1 }));
-  });
-
-  it('distinguishes values JSON distinguishes', () => {
-    expect(canonicalJson({ a: '1' })).not.toBe(canonicalJson({ a: 1 }));
-    expect(canonicalJson({ a: null })).not.toBe(canonicalJson({}));
-    expect(canonicalJson('x')).toBe('"x"');
-  });
-
-  it('property: parses back to the same value and ignores key order', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        const text = canonicalJson(value);
-        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
-        const reordered = JSON.parse(text, (_key, v: unknown) =>
-          v !== null && typeof v === 'object' && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v).reverse())
-            : v,
-        );
-        expect(canonicalJson(reordered)).toBe(text);
-      }),
-    );
   });
 });
 

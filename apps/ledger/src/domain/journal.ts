@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { requestHash } from '@credit/kernel';
 import { Money, isMoneyError } from '@credit/money';
 import type { Account, Side } from './accounts';
 import { assertKnownCurrency } from './currencies';
@@ -166,7 +166,7 @@ export function assertLinesMatchAccounts(
 }
 
 export function requestHashOf(draft: EntryDraft, lines: readonly Line[]): string {
-  const content = canonicalJson({
+  return requestHash({
     effectiveAt: draft.effectiveAt === null ? null : new Date(draft.effectiveAt).toISOString(),
     description: draft.description,
     metadata: draft.metadata,
@@ -174,17 +174,6 @@ export function requestHashOf(draft: EntryDraft, lines: readonly Line[]): string
     reversesEntryId: draft.reversesEntryId,
     lines: lines.map((l) => [l.account, l.side, l.amount.toString(), l.amount.currency]),
   });
-  return createHash('sha256').update(content).digest('hex');
-}
-
-/** JSON with object keys sorted at every level: one text for one content. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The entry that undoes `original`: the same lines with the sides swapped. */

@@ -95,9 +95,13 @@ describe('planPosting', () => {
       lines: [],
       touched: [],
     });
-    const conflict = refusal({ validated: [e1], recorded: recordedAs('another') });
-    expect(conflict.code).toBe('LEDGER.IDEMPOTENCY_CONFLICT');
-    expect(conflict.details).toEqual({ entryId: 'entry-1' });
+    expect(() => plan({ validated: [e1], recorded: recordedAs('another') })).toThrow(
+      expect.objectContaining({
+        code: 'LEDGER.IDEMPOTENCY_CONFLICT',
+        kind: 'conflict',
+        details: { entryId: 'entry-1' },
+      }),
+    );
   });
 
   it('holds limits after every entry of a batch: a later entry cannot lend an earlier one room', () => {

@@ -1,3 +1,4 @@
+import { invariant, replayOrConflict } from '@credit/kernel';
 import { Money } from '@credit/money';
 import type { Account, Side } from './accounts';
 import {
@@ -88,18 +89,23 @@ export function atEntry<T>(index: number, batch: boolean, work: () => T): T {
   }
 }
 
-/** The same key with other content is a 409 naming the entry that holds the key. */
+/** The same key with other content is a 409 (IdempotencyConflict) naming the entry that holds the key. */
 export function assertNoConflict(
   validated: readonly ValidatedEntry[],
   recorded: ReadonlyMap<string, RecordedEntry>,
 ): void {
   for (const entry of validated) {
     const previous = recorded.get(entry.idempotencyKey);
-    if (previous && previous.hash !== entry.requestHash) {
-      throw new LedgerError(
-        'LEDGER.IDEMPOTENCY_CONFLICT',
-        `idempotency key "${entry.idempotencyKey}" was used for an entry with different content (${previous.id})`,
-        { entryId: previous.id },
+    if (previous) {
+      replayOrConflict(
+        entry.idempotencyKey,
+        { id: previous.id, requestHash: previous.hash },
+        entry.requestHash,
+        {
+          code: 'LEDGER.IDEMPOTENCY_CONFLICT',
+          resource: 'an entry with different content',
+          details: { entryId: previous.id },
+        },
       );
     }
   }
@@ -154,9 +160,10 @@ export function planPosting(input: {
   for (const change of pending) {
     const locked = lockedOf(change.account, change.currency);
     applyPending(locked.state, change.side, change.units);
-    if (locked.state.pendingDebits < 0n || locked.state.pendingCredits < 0n) {
-      throw new Error(`invariant violated: pending amount of ${change.account} below zero`);
-    }
+    invariant(
+      locked.state.pendingDebits >= 0n && locked.state.pendingCredits >= 0n,
+      `pending amount of ${change.account} below zero`,
+    );
     locked.touched = true;
   }
   const withinLimits = (locked: LockedBalance) =>

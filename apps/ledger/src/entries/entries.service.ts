@@ -6,6 +6,7 @@ import { type EntryView, readEntries } from '../infrastructure/journal-reader';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import { type PostedEntry, PostingEngine } from '../infrastructure/posting-engine';
 import { DefaultGroupCommitLimits, type GroupCommitLimits, GroupCommitter } from './group-commit';
+import { invariant } from '@credit/kernel';
 
 /** Injection token of the group commit limits (from the LEDGER_GROUP_COMMIT_* variables). */
 export const GroupCommitLimitsToken = Symbol('GroupCommitLimits');
@@ -27,7 +28,7 @@ async function viewsOf(
   const byId = new Map(read.map((e) => [e.id, e]));
   return posted.map((p) => {
     const view = p.view ?? byId.get(p.id);
-    if (!view) throw new Error(`invariant violated: entry ${p.id} was posted but cannot be read`);
+    invariant(view, `entry ${p.id} was posted but cannot be read`);
     return view;
   });
 }
@@ -38,7 +39,7 @@ const outcomeOf = (entries: EntryView[], posted: readonly PostedEntry[]): PostOu
 });
 
 function outcomeOrFail(outcome: PostOutcome | undefined): PostOutcome {
-  if (!outcome) throw new Error('invariant violated: a posting got no outcome');
+  invariant(outcome, 'a posting got no outcome');
   return outcome;
 }
 

@@ -1,4 +1,5 @@
 /** How concurrent postings are coalesced into shared transactions. */
+import { InvariantViolation } from '@credit/kernel';
 export interface GroupCommitLimits {
   /** A group closes at this many entries (a larger request is a group of its own). */
   readonly maxEntries: number;
@@ -164,8 +165,8 @@ export class GroupCommitter<TRequest, TResult> {
       return;
     }
     if (results.length !== group.length) {
-      const error = new Error(
-        `invariant violated: a group of ${group.length} requests got ${results.length} results`,
+      const error = new InvariantViolation(
+        `a group of ${group.length} requests got ${results.length} results`,
       );
       group.forEach((waiting) => waiting.reject(error));
       return;

@@ -1,8 +1,7 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Money, isMoneyError } from '@credit/money';
-import { canonicalJson } from '../domain/journal';
 import { assertKnownCurrency } from '../domain/currencies';
 import { LedgerError } from '../domain/ledger-error';
 import { inTransaction } from '../infrastructure/ledger-transactions';
@@ -15,6 +14,8 @@ import type {
 } from '../api/ledger-schemas';
 
 export type { HoldView };
+import { invariant, replayOrConflict, requestHash } from '@credit/kernel';
+import { IdempotencyStore } from '@credit/platform';
 
 export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';
 
@@ -41,7 +42,9 @@ interface HoldRow {
 /** Holds expired per sweep at most. */
 export const HoldExpiryBatchMax = 100;
 
-const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
+/** The holds callers placed, by their idempotency key (kept forever). */
+const holdKeys = new IdempotencyStore<HoldRow>({ table: 'holds', columns: '*' });
+const HoldConflict = { code: 'LEDGER.IDEMPOTENCY_CONFLICT', resource: 'another hold' } as const;
 
 function view(row: HoldRow): HoldView {
   const money = (value: string) => Money.of(value, row.currency).toString();
@@ -96,7 +99,7 @@ export class HoldsService {
     idempotencyKey: string,
     dto: CreateHoldRequest,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
-    const requestHash = hashOf(dto);
+    const hash = requestHash(dto);
     assertKnownCurrency(dto.currency, 'currency');
     const amount = parseAmount(dto.amount, dto.currency, 'amount');
     if (dto.debitAccount === dto.creditAccount) {
@@ -106,19 +109,8 @@ export class HoldsService {
     }
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     return inTransaction(this.dataSource, async (manager) => {
-      const [existing] = await manager.query<HoldRow[]>(
-        `SELECT * FROM holds WHERE idempotency_key = $1`,
-        [idempotencyKey],
-      );
-      if (existing) {
-        if (existing.request_hash !== requestHash) {
-          throw new LedgerError(
-            'LEDGER.IDEMPOTENCY_CONFLICT',
-            `idempotency key "${idempotencyKey}" was used for another hold (${existing.id})`,
-          );
-        }
-        return { hold: view(existing), replayed: true };
-      }
+      const existing = await holdKeys.replayOf(manager, idempotencyKey, hash, HoldConflict);
+      if (existing) return { hold: view(existing), replayed: true };
       if (expiresAt && expiresAt.getTime() <= Date.now()) {
         throw new LedgerError('LEDGER.INVALID_ENTRY', 'expiresAt must be in the future', {
           field: 'expiresAt',
@@ -136,7 +128,7 @@ export class HoldsService {
         [
           randomUUID(),
           idempotencyKey,
-          requestHash,
+          hash,
           dto.debitAccount,
           dto.creditAccount,
           amount.toString(),
@@ -146,7 +138,7 @@ export class HoldsService {
           expiresAt?.toISOString() ?? null,
         ],
       );
-      if (!row) throw new Error('invariant violated: INSERT ... RETURNING gave no row');
+      invariant(row, 'INSERT ... RETURNING gave no row');
       return { hold: view(row), replayed: false };
     });
   }
@@ -159,7 +151,7 @@ export class HoldsService {
     return this.resolve(
       id,
       idempotencyKey,
-      hashOf({ action: 'post', ...dto }),
+      requestHash({ action: 'post', ...dto }),
       async (manager, hold) => {
         const held = Money.of(hold.amount, hold.currency);
         const amount =
@@ -219,7 +211,7 @@ export class HoldsService {
     return this.resolve(
       id,
       idempotencyKey,
-      hashOf({ action: 'void', ...dto }),
+      requestHash({ action: 'void', ...dto }),
       async (manager, hold) => {
         const held = Money.of(hold.amount, hold.currency);
         await this.engine.post(
@@ -280,7 +272,7 @@ export class HoldsService {
   private async resolve(
     id: string,
     idempotencyKey: string,
-    requestHash: string,
+    hash: string,
     apply: (
       manager: EntityManager,
       hold: HoldRow,
@@ -293,12 +285,12 @@ export class HoldsService {
       );
       if (!hold) throw new LedgerError('LEDGER.HOLD_NOT_FOUND', `hold ${id} does not exist`);
       if (hold.resolution_key === idempotencyKey) {
-        if (hold.resolution_hash !== requestHash) {
-          throw new LedgerError(
-            'LEDGER.IDEMPOTENCY_CONFLICT',
-            `idempotency key "${idempotencyKey}" was used with other content`,
-          );
-        }
+        replayOrConflict(
+          idempotencyKey,
+          { id: hold.id, requestHash: hold.resolution_hash ?? '' },
+          hash,
+          { code: 'LEDGER.IDEMPOTENCY_CONFLICT', resource: 'another resolution of hold' },
+        );
         return { hold: view(hold), replayed: true };
       }
       const [other] = await manager.query<{ id: string }[]>(
@@ -330,16 +322,9 @@ export class HoldsService {
         `UPDATE holds SET status = $2, posted_amount = $3, posted_entry_id = $4, resolved_at = now(),
                           resolution_key = $5, resolution_hash = $6
           WHERE id = $1 RETURNING *`,
-        [
-          id,
-          outcome.status,
-          outcome.postedAmount,
-          outcome.postedEntryId,
-          idempotencyKey,
-          requestHash,
-        ],
+        [id, outcome.status, outcome.postedAmount, outcome.postedEntryId, idempotencyKey, hash],
       );
-      if (!updated) throw new Error('invariant violated: hold vanished under its lock');
+      invariant(updated, 'hold vanished under its lock');
       return { hold: view(updated), replayed: false };
     });
   }

@@ -18,6 +18,7 @@ import {
 } from '../domain/posting-plan';
 import type { AccountDirectory } from './account-directory';
 import type { EntryView } from './journal-reader';
+import { invariant } from '@credit/kernel';
 
 /** Entries posted in one transaction at most (API batches and consumer batches). */
 export const PostingBatchMax = 500;
@@ -248,7 +249,7 @@ export class PostingEngine {
 
   private replayOf(key: string, existing: Map<string, ExistingRow>): PostedEntry {
     const previous = existing.get(key);
-    if (!previous) throw new Error(`invariant violated: entry ${key} neither posted nor found`);
+    invariant(previous, `entry ${key} neither posted nor found`);
     return { id: previous.id, idempotencyKey: key, replayed: true, view: null };
   }
 
@@ -298,7 +299,7 @@ export class PostingEngine {
               (SELECT now FROM clock) AS now`,
       [list.map((a) => a.id), list.map((a) => a.currency), keys],
     );
-    if (!row) throw new Error('invariant violated: the lock statement returned no row');
+    invariant(row, 'the lock statement returned no row');
     const locked = new Map<string, LockedBalance>();
     for (const balance of row.balances) {
       const account = accounts.get(balance.account_id);

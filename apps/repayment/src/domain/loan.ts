@@ -19,6 +19,7 @@ import {
 } from '@credit/lending-math';
 import { Money, RoundingMode } from '@credit/money';
 import { scheduleFor } from './schedule';
+import { invariant } from '@credit/kernel';
 
 export type LoanStatus = 'active' | 'paid-off' | 'charged-off';
 export type InstallmentStatus = 'paid' | 'past-due' | 'due' | 'not-due';
@@ -206,8 +207,7 @@ function earnedBy(
   convention: DayCountConvention,
 ): Money {
   const total = dayCount(start, i.dueDate, convention);
-  if (total <= 0)
-    throw new Error(`invariant violated: a period of ${total} days ending ${i.dueDate}`);
+  invariant(total > 0, `a period of ${total} days ending ${i.dueDate}`);
   const elapsed = Math.min(Math.max(dayCount(start, date, convention), 0), total);
   return i.interestDue.multiplyByRatio(String(elapsed), String(total), RoundingMode.HALF_EVEN);
 }
@@ -257,11 +257,10 @@ export function closeDay(
   date: IsoDate,
   policy: LoanPolicy,
 ): { loan: LoanState; events: LoanEvent[] } {
-  if (daysBetween(loan.processedThrough, date) !== 1) {
-    throw new Error(
-      `invariant violated: loan ${loan.id} processed through ${loan.processedThrough}, asked to close ${date}`,
-    );
-  }
+  invariant(
+    daysBetween(loan.processedThrough, date) === 1,
+    `loan ${loan.id} processed through ${loan.processedThrough}, asked to close ${date}`,
+  );
   const next = cloneLoan(loan);
   next.processedThrough = date;
   if (next.status !== 'active') return { loan: next, events: [] };
@@ -379,11 +378,10 @@ export function applyRepayment(loan: LoanState, amount: Money, date: IsoDate): R
       'invalid',
     );
   }
-  if (compareIsoDates(loan.processedThrough, date) !== 0) {
-    throw new Error(
-      `invariant violated: loan ${loan.id} must be closed through ${date} before a repayment`,
-    );
-  }
+  invariant(
+    compareIsoDates(loan.processedThrough, date) === 0,
+    `loan ${loan.id} must be closed through ${date} before a repayment`,
+  );
   const next = cloneLoan(loan);
   const owed = outstanding(next);
   const payoff = amount.greaterThanOrEqual(payoffAmount(next));
@@ -446,10 +444,10 @@ export function applyRepayment(loan: LoanState, amount: Money, date: IsoDate): R
 
   for (const applied of result.applied) {
     const target = targets[applied.bucketIndex];
-    if (!target) throw new Error('invariant violated: an allocation without its bucket');
+    invariant(target, 'an allocation without its bucket');
     if (target.kind === 'installment') {
       const i = next.installments[target.index];
-      if (!i) throw new Error('invariant violated: an allocation to a missing installment');
+      invariant(i, 'an allocation to a missing installment');
       if (applied.component === 'principal') i.principalPaid = i.principalPaid.add(applied.amount);
       if (applied.component === 'interest') i.interestPaid = i.interestPaid.add(applied.amount);
       if (applied.component === 'fee') i.feePaid = i.feePaid.add(applied.amount);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -8,6 +8,7 @@ import {
   RepaymentAllocatedV1,
   ScheduleCreatedV1,
 } from '@credit/contracts';
+import { legacyJsonRequestHash, requestHash as repaymentRequestHash } from '@credit/kernel';
 import { type IsoDate, compareIsoDates, isIsoDate } from '@credit/lending-math';
 import { OutboxWriter } from '@credit/messaging';
 import { Money, isMoneyError } from '@credit/money';
@@ -27,12 +28,13 @@ import { currentBusinessDate, lastClosedBusinessDate } from '../infrastructure/b
 import { publishLoanEvents } from '../infrastructure/loan-events';
 import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
+import { repaymentKeys } from '../infrastructure/repayment-keys';
 import { loanView } from './loan-view';
 import type { RepaymentRequest, RepaymentView } from '../api/repayment-api';
 
 export type { RepaymentView };
 
-interface RepaymentRow {
+export interface RepaymentRow {
   id: string;
   loan_id: string;
   request_hash: string;
@@ -44,8 +46,6 @@ interface RepaymentRow {
 
 /** Loans per page of the receivables listing at most. */
 export const ReceivablesPageMax = 1000;
-
-const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 @Injectable()
 export class LoansService {
@@ -194,25 +194,18 @@ export class LoansService {
         fields: [{ field: 'amount', problems: ['must be greater than zero'] }],
       });
     }
-    const requestHash = hashOf({ loanId, amount: amount.toString(), currency: amount.currency });
+    const request = { loanId, amount: amount.toString(), currency: amount.currency };
+    const requestHash = repaymentRequestHash(request);
     return this.dataSource.transaction(async (manager) => {
       // The loan's row lock serialises its repayments, so the key check below cannot race.
       const loan = await this.require(manager, loanId, true);
-      const [previous] = await manager.query<RepaymentRow[]>(
-        `SELECT id, loan_id, request_hash, amount::text, currency, to_char(business_date, 'YYYY-MM-DD') AS business_date, allocation
-           FROM repayments WHERE idempotency_key = $1`,
-        [idempotencyKey],
+      const previous = await repaymentKeys.replayOf(
+        manager,
+        idempotencyKey,
+        [requestHash, legacyJsonRequestHash(request)],
+        { code: 'REPAYMENT.IDEMPOTENCY_CONFLICT', resource: 'another repayment' },
       );
-      if (previous) {
-        if (previous.request_hash !== requestHash) {
-          throw new DomainError(
-            'REPAYMENT.IDEMPOTENCY_CONFLICT',
-            `idempotency key "${idempotencyKey}" was used for another repayment (${previous.id})`,
-            'conflict',
-          );
-        }
-        return { repayment: this.repaymentView(previous), replayed: true };
-      }
+      if (previous) return { repayment: this.repaymentView(previous), replayed: true };
       const date = await currentBusinessDate(manager);
       if (compareIsoDates(date, loan.terms.startDate) < 0) {
         throw new DomainError(

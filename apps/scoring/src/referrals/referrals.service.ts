@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApplicationDecidedV1 } from '@credit/contracts';
+import { invariant, replayOrConflict, requestHash } from '@credit/kernel';
 import { OutboxWriter, derivedEventId } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { LOGGER, PLATFORM_CONFIG } from '@credit/platform';
@@ -146,18 +146,15 @@ export class ReferralsService {
     request: Request,
     apiActor: string,
   ): Promise<{ referral: ReferralView; replayed: boolean }> {
-    const requestHash = createHash('sha256')
-      .update(
-        JSON.stringify([
-          request.action,
-          applicationId,
-          request.dto.operator,
-          request.dto.note ?? null,
-          request.action === 'approve' ? (request.dto.limit ?? null) : null,
-          request.action === 'approve' ? request.dto.priceTier : request.dto.reasonCode,
-        ]),
-      )
-      .digest('hex');
+    const content = [
+      request.action,
+      applicationId,
+      request.dto.operator,
+      request.dto.note ?? null,
+      request.action === 'approve' ? (request.dto.limit ?? null) : null,
+      request.action === 'approve' ? request.dto.priceTier : request.dto.reasonCode,
+    ];
+    const hash = requestHash(content);
     return this.dataSource.transaction(async (manager) => {
       // One request per key at a time, then one resolution per application at a time.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
@@ -165,15 +162,19 @@ export class ReferralsService {
       ]);
       const previous = await this.store.byKey(manager, idempotencyKey);
       if (previous) {
-        if (previous.request_hash !== requestHash) {
-          throw new ReferralError(
-            'REFERRAL.IDEMPOTENCY_CONFLICT',
-            `idempotency key "${idempotencyKey}" was used for another resolution (application ${previous.application_id})`,
-            { field: 'Idempotency-Key' },
-          );
-        }
+        // Scalars only: the canonical hash equals the JSON.stringify one stored before.
+        replayOrConflict(
+          idempotencyKey,
+          { id: `application ${previous.application_id}`, requestHash: previous.request_hash },
+          hash,
+          {
+            code: 'REFERRAL.IDEMPOTENCY_CONFLICT',
+            resource: 'another resolution',
+            details: { field: 'Idempotency-Key' },
+          },
+        );
         const row = await this.decisions.find(manager, previous.application_id);
-        if (!row) throw new Error(`resolution without its decision: ${previous.application_id}`);
+        invariant(row, `resolution without its decision: ${previous.application_id}`);
         return { referral: view(row, previous), replayed: true };
       }
       const row = await this.store.lockDecision(manager, applicationId);
@@ -187,14 +188,7 @@ export class ReferralsService {
         );
       }
       assertPending(applicationId, row.decision);
-      const resolved = await this.apply(
-        manager,
-        row,
-        idempotencyKey,
-        requestHash,
-        request,
-        apiActor,
-      );
+      const resolved = await this.apply(manager, row, idempotencyKey, hash, request, apiActor);
       return { referral: resolved, replayed: false };
     });
   }

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '@credit/platform';
+import { legacyJsonRequestHash, requestHash } from '@credit/kernel';
+import { IdempotencyStore } from '@credit/platform';
 
 export type AdminActionStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -47,6 +48,12 @@ export interface AdminActionRequest {
 }
 
 export const AdminActionListMax = 500;
+/** The admin actions callers asked for, by their idempotency key (kept forever). */
+const adminActionKeys = new IdempotencyStore<AdminActionRow>({
+  table: 'admin_actions',
+  columns: '*',
+});
+
 /** Without an owner instance given: a lease long enough for tests and single-process tools. */
 export const AdminActionLeaseDefaultMs = 30_000;
 
@@ -73,9 +80,8 @@ export class AdminAudit {
 
   /** Records a new action, or returns the one this key already started (`replayed: true`). */
   async begin(request: AdminActionRequest): Promise<{ action: AdminAction; replayed: boolean }> {
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify([request.action, request.selection, request.dryRun]))
-      .digest('hex');
+    const content = [request.action, request.selection, request.dryRun];
+    const hash = requestHash(content);
     const id = randomUUID();
     const inserted = await this.dataSource.query<AdminActionRow[]>(
       `INSERT INTO admin_actions (id, idempotency_key, request_hash, actor, action, selection, dry_run, status,
@@ -86,7 +92,7 @@ export class AdminAudit {
       [
         id,
         request.idempotencyKey,
-        requestHash,
+        hash,
         request.actor,
         request.action,
         JSON.stringify(request.selection),
@@ -100,18 +106,13 @@ export class AdminAudit {
       this.owned.add(row.id);
       return { action: toAction(row), replayed: false };
     }
-    const [previous] = await this.dataSource.query<AdminActionRow[]>(
-      `SELECT * FROM admin_actions WHERE idempotency_key = $1`,
-      [request.idempotencyKey],
+    // Actions recorded before the canonical hash were hashed with JSON.stringify: still replayed.
+    const previous = await adminActionKeys.replayOfTwin(
+      this.dataSource,
+      request.idempotencyKey,
+      [hash, legacyJsonRequestHash(content)],
+      { code: 'ADMIN.IDEMPOTENCY_CONFLICT', resource: 'another admin action' },
     );
-    if (!previous) throw new Error(`admin action with key ${request.idempotencyKey} vanished`);
-    if (previous.request_hash !== requestHash) {
-      throw new DomainError(
-        'ADMIN.IDEMPOTENCY_CONFLICT',
-        `idempotency key "${request.idempotencyKey}" was used for another admin action (${previous.id})`,
-        'conflict',
-      );
-    }
     return { action: toAction(previous), replayed: true };
   }
 
