@@ -1,15 +1,15 @@
-import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { AssignerProtocol } from 'kafkajs';
 import { Client } from 'pg';
 import { LoanDisbursedV1 } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
+import { cashLoanPricing, loanTerms, testKafka, waitUntil } from '@credit/testing';
 import {
   type RunningProcess,
   type Service,
   apiKeys,
   freePort,
   spawnService,
-  waitUntil,
 } from '../support/services';
 
 /**
@@ -20,11 +20,7 @@ import {
  */
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const kafka = new Kafka({
-  clientId: 'multi-instance-test',
-  brokers: brokers.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('multi-instance-test');
 const writer = new OutboxWriter('test-disbursement');
 const runId = Date.now().toString(36);
 const today = new Date().toISOString().slice(0, 10);
@@ -289,17 +285,7 @@ describe('two instances of the ledger and of the repayment service under traffic
           merchantId: null,
           merchantFee: null,
           lineId: null,
-          terms: {
-            method: 'daily-interest',
-            periods: 3,
-            annualRate: null,
-            dailyRate: '0.0005',
-            feeRate: null,
-            feePayer: null,
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-            startDate: today,
-          },
+          terms: loanTerms(cashLoanPricing(), today),
           disbursedAt: new Date().toISOString(),
         },
       });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { recreateTestDatabase, waitFor } from '@credit/platform';
+import { recreateTestDatabase } from '@credit/platform';
+import { cashLoanPricing, purchasePricing, testKafka, waitFor } from '@credit/testing';
 import {
   type RunningProcess,
   type Service,
@@ -22,11 +22,7 @@ import {
  * twice: its entry count is unchanged.
  */
 const brokersList = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const kafka = new Kafka({
-  clientId: 'rebuild-test',
-  brokers: brokersList.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('rebuild-test');
 const scoring = new OutboxWriter('test-scoring');
 const runId = Date.now().toString(36);
 const lineId = `LINE-RB-${runId}`;
@@ -36,26 +32,8 @@ const today = new Date().toISOString().slice(0, 10);
 const ledgerGroup = `ledger-rebuild-${runId}`;
 const LedgerTopics = ['loan.events', 'merchant.events'];
 
-const cashPricing = {
-  method: 'daily-interest',
-  periods: 3,
-  annualRate: null,
-  dailyRate: '0.0005',
-  feeRate: null,
-  feePayer: null,
-  dayCount: 'ACT/365',
-  penaltyDailyRate: '0.0005',
-} as const;
-const planPricing = {
-  method: 'flat-fee',
-  periods: 3,
-  annualRate: null,
-  dailyRate: null,
-  feeRate: '0.025',
-  feePayer: 'merchant',
-  dayCount: 'ACT/365',
-  penaltyDailyRate: '0.0005',
-} as const;
+const cashPricing = cashLoanPricing();
+const planPricing = purchasePricing();
 
 const base = (applicationId: string) => ({
   applicationId,

@@ -46,19 +46,6 @@ export function spawnService(service: Service, env: Record<string, string>): Run
   return { child, output: () => output, exited };
 }
 
-export async function waitUntil(
-  description: string,
-  probe: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** A TCP port that was free a moment ago (for a spawned service's HTTP_PORT). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { type Consumer, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { type Consumer, type KafkaMessage } from 'kafkajs';
 import {
   ApplicationDecidedV1,
   type ApplicationDecidedV1Payload,
@@ -13,6 +13,7 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, TestApiKeys, recreateTestDatabase, startTestApp } from '@credit/platform';
+import { borderlineApplicant, borderlineProfile, testKafka, waitFor } from '@credit/testing';
 import { ApplicationModule } from '../src/app.module';
 import { personalDataContext } from '../src/applications/applications.service';
 import { applicationEnvSchema } from '../src/config/env';
@@ -20,11 +21,7 @@ import { customerIdOf } from '../src/personal-data/customer-id';
 import { PiiCipher, parsePiiKeys } from '../src/personal-data/pii-cipher';
 
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const kafka = new Kafka({
-  clientId: 'application-test',
-  brokers: brokers.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('application-test');
 const scoring = new OutboxWriter('test-scoring');
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
@@ -35,20 +32,6 @@ const piiEnv = {
   APPLICATION_CUSTOMER_ID_PEPPER: 'test-pepper-0123456789abcdef',
 };
 const cipher = new PiiCipher(parsePiiKeys(piiEnv.APPLICATION_PII_KEYS), 'k1');
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A person with values unique to this run, so a scan for them cannot hit anything else. */
 function person() {
@@ -61,30 +44,7 @@ function person() {
 }
 type Person = ReturnType<typeof person>;
 
-const profile = {
-  checkingStatus: '0<=X<200',
-  creditHistory: 'existing paid',
-  purpose: 'radio/tv',
-  savingsStatus: '<100',
-  employmentSince: '1<=X<4',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 2,
-  propertyMagnitude: 'car',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-const applicantOf = (p: Person) => ({
-  ...p,
-  age: 34,
-  monthlyIncome: { amount: '12000.00', currency: 'CNY' },
-  monthlyDebtPayments: { amount: '1500.00', currency: 'CNY' },
-  profile,
-});
+const applicantOf = (p: Person) => borderlineApplicant(p);
 const creditLineBody = (p: Person, limit = '20000.00') => ({
   kind: 'credit-line',
   applicant: applicantOf(p),
@@ -253,7 +213,7 @@ describe('application service on real PostgreSQL and Kafka', () => {
         age: undefined,
         monthlyIncome: { amount: 12000, currency: 'CNY' },
         monthlyDebtPayments: { amount: '10.005', currency: 'CNY' },
-        profile: { ...profile, checkingStatus: 'plenty', installmentRatePercent: 9 },
+        profile: { ...borderlineProfile, checkingStatus: 'plenty', installmentRatePercent: 9 },
       },
       creditLine: { requestedLimit: { amount: '0.00', currency: 'XXX' } },
     };

@@ -1,34 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
 import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
+import { cashLoanPricing, purchasePricing, testKafka, waitFor } from '@credit/testing';
 import { DisbursementModule } from '../src/app.module';
 import { disbursementEnvSchema } from '../src/config/env';
 import { DisbursementsService } from '../src/disbursements/disbursements.service';
 
 const writer = new OutboxWriter('test-scoring');
-const kafka = new Kafka({
-  clientId: 'disbursement-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const kafka = testKafka('disbursement-test');
 
 function decided(
   product: 'installment-purchase' | 'cash-loan',
@@ -57,28 +39,7 @@ function decided(
             merchantId: product === 'installment-purchase' ? 'M-7' : null,
             feePayer: product === 'installment-purchase' ? 'merchant' : null,
             merchantFee: null,
-            pricing:
-              product === 'installment-purchase'
-                ? {
-                    method: 'flat-fee',
-                    periods: 3,
-                    annualRate: null,
-                    dailyRate: null,
-                    feeRate: '0.025',
-                    feePayer: 'merchant',
-                    dayCount: 'ACT/365',
-                    penaltyDailyRate: '0.0005',
-                  }
-                : {
-                    method: 'daily-interest',
-                    periods: 3,
-                    annualRate: null,
-                    dailyRate: '0.0005',
-                    feeRate: null,
-                    feePayer: null,
-                    dayCount: 'ACT/365',
-                    penaltyDailyRate: '0.0005',
-                  },
+            pricing: product === 'installment-purchase' ? purchasePricing() : cashLoanPricing(),
           }
         : null,
     decidedAt: new Date().toISOString(),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   InterestAccruedV1,
   LoanDisbursedV1,
@@ -7,30 +7,23 @@ import {
   Topics,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
+import {
+  cashLoanPricing,
+  cny,
+  loanTerms,
+  purchasePricing,
+  testKafka,
+  waitFor,
+} from '@credit/testing';
 import { type LedgerHarness, startLedger } from './harness';
 import { AccountDirectory } from '../src/infrastructure/account-directory';
 
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
 const line = (account: string, side: 'debit' | 'credit', amount: string) => ({
   account,
   side,
   amount,
   currency: 'CNY',
 });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('ledger service on real PostgreSQL and Kafka', () => {
   let ledger: LedgerHarness;
@@ -433,11 +426,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
     let kafka: Kafka;
 
     beforeAll(() => {
-      kafka = new Kafka({
-        clientId: 'ledger-test',
-        brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-        logLevel: logLevel.NOTHING,
-      });
+      kafka = testKafka('ledger-test');
     });
 
     it('turns each event into exactly one entry, even when the event is delivered twice', async () => {
@@ -455,17 +444,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           merchantId,
           merchantFee: cny('25.00'),
           lineId: 'LINE-9',
-          terms: {
-            method: 'flat-fee',
-            periods: 3,
-            annualRate: null,
-            dailyRate: null,
-            feeRate: '0.025',
-            feePayer: 'merchant',
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-            startDate: '2026-11-25',
-          },
+          terms: loanTerms(purchasePricing(), '2026-11-25'),
           disbursedAt: new Date().toISOString(),
         },
       });
@@ -550,17 +529,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           merchantId: null,
           merchantFee: null,
           lineId: null,
-          terms: {
-            method: 'daily-interest',
-            periods: 3,
-            annualRate: null,
-            dailyRate: '0.0005',
-            feeRate: null,
-            feePayer: null,
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-            startDate: '2026-11-25',
-          },
+          terms: loanTerms(cashLoanPricing(), '2026-11-25'),
           disbursedAt: new Date().toISOString(),
         },
       });

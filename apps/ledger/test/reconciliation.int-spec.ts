@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   type EventDefinition,
   LoanDisbursedV1,
@@ -8,11 +8,9 @@ import {
   RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { waitFor } from '@credit/platform';
+import { cny, testKafka, waitFor } from '@credit/testing';
 import { DailyReconciliation } from '../src/reconciliation/daily-reconciliation';
 import { type LedgerHarness, runCli, startLedger, testKeys } from './harness';
-
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
 
 describe('reconciliation from the loan positions the ledger projects from the repayment changelog', () => {
   let ledger: LedgerHarness;
@@ -101,11 +99,7 @@ describe('reconciliation from the loan positions the ledger projects from the re
   };
 
   beforeAll(async () => {
-    kafka = new Kafka({
-      clientId: 'ledger-reconciliation-test',
-      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-      logLevel: logLevel.NOTHING,
-    });
+    kafka = testKafka('ledger-reconciliation-test');
     ledger = await startLedger('credit_test_ledger_reconciliation', {
       RECONCILIATION_SCHEDULE_ENABLED: 'false',
     });

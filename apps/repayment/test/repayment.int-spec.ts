@@ -1,33 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { type LoanTerms, LoanDisbursedV1 } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
+import { testKafka, waitFor } from '@credit/testing';
 import { RepaymentModule } from '../src/app.module';
 import { repaymentEnvSchema } from '../src/config/env';
 
 const writer = new OutboxWriter('test-disbursement');
-const kafka = new Kafka({
-  clientId: 'repayment-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('repayment-test');
 const today = new Date().toISOString().slice(0, 10);
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function start(database: string): Promise<TestApp> {
   return startTestApp({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Consumer, type Producer } from 'kafkajs';
 import {
   ApplicationDecidedV1,
   type ApplicationDecidedV1Payload,
@@ -9,55 +9,14 @@ import {
   type EventEnvelope,
 } from '@credit/contracts';
 import { OutboxWriter, derivedEventId, recordOf } from '@credit/messaging';
-import { type TestApp, startTestApp, waitFor } from '@credit/platform';
+import { type TestApp, startTestApp } from '@credit/platform';
+import { borderlineProfile, cny, strongProfile, testKafka, waitFor } from '@credit/testing';
 import { ScoringModule } from '../src/app.module';
 import { scoringEnvSchema } from '../src/config/env';
 import { ReferralEventSource } from '../src/referrals/referrals.service';
 
 const writer = new OutboxWriter('test');
-const kafka = new Kafka({
-  clientId: 'scoring-referrals-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
-
-/** The best bin of every attribute: approved at tier A. */
-const strongProfile: CreditProfile = {
-  checkingStatus: 'no checking',
-  creditHistory: 'critical/other existing credit',
-  purpose: 'used car',
-  savingsStatus: '>=1000',
-  employmentSince: '4<=X<7',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 4,
-  propertyMagnitude: 'real estate',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-/** Scores 501 on a 20,000 line and on an 8,000 cash loan over 12 months: the refer band. */
-const borderlineProfile: CreditProfile = {
-  checkingStatus: '0<=X<200',
-  creditHistory: 'existing paid',
-  purpose: 'radio/tv',
-  savingsStatus: '<100',
-  employmentSince: '1<=X<4',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 2,
-  propertyMagnitude: 'car',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
+const kafka = testKafka('scoring-referrals-test');
 
 function submitted(options: {
   customerId: string;

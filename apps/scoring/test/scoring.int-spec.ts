@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Producer } from 'kafkajs';
 import {
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
@@ -13,51 +13,14 @@ import {
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
+import { cny, strongProfile, testKafka, waitFor } from '@credit/testing';
 import { ScoringModule } from '../src/app.module';
 import { lineIdFor } from '../src/decide-application/decide-application.service';
 import { LineExposureHandlerName } from '../src/line-exposure/line-exposure.handlers';
 import { scoringEnvSchema } from '../src/config/env';
 
 const writer = new OutboxWriter('test');
-const kafka = new Kafka({
-  clientId: 'scoring-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
-
-/** The best bin of every scorecard attribute: scores tier A on a small, short request. */
-const strongProfile: CreditProfile = {
-  checkingStatus: 'no checking',
-  creditHistory: 'critical/other existing credit',
-  purpose: 'used car',
-  savingsStatus: '>=1000',
-  employmentSince: '4<=X<7',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 4,
-  propertyMagnitude: 'real estate',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const kafka = testKafka('scoring-test');
 
 interface ApplicationOptions {
   customerId: string;

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@credit/contracts';
+import { cashLoanPricing, cny, loanTerms } from '@credit/testing';
 import { validateEntry, type EntryDraft } from '../journal';
 import { LedgerError } from '../ledger-error';
 import { evaluatePosting } from './evaluate';
@@ -20,8 +21,6 @@ function envelope(type: string, payload: unknown, version = 1): EventEnvelope {
     payload,
   };
 }
-
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
 
 /** Lines as `side account amount` strings: easy to read, order-sensitive. */
 function linesOf(draft: EntryDraft): string[] {
@@ -52,17 +51,7 @@ const cashLoan = {
   merchantId: null,
   merchantFee: null,
   lineId: null,
-  terms: {
-    method: 'daily-interest',
-    periods: 12,
-    annualRate: null,
-    dailyRate: '0.0005',
-    feeRate: null,
-    feePayer: null,
-    dayCount: 'ACT/365',
-    penaltyDailyRate: '0.0005',
-    startDate: '2024-05-01',
-  },
+  terms: loanTerms(cashLoanPricing(12), '2024-05-01'),
   disbursedAt: '2024-05-01T08:00:00+08:00',
 };
 
