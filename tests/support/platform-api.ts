@@ -134,8 +134,15 @@ export const balance = async (account: string): Promise<string> => {
   return reply.status === 200 ? (reply.body.balance as string) : 'none';
 };
 
-/** The sum of one side of an account's statement (all pages). */
-export async function sideTotal(account: string, side: 'debit' | 'credit'): Promise<string> {
+/**
+ * The sum of one side of an account's statement (all pages); with `about`, only of the lines whose
+ * entry description contains it (e.g. `loan L-1`: one loan's lines on a shared account).
+ */
+export async function sideTotal(
+  account: string,
+  side: 'debit' | 'credit',
+  about?: string,
+): Promise<string> {
   let total = Money.zero('CNY');
   let cursor: string | null = null;
   do {
@@ -145,8 +152,13 @@ export async function sideTotal(account: string, side: 'debit' | 'credit'): Prom
       `/v1/accounts/${account}/statement?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
     );
     if (reply.status !== 200) return 'none';
-    for (const line of reply.body.lines as { side: string; amount: string }[]) {
-      if (line.side === side) total = total.add(Money.of(line.amount, 'CNY'));
+    for (const line of reply.body.lines as {
+      side: string;
+      amount: string;
+      description: string;
+    }[]) {
+      if (line.side === side && (about === undefined || line.description.includes(about)))
+        total = total.add(Money.of(line.amount, 'CNY'));
     }
     cursor = reply.body.nextCursor as string | null;
   } while (cursor);

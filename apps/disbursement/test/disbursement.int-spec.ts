@@ -46,17 +46,19 @@ function decided(
   };
 }
 
-async function publish(payloads: ApplicationDecidedV1Payload[], copies = 1): Promise<void> {
+/** Publishes the decisions (each `copies` times); returns their event ids. */
+async function publish(payloads: ApplicationDecidedV1Payload[], copies = 1): Promise<string[]> {
   const producer = kafka.producer();
   await producer.connect();
-  const records = payloads.flatMap((payload) => {
-    const record = recordOf(
-      writer.build({ definition: ApplicationDecidedV1, key: payload.customerId, payload }),
-    );
-    return Array.from({ length: copies }, () => record);
-  });
+  const envelopes = payloads.map((payload) =>
+    writer.build({ definition: ApplicationDecidedV1, key: payload.customerId, payload }),
+  );
+  const records = envelopes.flatMap((envelope) =>
+    Array.from({ length: copies }, () => recordOf(envelope)),
+  );
   await producer.send({ topic: ApplicationDecidedV1.topic, messages: records });
   await producer.disconnect();
+  return envelopes.map((envelope) => envelope.eventId);
 }
 
 describe('disbursement service on real PostgreSQL and Kafka', () => {
@@ -185,8 +187,12 @@ describe('disbursement service on real PostgreSQL and Kafka', () => {
 
   it('a declined application creates nothing', async () => {
     const payload = decided('cash-loan', '100.00', 'declined');
-    await publish([payload]);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const [eventId] = await publish([payload]);
+    // The consumer took the decision (its inbox row commits with whatever it did), then:
+    await waitFor(`the inbox row of ${eventId}`, async () => {
+      const rows = await app.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId]);
+      return rows.length > 0 ? true : undefined;
+    });
     expect((await app.request('GET', `/v1/disbursements/L-${payload.applicationId}`)).status).toBe(
       404,
     );

@@ -467,6 +467,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           receivedAt: new Date().toISOString(),
         },
       });
+      expect(RepaymentAllocatedV1.topic).toBe(LoanDisbursedV1.topic);
       const producer = kafka.producer();
       await producer.connect();
       await producer.send({
@@ -489,7 +490,8 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         '-975.00',
       );
       expect((await balanceOf(`liabilities:customer-credit:${customerId}`)).balance).toBe('-66.67');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The repayment was sent after both copies, on their topic and partition (same key): its
+      // entry proves that the consumer has processed the second copy too.
       const rows = await ledger.dataSource.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM journal_entries WHERE source_event_id = $1`,
         [disbursed.eventId],
