@@ -65,6 +65,9 @@ npx prettier --check . --log-level warn
 say "static checks and unit tier (Nx): lint, typecheck, test"
 NX_DAEMON=false npx nx run-many -t lint typecheck test --outputStyle=static
 
+say "production build: every service compiled by swc into dist/ (the e2e tier runs it)"
+NX_DAEMON=false npx nx run-many -t build --outputStyle=static
+
 say "starting a clean Kafka broker for the tests on ${KAFKA_BROKERS}"
 bash tools/scripts/kafka.sh reset >/dev/null
 bash tools/scripts/kafka.sh start
@@ -86,7 +89,9 @@ for svc in "${SERVICES[@]}"; do export "E2E_${svc^^}_URL=http://127.0.0.1:$((SER
 export REPAYMENT_URL="$E2E_REPAYMENT_URL" LEDGER_URL="$E2E_LEDGER_URL"
 export RAIL_DECLINE_AMOUNT="${RAIL_DECLINE_AMOUNT:-4040.40}"
 export COB_SCHEDULE_ENABLED=false SETTLEMENT_SCHEDULE_ENABLED=false RECONCILIATION_CHECK_INTERVAL_MS=2000
-start_all_services "$E2E_PORT_OFFSET" credit_e2e_ "$LOG_DIR"
+# From the production build, with plain node: the e2e tier proves the build (npm start and the
+# integration tier run the TypeScript sources through the loader).
+SERVICE_RUNTIME=dist start_all_services "$E2E_PORT_OFFSET" credit_e2e_ "$LOG_DIR"
 npx jest -c jest.e2e.config.js --runInBand --json --outputFile="$RESULTS_DIR/e2e.json"
 
 summary
