@@ -10,7 +10,15 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter, derivedEventId, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
-import { borderlineProfile, cny, strongProfile, testKafka, waitFor } from '@credit/testing';
+import {
+  borderlineProfile,
+  cny,
+  strongProfile,
+  testKafka,
+  waitFor,
+  applicationSubmitted,
+  type SubmittedApplication,
+} from '@credit/testing';
 import { ScoringModule } from '../src/app.module';
 import { scoringEnvSchema } from '../src/config/env';
 import { ReferralEventSource } from '../src/referrals/referrals.service';
@@ -18,41 +26,22 @@ import { ReferralEventSource } from '../src/referrals/referrals.service';
 const writer = new OutboxWriter('test');
 const kafka = testKafka('scoring-referrals-test');
 
+/** From the borderline applicant (34 years old, 12,000 a month, 1,500 of debts). */
 function submitted(options: {
   customerId: string;
   profile: CreditProfile;
   creditLine?: string;
-  draw?: { lineId: string; amount: string; periods: number };
+  draw?: SubmittedApplication['draw'];
 }): EventEnvelope<ApplicationSubmittedV1Payload> {
-  const applicationId = `A-${randomUUID()}`;
-  const draw = options.draw;
-  return writer.build({
-    definition: ApplicationSubmittedV1,
-    key: applicationId,
-    payload: {
-      applicationId,
-      customerId: options.customerId,
-      kind: draw ? 'draw' : 'credit-line',
-      applicant: {
-        age: 34,
-        monthlyIncome: cny('12000.00'),
-        monthlyDebtPayments: cny('1500.00'),
-        profile: options.profile,
-      },
-      creditLine: draw ? null : { requestedLimit: cny(options.creditLine ?? '20000.00') },
-      draw: draw
-        ? {
-            lineId: draw.lineId,
-            product: 'cash-loan',
-            amount: cny(draw.amount),
-            periods: draw.periods,
-            merchantId: null,
-            feePayer: null,
-          }
-        : null,
-      submittedAt: new Date().toISOString(),
-    },
+  const { creditLine, ...rest } = options;
+  const payload = applicationSubmitted({
+    ...rest,
+    age: 34,
+    monthlyIncome: '12000.00',
+    monthlyDebtPayments: '1500.00',
+    ...(creditLine ? { creditLine: { requestedLimit: creditLine } } : {}),
   });
+  return writer.build({ definition: ApplicationSubmittedV1, key: payload.applicationId, payload });
 }
 
 describe('scoring: the operator queue of referred applications', () => {

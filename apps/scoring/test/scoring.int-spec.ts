@@ -3,7 +3,6 @@ import { type Producer } from 'kafkajs';
 import {
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
-  type CreditProfile,
   DisbursementFailedV1,
   type EventEnvelope,
   LoanCreatedV1,
@@ -13,7 +12,14 @@ import {
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
-import { cny, strongProfile, testKafka, waitFor } from '@credit/testing';
+import {
+  cny,
+  strongProfile,
+  testKafka,
+  waitFor,
+  applicationSubmitted,
+  type SubmittedApplication,
+} from '@credit/testing';
 import { ScoringModule } from '../src/app.module';
 import { lineIdFor } from '../src/decide-application/decide-application.service';
 import { LineExposureHandlerName } from '../src/line-exposure/line-exposure.handlers';
@@ -22,48 +28,9 @@ import { scoringEnvSchema } from '../src/config/env';
 const writer = new OutboxWriter('test');
 const kafka = testKafka('scoring-test');
 
-interface ApplicationOptions {
-  customerId: string;
-  age?: number;
-  monthlyIncome?: string;
-  monthlyDebtPayments?: string;
-  profile?: CreditProfile;
-  creditLine?: { requestedLimit: string };
-  draw?: { lineId: string; amount: string; periods: number };
-}
-
-function submitted(options: ApplicationOptions): EventEnvelope<ApplicationSubmittedV1Payload> {
-  const applicationId = `A-${randomUUID()}`;
-  const draw = options.draw;
-  return writer.build({
-    definition: ApplicationSubmittedV1,
-    key: applicationId,
-    payload: {
-      applicationId,
-      customerId: options.customerId,
-      kind: draw ? 'draw' : 'credit-line',
-      applicant: {
-        age: options.age ?? 40,
-        monthlyIncome: cny(options.monthlyIncome ?? '10000.00'),
-        monthlyDebtPayments: cny(options.monthlyDebtPayments ?? '500.00'),
-        profile: options.profile ?? strongProfile,
-      },
-      creditLine: draw
-        ? null
-        : { requestedLimit: cny(options.creditLine?.requestedLimit ?? '20000.00') },
-      draw: draw
-        ? {
-            lineId: draw.lineId,
-            product: 'cash-loan',
-            amount: cny(draw.amount),
-            periods: draw.periods,
-            merchantId: null,
-            feePayer: null,
-          }
-        : null,
-      submittedAt: new Date().toISOString(),
-    },
-  });
+function submitted(options: SubmittedApplication): EventEnvelope<ApplicationSubmittedV1Payload> {
+  const payload = applicationSubmitted(options);
+  return writer.build({ definition: ApplicationSubmittedV1, key: payload.applicationId, payload });
 }
 
 type Draw = { applicationId: string; customerId: string; lineId: string };
@@ -234,7 +201,7 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       return response.status === 200 ? response.body : undefined;
     });
   /** Publishes one application and waits for its decision. */
-  const apply = async (options: ApplicationOptions) => {
+  const apply = async (options: SubmittedApplication) => {
     const envelope = submitted(options);
     await publish(envelope);
     return decisionOf(envelope.payload.applicationId);

@@ -1,4 +1,10 @@
-import type { CreditProfile, DrawPricing, LoanTerms } from '@credit/contracts';
+import { randomUUID } from 'node:crypto';
+import type {
+  ApplicationSubmittedV1Payload,
+  CreditProfile,
+  DrawPricing,
+  LoanTerms,
+} from '@credit/contracts';
 
 /** A money amount as the JSON of the APIs and events carries it. */
 export const cny = (amount: string) => ({ amount, currency: 'CNY' });
@@ -99,3 +105,48 @@ export const scoringPolicyLimits = {
   ageMin: 18,
   ageMax: 70,
 };
+
+/** What `applicationSubmitted` varies; the rest is the strong applicant's. */
+export interface SubmittedApplication {
+  customerId: string;
+  age?: number;
+  monthlyIncome?: string;
+  monthlyDebtPayments?: string;
+  profile?: CreditProfile;
+  creditLine?: { requestedLimit: string };
+  draw?: { lineId: string; amount: string; periods: number };
+}
+
+/**
+ * The payload of application.submitted (scoring's input): a credit line (20,000 unless asked), or
+ * with `draw` a cash-loan draw on a line; by default from a strong applicant (40 years old,
+ * 10,000 a month, 500 of debts, the strong profile).
+ */
+export function applicationSubmitted(options: SubmittedApplication): ApplicationSubmittedV1Payload {
+  const draw = options.draw;
+  return {
+    applicationId: `A-${randomUUID()}`,
+    customerId: options.customerId,
+    kind: draw ? 'draw' : 'credit-line',
+    applicant: {
+      age: options.age ?? 40,
+      monthlyIncome: cny(options.monthlyIncome ?? '10000.00'),
+      monthlyDebtPayments: cny(options.monthlyDebtPayments ?? '500.00'),
+      profile: options.profile ?? strongProfile,
+    },
+    creditLine: draw
+      ? null
+      : { requestedLimit: cny(options.creditLine?.requestedLimit ?? '20000.00') },
+    draw: draw
+      ? {
+          lineId: draw.lineId,
+          product: 'cash-loan',
+          amount: cny(draw.amount),
+          periods: draw.periods,
+          merchantId: null,
+          feePayer: null,
+        }
+      : null,
+    submittedAt: new Date().toISOString(),
+  };
+}
