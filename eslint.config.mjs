@@ -103,8 +103,14 @@ export default tseslint.config(
     },
   },
   {
-    // Tests and dev scripts read JSON answers of any shape.
-    files: ['**/*.spec.ts', '**/test/**/*.ts', 'tests/**/*.ts', 'tools/scripts/**/*.ts'],
+    // Tests, the test-only lib and dev scripts read JSON answers of any shape.
+    files: [
+      '**/*.spec.ts',
+      '**/test/**/*.ts',
+      'tests/**/*.ts',
+      'libs/testing/**/*.ts',
+      'tools/scripts/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

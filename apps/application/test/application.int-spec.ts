@@ -13,7 +13,13 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, TestApiKeys, recreateTestDatabase, startTestApp } from '@credit/platform';
-import { borderlineApplicant, borderlineProfile, testKafka, waitFor } from '@credit/testing';
+import {
+  borderlineApplicant,
+  borderlineProfile,
+  testKafka,
+  waitFor,
+  replayed,
+} from '@credit/testing';
 import { ApplicationModule } from '../src/app.module';
 import { personalDataContext } from '../src/applications/applications.service';
 import { applicationEnvSchema } from '../src/config/env';
@@ -665,24 +671,6 @@ describe('rebuilding the application service from the log', () => {
       ids.map(async (id) => (await app.request('GET', `/v1/applications/${id}`)).body as unknown),
     ),
   });
-  const replayed = async (app: TestApp, key: string, from: string) => {
-    const started = await app.request('POST', '/v1/admin/replays', {
-      role: 'admin',
-      idempotencyKey: key,
-      body: { from },
-    });
-    expect(started.status).toBe(202);
-    return waitFor(
-      'the replay to finish',
-      async () => {
-        const reply = await app.request('GET', `/v1/admin/replays/${started.body.id as string}`, {
-          role: 'admin',
-        });
-        return reply.body.status !== 'running' ? reply.body : undefined;
-      },
-      120_000,
-    );
-  };
 
   it('with its database emptied, replaying its changelog and application.events restores the same applications, decisions and lines', async () => {
     // The test broker's topics hold other tests' events too: replay from this test's first one.

@@ -8,6 +8,7 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import {
+  allocationOf,
   cashLoanPricing,
   cny,
   loanTerms,
@@ -457,13 +458,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           loanId,
           customerId,
           amount: cny('400.00'),
-          allocation: {
-            penalty: cny('0.00'),
-            interest: cny('0.00'),
-            fee: cny('0.00'),
-            principal: cny('333.33'),
-            overpayment: cny('66.67'),
-          },
+          allocation: allocationOf({ principal: '333.33', overpayment: '66.67' }),
           receivedAt: new Date().toISOString(),
         },
       });
@@ -544,13 +539,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           loanId,
           customerId,
           amount: cny('105.00'),
-          allocation: {
-            penalty: cny('0.00'),
-            interest: cny('5.00'),
-            fee: cny('0.00'),
-            principal: cny('100.00'),
-            overpayment: cny('0.00'),
-          },
+          allocation: allocationOf({ interest: '5.00', principal: '100.00' }),
           receivedAt: new Date().toISOString(),
         },
       });
@@ -599,13 +588,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           loanId,
           customerId: 'C-9',
           amount: cny('10.00'),
-          allocation: {
-            penalty: cny('0.00'),
-            interest: cny('0.00'),
-            fee: cny('0.00'),
-            principal: cny('10.00'),
-            overpayment: cny('0.00'),
-          },
+          allocation: allocationOf({ principal: '10.00' }),
           receivedAt: new Date().toISOString(),
         },
       });

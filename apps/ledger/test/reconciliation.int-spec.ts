@@ -8,7 +8,7 @@ import {
   RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { cny, testKafka, waitFor } from '@credit/testing';
+import { allocationOf, cny, testKafka, waitFor } from '@credit/testing';
 import { DailyReconciliation } from '../src/reconciliation/daily-reconciliation';
 import { type LedgerHarness, runCli, startLedger, testKeys } from './harness';
 
@@ -208,13 +208,7 @@ describe('reconciliation from the loan positions the ledger projects from the re
         loanId,
         customerId,
         amount: cny('400.00'),
-        allocation: {
-          penalty: cny('0.00'),
-          interest: cny('0.00'),
-          fee: cny('0.00'),
-          principal: cny('400.00'),
-          overpayment: cny('0.00'),
-        },
+        allocation: allocationOf({ principal: '400.00' }),
         receivedAt: new Date().toISOString(),
       },
     ]);

@@ -3,7 +3,7 @@ import { type LoanTerms, LoanDisbursedV1 } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
-import { testKafka, waitFor } from '@credit/testing';
+import { testKafka, waitFor, replayed } from '@credit/testing';
 import { RepaymentModule } from '../src/app.module';
 import { repaymentEnvSchema } from '../src/config/env';
 
@@ -357,24 +357,6 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
           loanIds.map(async (id) => (await app.request('GET', `/v1/loans/${id}`)).body as unknown),
         ),
       };
-    };
-    const replayed = async (app: TestApp, key: string, from: string) => {
-      const started = await app.request('POST', '/v1/admin/replays', {
-        role: 'admin',
-        idempotencyKey: key,
-        body: { from },
-      });
-      expect(started.status).toBe(202);
-      return waitFor(
-        'the replay to finish',
-        async () => {
-          const reply = await app.request('GET', `/v1/admin/replays/${started.body.id as string}`, {
-            role: 'admin',
-          });
-          return reply.body.status !== 'running' ? reply.body : undefined;
-        },
-        120_000,
-      );
     };
 
     it('with its database emptied, replaying its input topics restores the same loans, schedules, repayments and states', async () => {

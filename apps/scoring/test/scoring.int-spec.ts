@@ -13,12 +13,13 @@ import { OutboxWriter, recordOf } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
 import {
+  allocationOf,
+  applicationSubmitted,
   cny,
   strongProfile,
   testKafka,
-  waitFor,
-  applicationSubmitted,
   type SubmittedApplication,
+  waitFor,
 } from '@credit/testing';
 import { ScoringModule } from '../src/app.module';
 import { lineIdFor } from '../src/decide-application/decide-application.service';
@@ -129,13 +130,7 @@ function repaid(draw: Draw, principal: string, interest: string) {
       customerId: draw.customerId,
       lineId: draw.lineId,
       amount: amount.toJSON(),
-      allocation: {
-        penalty: cny('0.00'),
-        interest: cny(interest),
-        fee: cny('0.00'),
-        principal: cny(principal),
-        overpayment: cny('0.00'),
-      },
+      allocation: allocationOf({ interest, principal }),
       receivedAt: new Date().toISOString(),
     },
   });

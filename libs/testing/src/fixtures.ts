@@ -150,3 +150,14 @@ export function applicationSubmitted(options: SubmittedApplication): Application
     submittedAt: new Date().toISOString(),
   };
 }
+
+type AllocationPart = 'penalty' | 'interest' | 'fee' | 'principal' | 'overpayment';
+
+/** A repayment's allocation (repayment.allocated): each part in CNY, 0.00 unless given. */
+export const allocationOf = (parts: Partial<Record<AllocationPart, string>>) => ({
+  penalty: cny(parts.penalty ?? '0.00'),
+  interest: cny(parts.interest ?? '0.00'),
+  fee: cny(parts.fee ?? '0.00'),
+  principal: cny(parts.principal ?? '0.00'),
+  overpayment: cny(parts.overpayment ?? '0.00'),
+});
