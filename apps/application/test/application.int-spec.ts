@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { type Consumer, type KafkaMessage } from 'kafkajs';
 import {
@@ -16,9 +15,10 @@ import { type TestApp, TestApiKeys, recreateTestDatabase, startTestApp } from '@
 import {
   borderlineApplicant,
   borderlineProfile,
+  freePort,
+  replayed,
   testKafka,
   waitFor,
-  replayed,
 } from '@credit/testing';
 import { ApplicationModule } from '../src/app.module';
 import { personalDataContext } from '../src/applications/applications.service';
@@ -488,20 +488,6 @@ describe('application service on real PostgreSQL and Kafka', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 describe('personal data never appears in logs or Kafka messages (the real service, LOG_LEVEL=debug)', () => {
   let child: ChildProcess;
   let output = '';
@@ -673,8 +659,9 @@ describe('rebuilding the application service from the log', () => {
   });
 
   it('with its database emptied, replaying its changelog and application.events restores the same applications, decisions and lines', async () => {
-    // The test broker's topics hold other tests' events too: replay from this test's first one.
-    const since = new Date(Date.now() - 1_000).toISOString();
+    // The test broker's topics hold other tests' events too (the previous test's end a moment
+    // ago): replay from this test's first one. Records carry their producer's clock, this one's.
+    const since = new Date().toISOString();
     const before = await start();
     const p = person();
     const lineId = `LINE-${randomUUID().slice(0, 8)}`;

@@ -3,7 +3,7 @@ import { type LoanTerms, LoanDisbursedV1 } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
-import { testKafka, waitFor, replayed } from '@credit/testing';
+import { loanTerms, purchasePricing, replayed, testKafka, waitFor } from '@credit/testing';
 import { RepaymentModule } from '../src/app.module';
 import { repaymentEnvSchema } from '../src/config/env';
 
@@ -31,15 +31,8 @@ async function disburse(
   const loanId = `L-${randomUUID().slice(0, 8)}`;
   const cash = terms.method === 'daily-interest';
   const fullTerms: LoanTerms = {
-    method: 'flat-fee',
-    periods: 3,
-    annualRate: null,
-    dailyRate: null,
-    feeRate: '0.025',
+    ...loanTerms(purchasePricing(), today),
     feePayer: 'buyer',
-    dayCount: 'ACT/365',
-    penaltyDailyRate: '0.0005',
-    startDate: today,
     ...terms,
   };
   const envelope = writer.build({
@@ -361,8 +354,9 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
 
     it('with its database emptied, replaying its input topics restores the same loans, schedules, repayments and states', async () => {
       // The test broker's topics also hold what other test instances of the service recorded
-      // (their closed dates, their loans): the rebuild replays from this instance's first event.
-      const since = new Date(Date.now() - 1_000).toISOString();
+      // (their closed dates, their loans): the rebuild replays from this instance's first event
+      // (records carry their producer's clock, this one's).
+      const since = new Date().toISOString();
       const before = await start(database);
       const plan = await disburse(before, '1000.00', {});
       const cash = await disburse(before, '2000.00', {

@@ -1,6 +1,7 @@
 import type { LoanTerms } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { Money } from '@credit/money';
+import { loanTerms, purchasePricing } from '@credit/testing';
 import {
   type LoanState,
   applyRepayment,
@@ -13,19 +14,9 @@ import {
 const cny = (amount: string) => Money.of(amount, 'CNY');
 const policy = { chargeOffDpd: 180 };
 
+/** A buyer-paid flat-fee plan over 3 months from 2026-01-10, with `overrides`. */
 function terms(overrides: Partial<LoanTerms>): LoanTerms {
-  return {
-    method: 'flat-fee',
-    periods: 3,
-    annualRate: null,
-    dailyRate: null,
-    feeRate: '0.025',
-    feePayer: 'buyer',
-    dayCount: 'ACT/365',
-    penaltyDailyRate: '0.0005',
-    startDate: '2026-01-10',
-    ...overrides,
-  };
+  return { ...loanTerms(purchasePricing(), '2026-01-10'), feePayer: 'buyer', ...overrides };
 }
 
 function loan(principal: string, t: Partial<LoanTerms>): LoanState {

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@credit/contracts';
-import { cashLoanPricing, cny, loanTerms } from '@credit/testing';
+import { cashLoanPricing, cny, errorOf, loanTerms } from '@credit/testing';
 import { validateEntry, type EntryDraft } from '../journal';
 import { LedgerError } from '../ledger-error';
 import { evaluatePosting } from './evaluate';
@@ -33,15 +33,7 @@ function post(event: EventEnvelope, rules: readonly PostingRule[] = postingRules
   return draft;
 }
 
-function ledgerErrorOf(action: () => unknown): LedgerError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof LedgerError) return error;
-    throw error;
-  }
-  throw new Error('expected a LedgerError, nothing was thrown');
-}
+const ledgerErrorOf = (action: () => unknown) => errorOf(action, LedgerError);
 
 const cashLoan = {
   loanId: 'L-1',
