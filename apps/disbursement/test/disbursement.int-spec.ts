@@ -400,6 +400,35 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     ledger.awaitConcurrent = 0;
   });
 
+  /** Publishes an approved cash loan; returns its loan id. */
+  const approveCashLoan = async (amount: string) => {
+    const payload = decided('cash-loan', amount);
+    await publish([payload]);
+    return `L-${payload.applicationId}`;
+  };
+  /** The hold was reserved and posted once (never voided), and loan.disbursed announced once. */
+  const expectBookedOnce = async (loanId: string) => {
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+    expect(await disbursedEvents(loanId)).toBe(1);
+  };
+  /** Unconfirmed after the first attempt, found paid by the second: one request to the bank. */
+  const expectPaidOnceAfterUnconfirmed = async (loanId: string) => {
+    const done = await disbursed(loanId);
+    expect(history(done)).toEqual([
+      'created',
+      'paying',
+      'limit-reserved',
+      'unconfirmed',
+      'disbursed',
+    ]);
+    expect(await attempts(loanId)).toEqual([
+      { attempt: 1, outcome: 'unknown' },
+      { attempt: 2, outcome: 'succeeded' },
+    ]);
+    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
+    await expectBookedOnce(loanId);
+  };
+
   it.each([
     ['the hold and the rail', 'afterHoldBeforeRail', '3100.00', 1],
     ['the rail and the record', 'afterRailBeforeRecord', '3200.00', 2],
@@ -431,9 +460,7 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
       expect(await railRequests(loanId)).toEqual([
         { requests: railRequestsExpected, outcome: 'succeeded' },
       ]);
-      // The hold was reserved and posted once.
-      expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-      expect(await disbursedEvents(loanId)).toBe(1);
+      await expectBookedOnce(loanId);
     },
   );
 
@@ -463,32 +490,14 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     )[0]?.n;
 
   it('the bank pays and the answer is lost (a timeout): unconfirmed, asked by reference, booked once, never voided', async () => {
-    const payload = decided('cash-loan', '5050.50');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
-    const done = await disbursed(loanId);
-    expect(history(done)).toEqual([
-      'created',
-      'paying',
-      'limit-reserved',
-      'unconfirmed',
-      'disbursed',
-    ]);
-    expect(await attempts(loanId)).toEqual([
-      { attempt: 1, outcome: 'unknown' },
-      { attempt: 2, outcome: 'succeeded' },
-    ]);
+    const loanId = await approveCashLoan('5050.50');
     // Sent once; the second attempt only asked. The hold was posted, never voided.
-    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectPaidOnceAfterUnconfirmed(loanId);
     expect(await failedEvents(loanId)).toBe(0);
   });
 
   it('a late confirmation past PAYOUT_ATTEMPTS_MAX keeps the hold while unknown, then books exactly once', async () => {
-    const payload = decided('cash-loan', '6060.60');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
+    const loanId = await approveCashLoan('6060.60');
     // Past the attempts maximum (2) and still unknown: unconfirmed, flagged, the hold untouched.
     // (The worker's wake-ups carry jitter; this test also runs passes itself, as another slot would.)
     const flagged = await waitFor('the payout flagged as unconfirmed', async () => {
@@ -503,40 +512,19 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     const done = await disbursed(loanId);
     expect(done.attempts).toBeGreaterThan(2);
     expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectBookedOnce(loanId);
     expect(await failedEvents(loanId)).toBe(0);
   });
 
   it('a request lost before the bank: unconfirmed, the enquiry finds nothing, sent again by the same reference, paid once', async () => {
-    const payload = decided('cash-loan', '8080.80');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
-    const done = await disbursed(loanId);
-    expect(history(done)).toEqual([
-      'created',
-      'paying',
-      'limit-reserved',
-      'unconfirmed',
-      'disbursed',
-    ]);
-    expect(await attempts(loanId)).toEqual([
-      { attempt: 1, outcome: 'unknown' },
-      { attempt: 2, outcome: 'succeeded' },
-    ]);
-    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectPaidOnceAfterUnconfirmed(await approveCashLoan('8080.80'));
   });
 
   it('a request the bank receives and answers twice pays once and books once', async () => {
-    const payload = decided('cash-loan', '7070.70');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
+    const loanId = await approveCashLoan('7070.70');
     const done = await disbursed(loanId);
     expect(history(done)).toEqual(['created', 'paying', 'limit-reserved', 'disbursed']);
     expect(await railRequests(loanId)).toEqual([{ requests: 2, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectBookedOnce(loanId);
   });
 });
