@@ -3,14 +3,15 @@ import { Client } from 'pg';
 import { LoanDisbursedV1 } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { cashLoanPricing, loanTerms, testKafka, waitUntil } from '@credit/testing';
 import {
-  type RunningProcess,
-  type Service,
-  apiKeys,
+  cashLoanDisbursed,
+  cashLoanPricing,
   freePort,
-  spawnService,
-} from '../support/services';
+  loanTerms,
+  testKafka,
+  waitUntil,
+} from '@credit/testing';
+import { type RunningProcess, type Service, apiKeys, spawnService } from '../support/services';
 
 /**
  * Two instances of the ledger and two of the repayment service, spawned as processes on one
@@ -277,17 +278,12 @@ describe('two instances of the ledger and of the repayment service under traffic
       return writer.build({
         definition: LoanDisbursedV1,
         key: loanId,
-        payload: {
+        payload: cashLoanDisbursed({
           loanId,
           customerId: `C-${loanId}`,
-          product: 'cash-loan',
-          principal: { amount: `${1000 + i}.00`, currency: 'CNY' },
-          merchantId: null,
-          merchantFee: null,
-          lineId: null,
+          principal: `${1000 + i}.00`,
           terms: loanTerms(cashLoanPricing(), today),
-          disbursedAt: new Date().toISOString(),
-        },
+        }),
       });
     });
     const producer = kafka.producer();

@@ -4,12 +4,18 @@ import { Client } from 'pg';
 import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { recreateTestDatabase } from '@credit/platform';
-import { cashLoanPricing, purchasePricing, testKafka, waitFor } from '@credit/testing';
+import {
+  cashLoanPricing,
+  freePort,
+  purchasePricing,
+  replayed,
+  testKafka,
+  waitFor,
+} from '@credit/testing';
 import {
   type RunningProcess,
   type Service,
   apiKeys,
-  freePort,
   repoRoot,
   spawnService,
 } from '../support/services';
@@ -365,19 +371,9 @@ describe('rebuilding disbursement from the log books nothing twice', () => {
           ],
         );
       }
-      const started = await after.request('POST', '/v1/admin/replays', {
-        role: 'admin',
-        idempotencyKey: `rebuild-${runId}`,
-        body: { from: since },
+      expect(await replayed(after, `rebuild-${runId}`, since)).toMatchObject({
+        status: 'succeeded',
       });
-      expect(started.status).toBe(202);
-      const report = await waitFor('the replay to finish', async () => {
-        const reply = await after.request('GET', `/v1/admin/replays/${started.body.id as string}`, {
-          role: 'admin',
-        });
-        return reply.body.status !== 'running' ? reply.body : undefined;
-      });
-      expect(report).toMatchObject({ status: 'succeeded' });
       await settled(after, loanIds);
 
       expect(await snapshot(after)).toEqual(original);

@@ -44,5 +44,3 @@ export function spawnService(service: Service, env: Record<string, string>): Run
   );
   return { child, output: () => output, exited };
 }
-
-export { freePort } from '@credit/testing';

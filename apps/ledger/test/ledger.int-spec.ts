@@ -9,6 +9,7 @@ import {
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import {
   allocationOf,
+  cashLoanDisbursed,
   cashLoanPricing,
   cny,
   loanTerms,
@@ -518,17 +519,12 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       const disbursed = writer.build({
         definition: LoanDisbursedV1,
         key: loanId,
-        payload: {
+        payload: cashLoanDisbursed({
           loanId,
           customerId,
-          product: 'cash-loan',
-          principal: cny('1000.00'),
-          merchantId: null,
-          merchantFee: null,
-          lineId: null,
+          principal: '1000.00',
           terms: loanTerms(cashLoanPricing(), '2026-11-25'),
-          disbursedAt: new Date().toISOString(),
-        },
+        }),
       });
       const repaid = writer.build({
         definition: RepaymentAllocatedV1,

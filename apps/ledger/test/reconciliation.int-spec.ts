@@ -8,7 +8,7 @@ import {
   RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { allocationOf, cny, testKafka, waitFor } from '@credit/testing';
+import { allocationOf, cashLoanDisbursed, cny, testKafka, waitFor } from '@credit/testing';
 import { DailyReconciliation } from '../src/reconciliation/daily-reconciliation';
 import { type LedgerHarness, runCli, startLedger, testKeys } from './harness';
 
@@ -105,17 +105,12 @@ describe('reconciliation from the loan positions the ledger projects from the re
     });
     // The disbursement on the books, and the repayment service's first state of the loan.
     await send(LoanDisbursedV1, loanId, [
-      {
+      cashLoanDisbursed({
         loanId,
         customerId,
-        product: 'cash-loan',
-        principal: cny('1000.00'),
-        merchantId: null,
-        merchantFee: null,
-        lineId: null,
+        principal: '1000.00',
         terms: state(1, '0.00').loan.terms,
-        disbursedAt: new Date().toISOString(),
-      },
+      }),
     ]);
     await send(LoanStateRecordedV1, loanId, [state(1, '0.00')]);
     await waitFor('the loan posted and its position projected', async () =>

@@ -15,6 +15,7 @@ import { type TestApp, startTestApp } from '@credit/platform';
 import {
   allocationOf,
   applicationSubmitted,
+  cashLoanPricing,
   cny,
   strongProfile,
   testKafka,
@@ -51,16 +52,7 @@ function loanCreated(draw: Draw, amount: string) {
       principal: cny(amount),
       merchantId: null,
       merchantFee: null,
-      pricing: {
-        method: 'daily-interest',
-        periods: 6,
-        annualRate: null,
-        dailyRate: '0.0003',
-        feeRate: null,
-        feePayer: null,
-        dayCount: 'ACT/365',
-        penaltyDailyRate: '0.0005',
-      },
+      pricing: cashLoanPricing(6, '0.0003'),
       createdAt: new Date().toISOString(),
     },
   });

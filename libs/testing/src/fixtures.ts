@@ -3,6 +3,7 @@ import type {
   ApplicationSubmittedV1Payload,
   CreditProfile,
   DrawPricing,
+  LoanDisbursedV1Payload,
   LoanTerms,
 } from '@credit/contracts';
 
@@ -67,12 +68,12 @@ export const borderlineApplicant = (overrides: Partial<TestApplicant> = {}): Tes
   ...overrides,
 });
 
-/** A cash loan's pricing: simple daily interest, 0.05 % a day. */
-export const cashLoanPricing = (periods = 3): DrawPricing => ({
+/** A cash loan's pricing: simple daily interest, 0.05 % a day unless given. */
+export const cashLoanPricing = (periods = 3, dailyRate = '0.0005'): DrawPricing => ({
   method: 'daily-interest',
   periods,
   annualRate: null,
-  dailyRate: '0.0005',
+  dailyRate,
   feeRate: null,
   feePayer: null,
   dayCount: 'ACT/365',
@@ -160,4 +161,22 @@ export const allocationOf = (parts: Partial<Record<AllocationPart, string>>) => 
   fee: cny(parts.fee ?? '0.00'),
   principal: cny(parts.principal ?? '0.00'),
   overpayment: cny(parts.overpayment ?? '0.00'),
+});
+
+/** loan.disbursed of a cash loan (no merchant, no line), paid out now. */
+export const cashLoanDisbursed = (loan: {
+  loanId: string;
+  customerId: string;
+  principal: string;
+  terms: LoanTerms;
+}): LoanDisbursedV1Payload => ({
+  loanId: loan.loanId,
+  customerId: loan.customerId,
+  product: 'cash-loan',
+  principal: cny(loan.principal),
+  merchantId: null,
+  merchantFee: null,
+  lineId: null,
+  terms: loan.terms,
+  disbursedAt: new Date().toISOString(),
 });

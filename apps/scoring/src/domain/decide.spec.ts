@@ -7,7 +7,7 @@ import type { CreditRequest, CustomerHistory, Requested } from './credit-request
 import { decide } from './decide';
 import { type PolicyLimits, estimatedMonthlyInstallment } from './rules';
 import { ScoreBands, bandFor, scoreBandProblems } from './score-bands';
-import { scoringPolicyLimits, strongProfile } from '@credit/testing';
+import { cashLoanPricing, scoringPolicyLimits, strongProfile } from '@credit/testing';
 
 const card = loadScorecard(
   JSON.parse(readFileSync(path.join(__dirname, '..', 'model', 'scorecard-v1.json'), 'utf8')),
@@ -171,16 +171,7 @@ describe('scoring decisions', () => {
       );
       expect(result.decision).toBe('approved');
       expect(result.draw).toEqual({
-        pricing: {
-          method: 'daily-interest',
-          periods: 6,
-          annualRate: null,
-          dailyRate: '0.0003',
-          feeRate: null,
-          feePayer: null,
-          dayCount: 'ACT/365',
-          penaltyDailyRate: '0.0005',
-        },
+        pricing: cashLoanPricing(6, '0.0003'),
         merchantFee: null,
       });
     });
