@@ -15,8 +15,10 @@ import { type TestApp, startTestApp } from '@credit/platform';
 import {
   allocationOf,
   applicationSubmitted,
+  cashLoanDisbursed,
   cashLoanPricing,
   cny,
+  loanTerms,
   strongProfile,
   testKafka,
   type SubmittedApplication,
@@ -59,34 +61,16 @@ function loanCreated(draw: Draw, amount: string) {
 }
 
 /** loan.disbursed for an approved draw, as the disbursement service publishes it. */
-function disbursed(
-  draw: { applicationId: string; customerId: string; lineId: string },
-  amount: string,
-) {
+function disbursed(draw: Draw, amount: string) {
   const loanId = `L-${draw.applicationId}`;
+  const today = new Date().toISOString().slice(0, 10);
+  const terms = loanTerms(cashLoanPricing(6, '0.0003'), today);
   return writer.build({
     definition: LoanDisbursedV1,
     key: loanId,
     payload: {
-      loanId,
-      customerId: draw.customerId,
-      product: 'cash-loan',
-      principal: cny(amount),
-      merchantId: null,
-      merchantFee: null,
+      ...cashLoanDisbursed({ loanId, customerId: draw.customerId, principal: amount, terms }),
       lineId: draw.lineId,
-      terms: {
-        method: 'daily-interest',
-        periods: 6,
-        annualRate: null,
-        dailyRate: '0.0003',
-        feeRate: null,
-        feePayer: null,
-        dayCount: 'ACT/365',
-        penaltyDailyRate: '0.0005',
-        startDate: new Date().toISOString().slice(0, 10),
-      },
-      disbursedAt: new Date().toISOString(),
     },
   });
 }
