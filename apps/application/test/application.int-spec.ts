@@ -16,6 +16,7 @@ import {
   borderlineApplicant,
   borderlineProfile,
   freePort,
+  purchasePricing,
   replayed,
   testKafka,
   waitFor,
@@ -310,37 +311,24 @@ describe('application service on real PostgreSQL and Kafka', () => {
       [draw.body.applicationId],
     );
     expectFreeOf(drawEvent!.text, applicant);
-    expect(JSON.parse(drawEvent!.text).payload.draw).toEqual({
+    const submittedDraw = {
       lineId,
       product: 'installment-purchase',
       amount: { amount: '3000.00', currency: 'CNY' },
       periods: 6,
       merchantId: 'M-1001',
       feePayer: 'buyer',
-    });
+    } as const;
+    expect(JSON.parse(drawEvent!.text).payload.draw).toEqual(submittedDraw);
 
     // Its approval carries the price; the view shows it.
     const drawApproval = decided(
       { applicationId: draw.body.applicationId, customerId: line.customerId, kind: 'draw' },
       {
         draw: {
-          lineId,
-          product: 'installment-purchase',
-          amount: { amount: '3000.00', currency: 'CNY' },
-          periods: 6,
-          merchantId: 'M-1001',
-          feePayer: 'buyer',
+          ...submittedDraw,
           merchantFee: null,
-          pricing: {
-            method: 'flat-fee',
-            periods: 6,
-            annualRate: null,
-            dailyRate: null,
-            feeRate: '0.045',
-            feePayer: 'buyer',
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-          },
+          pricing: { ...purchasePricing(6), feeRate: '0.045', feePayer: 'buyer' },
         },
       },
     );

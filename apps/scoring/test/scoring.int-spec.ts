@@ -39,17 +39,22 @@ function submitted(options: SubmittedApplication): EventEnvelope<ApplicationSubm
 
 type Draw = { applicationId: string; customerId: string; lineId: string };
 
+/** The loan an approved draw becomes, as the disbursement service's events name it. */
+const loanOfDraw = (draw: Draw) => ({
+  loanId: `L-${draw.applicationId}`,
+  applicationId: draw.applicationId,
+  customerId: draw.customerId,
+  lineId: draw.lineId,
+});
+
 /** loan.created for an approved draw, as the disbursement service publishes it first. */
 function loanCreated(draw: Draw, amount: string) {
-  const loanId = `L-${draw.applicationId}`;
+  const loan = loanOfDraw(draw);
   return writer.build({
     definition: LoanCreatedV1,
-    key: loanId,
+    key: loan.loanId,
     payload: {
-      loanId,
-      applicationId: draw.applicationId,
-      customerId: draw.customerId,
-      lineId: draw.lineId,
+      ...loan,
       product: 'cash-loan',
       principal: cny(amount),
       merchantId: null,
@@ -77,15 +82,12 @@ function disbursed(draw: Draw, amount: string) {
 
 /** disbursement.failed for an approved draw whose payout finally failed. */
 function payoutFailed(draw: Draw, amount: string) {
-  const loanId = `L-${draw.applicationId}`;
+  const loan = loanOfDraw(draw);
   return writer.build({
     definition: DisbursementFailedV1,
-    key: loanId,
+    key: loan.loanId,
     payload: {
-      loanId,
-      applicationId: draw.applicationId,
-      customerId: draw.customerId,
-      lineId: draw.lineId,
+      ...loan,
       principal: cny(amount),
       reason: 'rejected by the bank',
       failedAt: new Date().toISOString(),
