@@ -61,6 +61,7 @@ export default tseslint.config(
             { sourceTag: 'type:app', notDependOnLibsWithTags: ['lib:scorecard-training'] },
             // Tests and tools may use libraries, but never reach into an app's source.
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
       ],
@@ -118,8 +119,14 @@ export default tseslint.config(
     },
   },
   {
-    // Tests and dev scripts read JSON answers of any shape.
-    files: ['**/*.spec.ts', '**/test/**/*.ts', 'tests/**/*.ts', 'tools/scripts/**/*.ts'],
+    // Tests, the test-only lib and dev scripts read JSON answers of any shape.
+    files: [
+      '**/*.spec.ts',
+      '**/test/**/*.ts',
+      'tests/**/*.ts',
+      'libs/testing/**/*.ts',
+      'tools/scripts/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

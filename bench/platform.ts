@@ -16,7 +16,8 @@ import {
   withClient,
   workDir,
 } from './support';
-import { applicant as e2eApplicant, cny } from '../tests/support/platform-api';
+import { cny } from '@credit/testing';
+import { applicant as e2eApplicant } from '../tests/support/platform-api';
 import { type SpanHop, SpanIndex, spanHops, spansComplete } from './spans';
 
 /**

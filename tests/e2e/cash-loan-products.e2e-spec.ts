@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dayCount } from '@credit/lending-math';
 import { Money, MoneyDecimal, RoundingMode } from '@credit/money';
+import { cny } from '@credit/testing';
 import {
   applicant,
   balance,
   call,
   close,
-  cny,
   draw,
   loanOf,
   openLine,

@@ -1,17 +1,7 @@
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { apiKeys, serviceList, type Service } from '../support/services';
-
-/** Set by tools/scripts/test.sh for the services it started; defaults are the `npm start` ports. */
-const defaultPorts: Record<Service, number> = {
-  application: 3001,
-  scoring: 3002,
-  disbursement: 3003,
-  repayment: 3004,
-  ledger: 3005,
-};
-const urlOf = (service: Service) =>
-  process.env[`E2E_${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${defaultPorts[service]}`;
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+import { ConfigResourceTypes } from 'kafkajs';
+import { testKafka } from '@credit/testing';
+import { urlOf } from '../support/platform-api';
+import { apiKeys, serviceList } from '../support/services';
 
 describe('platform foundation through public APIs', () => {
   it.each(serviceList)('%s is ready: its database and Kafka are up', async (service) => {
@@ -106,7 +96,7 @@ describe('platform foundation through public APIs', () => {
   });
 
   it('every domain topic and its .dlq companion exist on the broker and keep events forever', async () => {
-    const admin = new Kafka({ clientId: 'e2e', brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = testKafka('e2e').admin();
     await admin.connect();
     try {
       const topics = await admin.listTopics();

@@ -1,11 +1,10 @@
 import { addDays } from '@credit/lending-math';
 import { Money, RoundingMode } from '@credit/money';
+import { cny, waitFor } from '@credit/testing';
 import {
   apply,
   call,
   close,
-  cny,
-  eventually,
   expectBooksAgreeWithHledger,
   loanIdOf,
   loanOf,
@@ -298,7 +297,7 @@ describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`
     }
     const loanId = loanIdOf(decided.applicationId as string);
     if (plan.amount === DeclinedPayout) {
-      const failed = await eventually(`the failed payout of ${loanId}`, async () => {
+      const failed = await waitFor(`the failed payout of ${loanId}`, async () => {
         const reply = await call('disbursement', 'GET', `/v1/disbursements/${loanId}`);
         return reply.body.state === 'failed' ? reply.body : undefined;
       });

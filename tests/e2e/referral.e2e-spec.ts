@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { balance, call, cny, eventually, loanIdOf, waitForLoan } from '../support/platform-api';
+import { borderlineApplicant, cny, waitFor } from '@credit/testing';
+import { balance, call, loanIdOf, waitForLoan } from '../support/platform-api';
 
 /**
  * A referred application does not dead-end: the operator's queue in the scoring service approves
@@ -8,45 +9,18 @@ import { balance, call, cny, eventually, loanIdOf, waitForLoan } from '../suppor
  * is paid out, scheduled and posted.
  */
 
-/** Scores 501 on a 20,000 line and on an 8,000 cash loan over 12 months: the refer band (486–505). */
-const borderline = (nationalId: string) => ({
-  name: 'Wang Fang',
-  nationalId,
-  phone: '+8613900139000',
-  age: 34,
-  monthlyIncome: cny('12000.00'),
-  monthlyDebtPayments: cny('1500.00'),
-  profile: {
-    checkingStatus: '0<=X<200',
-    creditHistory: 'existing paid',
-    purpose: 'radio/tv',
-    savingsStatus: '<100',
-    employmentSince: '1<=X<4',
-    installmentRatePercent: 2,
-    otherParties: 'none',
-    residenceSince: 2,
-    propertyMagnitude: 'car',
-    otherPaymentPlans: 'none',
-    housing: 'own',
-    existingCredits: 1,
-    job: 'skilled',
-    dependents: 1,
-    ownTelephone: 'yes',
-  },
-});
-
 async function submit(nationalId: string, request: Record<string, unknown>): Promise<any> {
   const submitted = await call('application', 'POST', '/v1/applications', {
     role: 'customer',
     key: `e2e-${randomUUID()}`,
-    body: { applicant: borderline(nationalId), ...request },
+    body: { applicant: borderlineApplicant({ nationalId }), ...request },
   });
   expect(submitted.status).toBe(201);
   return statusOf(submitted.body.applicationId as string, (s) => s !== 'submitted');
 }
 
 function statusOf(applicationId: string, done: (status: string) => boolean): Promise<any> {
-  return eventually(`application ${applicationId}`, async () => {
+  return waitFor(`application ${applicationId}`, async () => {
     const view = await call('application', 'GET', `/v1/applications/${applicationId}`, {
       role: 'customer',
     });
@@ -56,7 +30,7 @@ function statusOf(applicationId: string, done: (status: string) => boolean): Pro
 
 /** The operator's queue lists it (scoring reads application.events on its own). */
 const queued = (applicationId: string) =>
-  eventually(`referral ${applicationId} in the queue`, async () => {
+  waitFor(`referral ${applicationId} in the queue`, async () => {
     const reply = await call('scoring', 'GET', '/v1/referrals?limit=200');
     return (reply.body.referrals as { applicationId: string }[]).find(
       (r) => r.applicationId === applicationId,
@@ -91,7 +65,7 @@ describe('referred applications through the operator queue, end to end', () => {
     const view = await statusOf(referred.applicationId, (s) => s === 'approved');
     expect(view).toMatchObject({ limit: cny('12000.00'), price: { priceTier: 'C' } });
     lineId = view.lineId as string;
-    const drawn = await eventually(`line ${lineId} in the ledger`, async () => {
+    const drawn = await waitFor(`line ${lineId} in the ledger`, async () => {
       const reply = await call('ledger', 'GET', `/v1/accounts/assets:credit-line-drawn:${lineId}`);
       return reply.status === 200 ? reply.body : undefined;
     });
@@ -120,7 +94,7 @@ describe('referred applications through the operator queue, end to end', () => {
     const loan = await waitForLoan(loanId);
     expect(loan.terms).toMatchObject({ dailyRate: '0.0004' });
     expect(loan.installments).toHaveLength(12);
-    await eventually(`the principal of ${loanId} posted`, async () =>
+    await waitFor(`the principal of ${loanId} posted`, async () =>
       (await balance(`assets:loans:principal:${loanId}`)) === '8000.00' ? true : undefined,
     );
   });

@@ -1,16 +1,17 @@
-import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { AssignerProtocol } from 'kafkajs';
 import { Client } from 'pg';
 import { LoanDisbursedV1 } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import {
-  type RunningProcess,
-  type Service,
-  apiKeys,
+  cashLoanDisbursed,
+  cashLoanPricing,
   freePort,
-  spawnService,
+  loanTerms,
+  testKafka,
   waitUntil,
-} from '../support/services';
+} from '@credit/testing';
+import { type RunningProcess, type Service, apiKeys, spawnService } from '../support/services';
 
 /**
  * Two instances of the ledger and two of the repayment service, spawned as processes on one
@@ -20,11 +21,7 @@ import {
  */
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const kafka = new Kafka({
-  clientId: 'multi-instance-test',
-  brokers: brokers.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('multi-instance-test');
 const writer = new OutboxWriter('test-disbursement');
 const runId = Date.now().toString(36);
 const today = new Date().toISOString().slice(0, 10);
@@ -281,27 +278,12 @@ describe('two instances of the ledger and of the repayment service under traffic
       return writer.build({
         definition: LoanDisbursedV1,
         key: loanId,
-        payload: {
+        payload: cashLoanDisbursed({
           loanId,
           customerId: `C-${loanId}`,
-          product: 'cash-loan',
-          principal: { amount: `${1000 + i}.00`, currency: 'CNY' },
-          merchantId: null,
-          merchantFee: null,
-          lineId: null,
-          terms: {
-            method: 'daily-interest',
-            periods: 3,
-            annualRate: null,
-            dailyRate: '0.0005',
-            feeRate: null,
-            feePayer: null,
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-            startDate: today,
-          },
-          disbursedAt: new Date().toISOString(),
-        },
+          principal: `${1000 + i}.00`,
+          terms: loanTerms(cashLoanPricing(), today),
+        }),
       });
     });
     const producer = kafka.producer();

@@ -1,15 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { recreateTestDatabase, waitFor } from '@credit/platform';
+import { recreateTestDatabase } from '@credit/platform';
+import {
+  cashLoanPricing,
+  freePort,
+  purchasePricing,
+  replayed,
+  testKafka,
+  waitFor,
+} from '@credit/testing';
 import {
   type RunningProcess,
   type Service,
   apiKeys,
-  freePort,
   repoRoot,
   spawnService,
 } from '../support/services';
@@ -22,11 +28,7 @@ import {
  * twice: its entry count is unchanged.
  */
 const brokersList = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const kafka = new Kafka({
-  clientId: 'rebuild-test',
-  brokers: brokersList.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('rebuild-test');
 const scoring = new OutboxWriter('test-scoring');
 const runId = Date.now().toString(36);
 const lineId = `LINE-RB-${runId}`;
@@ -36,26 +38,8 @@ const today = new Date().toISOString().slice(0, 10);
 const ledgerGroup = `ledger-rebuild-${runId}`;
 const LedgerTopics = ['loan.events', 'merchant.events'];
 
-const cashPricing = {
-  method: 'daily-interest',
-  periods: 3,
-  annualRate: null,
-  dailyRate: '0.0005',
-  feeRate: null,
-  feePayer: null,
-  dayCount: 'ACT/365',
-  penaltyDailyRate: '0.0005',
-} as const;
-const planPricing = {
-  method: 'flat-fee',
-  periods: 3,
-  annualRate: null,
-  dailyRate: null,
-  feeRate: '0.025',
-  feePayer: 'merchant',
-  dayCount: 'ACT/365',
-  penaltyDailyRate: '0.0005',
-} as const;
+const cashPricing = cashLoanPricing();
+const planPricing = purchasePricing();
 
 const base = (applicationId: string) => ({
   applicationId,
@@ -387,19 +371,9 @@ describe('rebuilding disbursement from the log books nothing twice', () => {
           ],
         );
       }
-      const started = await after.request('POST', '/v1/admin/replays', {
-        role: 'admin',
-        idempotencyKey: `rebuild-${runId}`,
-        body: { from: since },
+      expect(await replayed(after, `rebuild-${runId}`, since)).toMatchObject({
+        status: 'succeeded',
       });
-      expect(started.status).toBe(202);
-      const report = await waitFor('the replay to finish', async () => {
-        const reply = await after.request('GET', `/v1/admin/replays/${started.body.id as string}`, {
-          role: 'admin',
-        });
-        return reply.body.status !== 'running' ? reply.body : undefined;
-      });
-      expect(report).toMatchObject({ status: 'succeeded' });
       await settled(after, loanIds);
 
       expect(await snapshot(after)).toEqual(original);

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { Client } from 'pg';
-import { apiKeys, freePort, serviceList, spawnService, waitUntil } from '../support/services';
+import { freePort, waitUntil } from '@credit/testing';
+import { apiKeys, serviceList, spawnService } from '../support/services';
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';

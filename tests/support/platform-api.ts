@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Money } from '@credit/money';
+import { cny, strongProfile, waitFor } from '@credit/testing';
 import { apiKeys, type Service } from './services';
 
 /**
@@ -51,24 +52,6 @@ export async function call(
   };
 }
 
-/** Polls `probe` until it returns a value, or fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-export const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
 /** An applicant the scorecard likes: no checking account, critical history elsewhere, savings, long employment. */
 export function applicant(nationalId: string, monthlyIncome = '30000.00') {
   return {
@@ -78,23 +61,7 @@ export function applicant(nationalId: string, monthlyIncome = '30000.00') {
     age: 40,
     monthlyIncome: cny(monthlyIncome),
     monthlyDebtPayments: cny('0.00'),
-    profile: {
-      checkingStatus: 'no checking',
-      creditHistory: 'critical/other existing credit',
-      purpose: 'radio/tv',
-      savingsStatus: '>=1000',
-      employmentSince: '>=7',
-      installmentRatePercent: 2,
-      otherParties: 'none',
-      residenceSince: 4,
-      propertyMagnitude: 'real estate',
-      otherPaymentPlans: 'none',
-      housing: 'own',
-      existingCredits: 1,
-      job: 'skilled',
-      dependents: 1,
-      ownTelephone: 'yes',
-    },
+    profile: { ...strongProfile, purpose: 'radio/tv', employmentSince: '>=7' },
   };
 }
 
@@ -111,7 +78,7 @@ export async function apply(
   });
   expect(submitted.status).toBe(201);
   const id = submitted.body.applicationId as string;
-  return eventually(`the decision on ${id}`, async () => {
+  return waitFor(`the decision on ${id}`, async () => {
     const view = await call('application', 'GET', `/v1/applications/${id}`, { role: 'customer' });
     return view.body.status !== 'submitted' ? view.body : undefined;
   });
@@ -142,7 +109,7 @@ export const loanIdOf = (applicationId: string) => `L-${applicationId}`;
 export const loanOf = (loanId: string) =>
   call('repayment', 'GET', `/v1/loans/${loanId}`, { role: 'customer' });
 export const waitForLoan = (loanId: string, timeoutMs?: number) =>
-  eventually(
+  waitFor(
     `loan ${loanId} scheduled`,
     async () => {
       const reply = await loanOf(loanId);
@@ -167,8 +134,15 @@ export const balance = async (account: string): Promise<string> => {
   return reply.status === 200 ? (reply.body.balance as string) : 'none';
 };
 
-/** The sum of one side of an account's statement (all pages). */
-export async function sideTotal(account: string, side: 'debit' | 'credit'): Promise<string> {
+/**
+ * The sum of one side of an account's statement (all pages); with `about`, only of the lines whose
+ * entry description contains it (e.g. `loan L-1`: one loan's lines on a shared account).
+ */
+export async function sideTotal(
+  account: string,
+  side: 'debit' | 'credit',
+  about?: string,
+): Promise<string> {
   let total = Money.zero('CNY');
   let cursor: string | null = null;
   do {
@@ -178,8 +152,13 @@ export async function sideTotal(account: string, side: 'debit' | 'credit'): Prom
       `/v1/accounts/${account}/statement?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
     );
     if (reply.status !== 200) return 'none';
-    for (const line of reply.body.lines as { side: string; amount: string }[]) {
-      if (line.side === side) total = total.add(Money.of(line.amount, 'CNY'));
+    for (const line of reply.body.lines as {
+      side: string;
+      amount: string;
+      description: string;
+    }[]) {
+      if (line.side === side && (about === undefined || line.description.includes(about)))
+        total = total.add(Money.of(line.amount, 'CNY'));
     }
     cursor = reply.body.nextCursor as string | null;
   } while (cursor);
@@ -196,7 +175,7 @@ export async function reconciliationRun(timeoutMs?: number) {
   });
   expect(started.status).toBe(202);
   const id = started.body.id as string;
-  return eventually(
+  return waitFor(
     `reconciliation run ${id} to finish`,
     async () => {
       const run = await call('ledger', 'GET', `/v1/reconciliation/runs/${id}`);
@@ -208,7 +187,7 @@ export async function reconciliationRun(timeoutMs?: number) {
 
 /** Waits until the ledger has posted everything the services published and a run finds no break. */
 export const reconciled = (timeoutMs?: number) =>
-  eventually(
+  waitFor(
     'the books to reconcile',
     async () => {
       const run = await reconciliationRun(timeoutMs);

@@ -75,14 +75,34 @@ instance_port() { echo $((SERVICE_PORT[$1] + INSTANCE_PORT_STEP * $2 + $3)); }
 # instance_log LOGDIR NAME INDEX: instance 0 logs to <service>.log, the others to <service>-<i>.log.
 instance_log() { if (($3 == 0)); then echo "$1/$2.log"; else echo "$1/$2-$3.log"; fi; }
 
+# How services run: SERVICE_RUNTIME=source (default, `npm start`) compiles the TypeScript as Node
+# loads it (tools/runtime/register.js, a development convenience); SERVICE_RUNTIME=dist runs the
+# production build (`npx nx run-many -t build`) with plain node, as the Docker image does.
+SERVICE_RUNTIME="${SERVICE_RUNTIME:-source}"
+
+# service_command NAME: the command line that runs the service in the SERVICE_RUNTIME mode.
+service_command() {
+  case "$SERVICE_RUNTIME" in
+    source) echo node -r ./tools/runtime/register.js "apps/$1/src/main.ts" ;;
+    dist)
+      [[ -f "$REPO_ROOT/dist/apps/$1/src/main.js" ]] ||
+        fail "dist/apps/$1/src/main.js is missing: build first (npx nx run-many -t build)"
+      echo node --enable-source-maps "dist/apps/$1/src/main.js"
+      ;;
+    *) fail "SERVICE_RUNTIME must be source or dist (got '${SERVICE_RUNTIME}')" ;;
+  esac
+}
+
 # start_service NAME PORT DATABASE LOGFILE [INSTANCE_ID]: runs one service instance in the
-# background; prints its pid.
+# background (SERVICE_RUNTIME decides from what); prints its pid.
 start_service() {
-  local name="$1" port="$2" database="$3" logfile="$4" instance="${5:-$1-0}"
+  local name="$1" port="$2" database="$3" logfile="$4" instance="${5:-$1-0}" command
+  command="$(service_command "$name")" || exit 1
   (
     cd "$REPO_ROOT"
+    # shellcheck disable=SC2086 # the command is words without spaces inside them
     HTTP_PORT="$port" DATABASE_URL="${POSTGRES_URL}/${database}" INSTANCE_ID="$instance" \
-      exec node -r ./tools/runtime/register.js "apps/${name}/src/main.ts"
+      exec $command
   ) >>"$logfile" 2>&1 &
   echo $!
 }

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
-import { type Consumer, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { type Consumer, type KafkaMessage } from 'kafkajs';
 import {
   ApplicationDecidedV1,
   type ApplicationDecidedV1Payload,
@@ -13,6 +12,15 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, TestApiKeys, recreateTestDatabase, startTestApp } from '@credit/platform';
+import {
+  borderlineApplicant,
+  borderlineProfile,
+  freePort,
+  purchasePricing,
+  replayed,
+  testKafka,
+  waitFor,
+} from '@credit/testing';
 import { ApplicationModule } from '../src/app.module';
 import { personalDataContext } from '../src/applications/applications.service';
 import { applicationEnvSchema } from '../src/config/env';
@@ -20,11 +28,7 @@ import { customerIdOf } from '../src/personal-data/customer-id';
 import { PiiCipher, parsePiiKeys } from '../src/personal-data/pii-cipher';
 
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const kafka = new Kafka({
-  clientId: 'application-test',
-  brokers: brokers.split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('application-test');
 const scoring = new OutboxWriter('test-scoring');
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
@@ -35,20 +39,6 @@ const piiEnv = {
   APPLICATION_CUSTOMER_ID_PEPPER: 'test-pepper-0123456789abcdef',
 };
 const cipher = new PiiCipher(parsePiiKeys(piiEnv.APPLICATION_PII_KEYS), 'k1');
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A person with values unique to this run, so a scan for them cannot hit anything else. */
 function person() {
@@ -61,30 +51,7 @@ function person() {
 }
 type Person = ReturnType<typeof person>;
 
-const profile = {
-  checkingStatus: '0<=X<200',
-  creditHistory: 'existing paid',
-  purpose: 'radio/tv',
-  savingsStatus: '<100',
-  employmentSince: '1<=X<4',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 2,
-  propertyMagnitude: 'car',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-const applicantOf = (p: Person) => ({
-  ...p,
-  age: 34,
-  monthlyIncome: { amount: '12000.00', currency: 'CNY' },
-  monthlyDebtPayments: { amount: '1500.00', currency: 'CNY' },
-  profile,
-});
+const applicantOf = (p: Person) => borderlineApplicant(p);
 const creditLineBody = (p: Person, limit = '20000.00') => ({
   kind: 'credit-line',
   applicant: applicantOf(p),
@@ -253,7 +220,7 @@ describe('application service on real PostgreSQL and Kafka', () => {
         age: undefined,
         monthlyIncome: { amount: 12000, currency: 'CNY' },
         monthlyDebtPayments: { amount: '10.005', currency: 'CNY' },
-        profile: { ...profile, checkingStatus: 'plenty', installmentRatePercent: 9 },
+        profile: { ...borderlineProfile, checkingStatus: 'plenty', installmentRatePercent: 9 },
       },
       creditLine: { requestedLimit: { amount: '0.00', currency: 'XXX' } },
     };
@@ -344,37 +311,24 @@ describe('application service on real PostgreSQL and Kafka', () => {
       [draw.body.applicationId],
     );
     expectFreeOf(drawEvent!.text, applicant);
-    expect(JSON.parse(drawEvent!.text).payload.draw).toEqual({
+    const submittedDraw = {
       lineId,
       product: 'installment-purchase',
       amount: { amount: '3000.00', currency: 'CNY' },
       periods: 6,
       merchantId: 'M-1001',
       feePayer: 'buyer',
-    });
+    } as const;
+    expect(JSON.parse(drawEvent!.text).payload.draw).toEqual(submittedDraw);
 
     // Its approval carries the price; the view shows it.
     const drawApproval = decided(
       { applicationId: draw.body.applicationId, customerId: line.customerId, kind: 'draw' },
       {
         draw: {
-          lineId,
-          product: 'installment-purchase',
-          amount: { amount: '3000.00', currency: 'CNY' },
-          periods: 6,
-          merchantId: 'M-1001',
-          feePayer: 'buyer',
+          ...submittedDraw,
           merchantFee: null,
-          pricing: {
-            method: 'flat-fee',
-            periods: 6,
-            annualRate: null,
-            dailyRate: null,
-            feeRate: '0.045',
-            feePayer: 'buyer',
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-          },
+          pricing: { ...purchasePricing(6), feeRate: '0.045', feePayer: 'buyer' },
         },
       },
     );
@@ -521,20 +475,6 @@ describe('application service on real PostgreSQL and Kafka', () => {
     );
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 describe('personal data never appears in logs or Kafka messages (the real service, LOG_LEVEL=debug)', () => {
   let child: ChildProcess;
@@ -705,28 +645,11 @@ describe('rebuilding the application service from the log', () => {
       ids.map(async (id) => (await app.request('GET', `/v1/applications/${id}`)).body as unknown),
     ),
   });
-  const replayed = async (app: TestApp, key: string, from: string) => {
-    const started = await app.request('POST', '/v1/admin/replays', {
-      role: 'admin',
-      idempotencyKey: key,
-      body: { from },
-    });
-    expect(started.status).toBe(202);
-    return waitFor(
-      'the replay to finish',
-      async () => {
-        const reply = await app.request('GET', `/v1/admin/replays/${started.body.id as string}`, {
-          role: 'admin',
-        });
-        return reply.body.status !== 'running' ? reply.body : undefined;
-      },
-      120_000,
-    );
-  };
 
   it('with its database emptied, replaying its changelog and application.events restores the same applications, decisions and lines', async () => {
-    // The test broker's topics hold other tests' events too: replay from this test's first one.
-    const since = new Date(Date.now() - 1_000).toISOString();
+    // The test broker's topics hold other tests' events too (the previous test's end a moment
+    // ago): replay from this test's first one. Records carry their producer's clock, this one's.
+    const since = new Date().toISOString();
     const before = await start();
     const p = person();
     const lineId = `LINE-${randomUUID().slice(0, 8)}`;

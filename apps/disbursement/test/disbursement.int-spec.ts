@@ -1,34 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
 import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
+import { cashLoanPricing, purchasePricing, testKafka, waitFor } from '@credit/testing';
 import { DisbursementModule } from '../src/app.module';
 import { disbursementEnvSchema } from '../src/config/env';
 import { DisbursementsService } from '../src/disbursements/disbursements.service';
 
 const writer = new OutboxWriter('test-scoring');
-const kafka = new Kafka({
-  clientId: 'disbursement-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const kafka = testKafka('disbursement-test');
 
 function decided(
   product: 'installment-purchase' | 'cash-loan',
@@ -57,45 +39,26 @@ function decided(
             merchantId: product === 'installment-purchase' ? 'M-7' : null,
             feePayer: product === 'installment-purchase' ? 'merchant' : null,
             merchantFee: null,
-            pricing:
-              product === 'installment-purchase'
-                ? {
-                    method: 'flat-fee',
-                    periods: 3,
-                    annualRate: null,
-                    dailyRate: null,
-                    feeRate: '0.025',
-                    feePayer: 'merchant',
-                    dayCount: 'ACT/365',
-                    penaltyDailyRate: '0.0005',
-                  }
-                : {
-                    method: 'daily-interest',
-                    periods: 3,
-                    annualRate: null,
-                    dailyRate: '0.0005',
-                    feeRate: null,
-                    feePayer: null,
-                    dayCount: 'ACT/365',
-                    penaltyDailyRate: '0.0005',
-                  },
+            pricing: product === 'installment-purchase' ? purchasePricing() : cashLoanPricing(),
           }
         : null,
     decidedAt: new Date().toISOString(),
   };
 }
 
-async function publish(payloads: ApplicationDecidedV1Payload[], copies = 1): Promise<void> {
+/** Publishes the decisions (each `copies` times); returns their event ids. */
+async function publish(payloads: ApplicationDecidedV1Payload[], copies = 1): Promise<string[]> {
   const producer = kafka.producer();
   await producer.connect();
-  const records = payloads.flatMap((payload) => {
-    const record = recordOf(
-      writer.build({ definition: ApplicationDecidedV1, key: payload.customerId, payload }),
-    );
-    return Array.from({ length: copies }, () => record);
-  });
+  const envelopes = payloads.map((payload) =>
+    writer.build({ definition: ApplicationDecidedV1, key: payload.customerId, payload }),
+  );
+  const records = envelopes.flatMap((envelope) =>
+    Array.from({ length: copies }, () => recordOf(envelope)),
+  );
   await producer.send({ topic: ApplicationDecidedV1.topic, messages: records });
   await producer.disconnect();
+  return envelopes.map((envelope) => envelope.eventId);
 }
 
 describe('disbursement service on real PostgreSQL and Kafka', () => {
@@ -224,8 +187,12 @@ describe('disbursement service on real PostgreSQL and Kafka', () => {
 
   it('a declined application creates nothing', async () => {
     const payload = decided('cash-loan', '100.00', 'declined');
-    await publish([payload]);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const [eventId] = await publish([payload]);
+    // The consumer took the decision (its inbox row commits with whatever it did), then:
+    await waitFor(`the inbox row of ${eventId}`, async () => {
+      const rows = await app.dataSource.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId]);
+      return rows.length > 0 ? true : undefined;
+    });
     expect((await app.request('GET', `/v1/disbursements/L-${payload.applicationId}`)).status).toBe(
       404,
     );
@@ -433,6 +400,35 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     ledger.awaitConcurrent = 0;
   });
 
+  /** Publishes an approved cash loan; returns its loan id. */
+  const approveCashLoan = async (amount: string) => {
+    const payload = decided('cash-loan', amount);
+    await publish([payload]);
+    return `L-${payload.applicationId}`;
+  };
+  /** The hold was reserved and posted once (never voided), and loan.disbursed announced once. */
+  const expectBookedOnce = async (loanId: string) => {
+    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
+    expect(await disbursedEvents(loanId)).toBe(1);
+  };
+  /** Unconfirmed after the first attempt, found paid by the second: one request to the bank. */
+  const expectPaidOnceAfterUnconfirmed = async (loanId: string) => {
+    const done = await disbursed(loanId);
+    expect(history(done)).toEqual([
+      'created',
+      'paying',
+      'limit-reserved',
+      'unconfirmed',
+      'disbursed',
+    ]);
+    expect(await attempts(loanId)).toEqual([
+      { attempt: 1, outcome: 'unknown' },
+      { attempt: 2, outcome: 'succeeded' },
+    ]);
+    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
+    await expectBookedOnce(loanId);
+  };
+
   it.each([
     ['the hold and the rail', 'afterHoldBeforeRail', '3100.00', 1],
     ['the rail and the record', 'afterRailBeforeRecord', '3200.00', 2],
@@ -464,9 +460,7 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
       expect(await railRequests(loanId)).toEqual([
         { requests: railRequestsExpected, outcome: 'succeeded' },
       ]);
-      // The hold was reserved and posted once.
-      expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-      expect(await disbursedEvents(loanId)).toBe(1);
+      await expectBookedOnce(loanId);
     },
   );
 
@@ -496,32 +490,14 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     )[0]?.n;
 
   it('the bank pays and the answer is lost (a timeout): unconfirmed, asked by reference, booked once, never voided', async () => {
-    const payload = decided('cash-loan', '5050.50');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
-    const done = await disbursed(loanId);
-    expect(history(done)).toEqual([
-      'created',
-      'paying',
-      'limit-reserved',
-      'unconfirmed',
-      'disbursed',
-    ]);
-    expect(await attempts(loanId)).toEqual([
-      { attempt: 1, outcome: 'unknown' },
-      { attempt: 2, outcome: 'succeeded' },
-    ]);
+    const loanId = await approveCashLoan('5050.50');
     // Sent once; the second attempt only asked. The hold was posted, never voided.
-    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectPaidOnceAfterUnconfirmed(loanId);
     expect(await failedEvents(loanId)).toBe(0);
   });
 
   it('a late confirmation past PAYOUT_ATTEMPTS_MAX keeps the hold while unknown, then books exactly once', async () => {
-    const payload = decided('cash-loan', '6060.60');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
+    const loanId = await approveCashLoan('6060.60');
     // Past the attempts maximum (2) and still unknown: unconfirmed, flagged, the hold untouched.
     // (The worker's wake-ups carry jitter; this test also runs passes itself, as another slot would.)
     const flagged = await waitFor('the payout flagged as unconfirmed', async () => {
@@ -536,40 +512,19 @@ describe('payouts with the line hold in the ledger, no call inside a transaction
     const done = await disbursed(loanId);
     expect(done.attempts).toBeGreaterThan(2);
     expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectBookedOnce(loanId);
     expect(await failedEvents(loanId)).toBe(0);
   });
 
   it('a request lost before the bank: unconfirmed, the enquiry finds nothing, sent again by the same reference, paid once', async () => {
-    const payload = decided('cash-loan', '8080.80');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
-    const done = await disbursed(loanId);
-    expect(history(done)).toEqual([
-      'created',
-      'paying',
-      'limit-reserved',
-      'unconfirmed',
-      'disbursed',
-    ]);
-    expect(await attempts(loanId)).toEqual([
-      { attempt: 1, outcome: 'unknown' },
-      { attempt: 2, outcome: 'succeeded' },
-    ]);
-    expect(await railRequests(loanId)).toEqual([{ requests: 1, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectPaidOnceAfterUnconfirmed(await approveCashLoan('8080.80'));
   });
 
   it('a request the bank receives and answers twice pays once and books once', async () => {
-    const payload = decided('cash-loan', '7070.70');
-    const loanId = `L-${payload.applicationId}`;
-    await publish([payload]);
+    const loanId = await approveCashLoan('7070.70');
     const done = await disbursed(loanId);
     expect(history(done)).toEqual(['created', 'paying', 'limit-reserved', 'disbursed']);
     expect(await railRequests(loanId)).toEqual([{ requests: 2, outcome: 'succeeded' }]);
-    expect(ledger.effectsOf(loanId)).toEqual([`line-hold:${loanId}`, `line-hold:${loanId}:post`]);
-    expect(await disbursedEvents(loanId)).toBe(1);
+    await expectBookedOnce(loanId);
   });
 });

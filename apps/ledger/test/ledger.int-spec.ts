@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   InterestAccruedV1,
   LoanDisbursedV1,
@@ -7,30 +7,25 @@ import {
   Topics,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
+import {
+  allocationOf,
+  cashLoanDisbursed,
+  cashLoanPricing,
+  cny,
+  loanTerms,
+  purchasePricing,
+  testKafka,
+  waitFor,
+} from '@credit/testing';
 import { type LedgerHarness, startLedger } from './harness';
 import { AccountDirectory } from '../src/infrastructure/account-directory';
 
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
 const line = (account: string, side: 'debit' | 'credit', amount: string) => ({
   account,
   side,
   amount,
   currency: 'CNY',
 });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('ledger service on real PostgreSQL and Kafka', () => {
   let ledger: LedgerHarness;
@@ -433,11 +428,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
     let kafka: Kafka;
 
     beforeAll(() => {
-      kafka = new Kafka({
-        clientId: 'ledger-test',
-        brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-        logLevel: logLevel.NOTHING,
-      });
+      kafka = testKafka('ledger-test');
     });
 
     it('turns each event into exactly one entry, even when the event is delivered twice', async () => {
@@ -455,17 +446,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           merchantId,
           merchantFee: cny('25.00'),
           lineId: 'LINE-9',
-          terms: {
-            method: 'flat-fee',
-            periods: 3,
-            annualRate: null,
-            dailyRate: null,
-            feeRate: '0.025',
-            feePayer: 'merchant',
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-            startDate: '2026-11-25',
-          },
+          terms: loanTerms(purchasePricing(), '2026-11-25'),
           disbursedAt: new Date().toISOString(),
         },
       });
@@ -478,16 +459,11 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           loanId,
           customerId,
           amount: cny('400.00'),
-          allocation: {
-            penalty: cny('0.00'),
-            interest: cny('0.00'),
-            fee: cny('0.00'),
-            principal: cny('333.33'),
-            overpayment: cny('66.67'),
-          },
+          allocation: allocationOf({ principal: '333.33', overpayment: '66.67' }),
           receivedAt: new Date().toISOString(),
         },
       });
+      expect(RepaymentAllocatedV1.topic).toBe(LoanDisbursedV1.topic);
       const producer = kafka.producer();
       await producer.connect();
       await producer.send({
@@ -510,7 +486,8 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         '-975.00',
       );
       expect((await balanceOf(`liabilities:customer-credit:${customerId}`)).balance).toBe('-66.67');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The repayment was sent after both copies, on their topic and partition (same key): its
+      // entry proves that the consumer has processed the second copy too.
       const rows = await ledger.dataSource.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM journal_entries WHERE source_event_id = $1`,
         [disbursed.eventId],
@@ -542,27 +519,12 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       const disbursed = writer.build({
         definition: LoanDisbursedV1,
         key: loanId,
-        payload: {
+        payload: cashLoanDisbursed({
           loanId,
           customerId,
-          product: 'cash-loan',
-          principal: cny('1000.00'),
-          merchantId: null,
-          merchantFee: null,
-          lineId: null,
-          terms: {
-            method: 'daily-interest',
-            periods: 3,
-            annualRate: null,
-            dailyRate: '0.0005',
-            feeRate: null,
-            feePayer: null,
-            dayCount: 'ACT/365',
-            penaltyDailyRate: '0.0005',
-            startDate: '2026-11-25',
-          },
-          disbursedAt: new Date().toISOString(),
-        },
+          principal: '1000.00',
+          terms: loanTerms(cashLoanPricing(), '2026-11-25'),
+        }),
       });
       const repaid = writer.build({
         definition: RepaymentAllocatedV1,
@@ -573,13 +535,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           loanId,
           customerId,
           amount: cny('105.00'),
-          allocation: {
-            penalty: cny('0.00'),
-            interest: cny('5.00'),
-            fee: cny('0.00'),
-            principal: cny('100.00'),
-            overpayment: cny('0.00'),
-          },
+          allocation: allocationOf({ interest: '5.00', principal: '100.00' }),
           receivedAt: new Date().toISOString(),
         },
       });
@@ -628,13 +584,7 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
           loanId,
           customerId: 'C-9',
           amount: cny('10.00'),
-          allocation: {
-            penalty: cny('0.00'),
-            interest: cny('0.00'),
-            fee: cny('0.00'),
-            principal: cny('10.00'),
-            overpayment: cny('0.00'),
-          },
+          allocation: allocationOf({ principal: '10.00' }),
           receivedAt: new Date().toISOString(),
         },
       });

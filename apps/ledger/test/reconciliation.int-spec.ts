@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   type EventDefinition,
   LoanDisbursedV1,
@@ -8,11 +8,9 @@ import {
   RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { waitFor } from '@credit/platform';
+import { allocationOf, cashLoanDisbursed, cny, testKafka, waitFor } from '@credit/testing';
 import { DailyReconciliation } from '../src/reconciliation/daily-reconciliation';
 import { type LedgerHarness, runCli, startLedger, testKeys } from './harness';
-
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
 
 describe('reconciliation from the loan positions the ledger projects from the repayment changelog', () => {
   let ledger: LedgerHarness;
@@ -101,27 +99,18 @@ describe('reconciliation from the loan positions the ledger projects from the re
   };
 
   beforeAll(async () => {
-    kafka = new Kafka({
-      clientId: 'ledger-reconciliation-test',
-      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-      logLevel: logLevel.NOTHING,
-    });
+    kafka = testKafka('ledger-reconciliation-test');
     ledger = await startLedger('credit_test_ledger_reconciliation', {
       RECONCILIATION_SCHEDULE_ENABLED: 'false',
     });
     // The disbursement on the books, and the repayment service's first state of the loan.
     await send(LoanDisbursedV1, loanId, [
-      {
+      cashLoanDisbursed({
         loanId,
         customerId,
-        product: 'cash-loan',
-        principal: cny('1000.00'),
-        merchantId: null,
-        merchantFee: null,
-        lineId: null,
+        principal: '1000.00',
         terms: state(1, '0.00').loan.terms,
-        disbursedAt: new Date().toISOString(),
-      },
+      }),
     ]);
     await send(LoanStateRecordedV1, loanId, [state(1, '0.00')]);
     await waitFor('the loan posted and its position projected', async () =>
@@ -214,13 +203,7 @@ describe('reconciliation from the loan positions the ledger projects from the re
         loanId,
         customerId,
         amount: cny('400.00'),
-        allocation: {
-          penalty: cny('0.00'),
-          interest: cny('0.00'),
-          fee: cny('0.00'),
-          principal: cny('400.00'),
-          overpayment: cny('0.00'),
-        },
+        allocation: allocationOf({ principal: '400.00' }),
         receivedAt: new Date().toISOString(),
       },
     ]);

@@ -1,34 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { type LoanTerms, LoanDisbursedV1 } from '@credit/contracts';
 import { legacyJsonRequestHash } from '@credit/kernel';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
+import { loanTerms, purchasePricing, replayed, testKafka, waitFor } from '@credit/testing';
 import { RepaymentModule } from '../src/app.module';
 import { repaymentEnvSchema } from '../src/config/env';
 
 const writer = new OutboxWriter('test-disbursement');
-const kafka = new Kafka({
-  clientId: 'repayment-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('repayment-test');
 const today = new Date().toISOString().slice(0, 10);
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function start(database: string): Promise<TestApp> {
   return startTestApp({
@@ -50,15 +32,8 @@ async function disburse(
   const loanId = `L-${randomUUID().slice(0, 8)}`;
   const cash = terms.method === 'daily-interest';
   const fullTerms: LoanTerms = {
-    method: 'flat-fee',
-    periods: 3,
-    annualRate: null,
-    dailyRate: null,
-    feeRate: '0.025',
+    ...loanTerms(purchasePricing(), today),
     feePayer: 'buyer',
-    dayCount: 'ACT/365',
-    penaltyDailyRate: '0.0005',
-    startDate: today,
     ...terms,
   };
   const envelope = writer.build({
@@ -397,29 +372,12 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
         ),
       };
     };
-    const replayed = async (app: TestApp, key: string, from: string) => {
-      const started = await app.request('POST', '/v1/admin/replays', {
-        role: 'admin',
-        idempotencyKey: key,
-        body: { from },
-      });
-      expect(started.status).toBe(202);
-      return waitFor(
-        'the replay to finish',
-        async () => {
-          const reply = await app.request('GET', `/v1/admin/replays/${started.body.id as string}`, {
-            role: 'admin',
-          });
-          return reply.body.status !== 'running' ? reply.body : undefined;
-        },
-        120_000,
-      );
-    };
 
     it('with its database emptied, replaying its input topics restores the same loans, schedules, repayments and states', async () => {
       // The test broker's topics also hold what other test instances of the service recorded
-      // (their closed dates, their loans): the rebuild replays from this instance's first event.
-      const since = new Date(Date.now() - 1_000).toISOString();
+      // (their closed dates, their loans): the rebuild replays from this instance's first event
+      // (records carry their producer's clock, this one's).
+      const since = new Date().toISOString();
       const before = await start(database);
       const plan = await disburse(before, '1000.00', {});
       const cash = await disburse(before, '2000.00', {

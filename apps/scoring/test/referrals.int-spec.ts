@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Consumer, type Producer } from 'kafkajs';
 import {
   ApplicationDecidedV1,
   type ApplicationDecidedV1Payload,
@@ -9,91 +9,39 @@ import {
   type EventEnvelope,
 } from '@credit/contracts';
 import { OutboxWriter, derivedEventId, recordOf } from '@credit/messaging';
-import { type TestApp, startTestApp, waitFor } from '@credit/platform';
+import { type TestApp, startTestApp } from '@credit/platform';
+import {
+  borderlineProfile,
+  cny,
+  strongProfile,
+  testKafka,
+  waitFor,
+  applicationSubmitted,
+  type SubmittedApplication,
+} from '@credit/testing';
 import { ScoringModule } from '../src/app.module';
 import { scoringEnvSchema } from '../src/config/env';
 import { ReferralEventSource } from '../src/referrals/referrals.service';
 
 const writer = new OutboxWriter('test');
-const kafka = new Kafka({
-  clientId: 'scoring-referrals-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('scoring-referrals-test');
 
-/** The best bin of every attribute: approved at tier A. */
-const strongProfile: CreditProfile = {
-  checkingStatus: 'no checking',
-  creditHistory: 'critical/other existing credit',
-  purpose: 'used car',
-  savingsStatus: '>=1000',
-  employmentSince: '4<=X<7',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 4,
-  propertyMagnitude: 'real estate',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-/** Scores 501 on a 20,000 line and on an 8,000 cash loan over 12 months: the refer band. */
-const borderlineProfile: CreditProfile = {
-  checkingStatus: '0<=X<200',
-  creditHistory: 'existing paid',
-  purpose: 'radio/tv',
-  savingsStatus: '<100',
-  employmentSince: '1<=X<4',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 2,
-  propertyMagnitude: 'car',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
+/** From the borderline applicant (34 years old, 12,000 a month, 1,500 of debts). */
 function submitted(options: {
   customerId: string;
   profile: CreditProfile;
   creditLine?: string;
-  draw?: { lineId: string; amount: string; periods: number };
+  draw?: SubmittedApplication['draw'];
 }): EventEnvelope<ApplicationSubmittedV1Payload> {
-  const applicationId = `A-${randomUUID()}`;
-  const draw = options.draw;
-  return writer.build({
-    definition: ApplicationSubmittedV1,
-    key: applicationId,
-    payload: {
-      applicationId,
-      customerId: options.customerId,
-      kind: draw ? 'draw' : 'credit-line',
-      applicant: {
-        age: 34,
-        monthlyIncome: cny('12000.00'),
-        monthlyDebtPayments: cny('1500.00'),
-        profile: options.profile,
-      },
-      creditLine: draw ? null : { requestedLimit: cny(options.creditLine ?? '20000.00') },
-      draw: draw
-        ? {
-            lineId: draw.lineId,
-            product: 'cash-loan',
-            amount: cny(draw.amount),
-            periods: draw.periods,
-            merchantId: null,
-            feePayer: null,
-          }
-        : null,
-      submittedAt: new Date().toISOString(),
-    },
+  const { creditLine, ...rest } = options;
+  const payload = applicationSubmitted({
+    ...rest,
+    age: 34,
+    monthlyIncome: '12000.00',
+    monthlyDebtPayments: '1500.00',
+    ...(creditLine ? { creditLine: { requestedLimit: creditLine } } : {}),
   });
+  return writer.build({ definition: ApplicationSubmittedV1, key: payload.applicationId, payload });
 }
 
 describe('scoring: the operator queue of referred applications', () => {

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Producer } from 'kafkajs';
 import {
   ApplicationSubmittedV1,
   type ApplicationSubmittedV1Payload,
-  type CreditProfile,
   DisbursementFailedV1,
   type EventEnvelope,
   LoanCreatedV1,
@@ -13,6 +12,18 @@ import {
 import { OutboxWriter, recordOf } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { type TestApp, startTestApp } from '@credit/platform';
+import {
+  allocationOf,
+  applicationSubmitted,
+  cashLoanDisbursed,
+  cashLoanPricing,
+  cny,
+  loanTerms,
+  strongProfile,
+  testKafka,
+  type SubmittedApplication,
+  waitFor,
+} from '@credit/testing';
 import { ScoringModule } from '../src/app.module';
 import { lineIdFor } from '../src/decide-application/decide-application.service';
 import {
@@ -23,166 +34,64 @@ import {
 import { scoringEnvSchema } from '../src/config/env';
 
 const writer = new OutboxWriter('test');
-const kafka = new Kafka({
-  clientId: 'scoring-test',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = testKafka('scoring-test');
 
-/** The best bin of every scorecard attribute: scores tier A on a small, short request. */
-const strongProfile: CreditProfile = {
-  checkingStatus: 'no checking',
-  creditHistory: 'critical/other existing credit',
-  purpose: 'used car',
-  savingsStatus: '>=1000',
-  employmentSince: '4<=X<7',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 4,
-  propertyMagnitude: 'real estate',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-interface ApplicationOptions {
-  customerId: string;
-  age?: number;
-  monthlyIncome?: string;
-  monthlyDebtPayments?: string;
-  profile?: CreditProfile;
-  creditLine?: { requestedLimit: string };
-  draw?: { lineId: string; amount: string; periods: number };
-}
-
-function submitted(options: ApplicationOptions): EventEnvelope<ApplicationSubmittedV1Payload> {
-  const applicationId = `A-${randomUUID()}`;
-  const draw = options.draw;
-  return writer.build({
-    definition: ApplicationSubmittedV1,
-    key: applicationId,
-    payload: {
-      applicationId,
-      customerId: options.customerId,
-      kind: draw ? 'draw' : 'credit-line',
-      applicant: {
-        age: options.age ?? 40,
-        monthlyIncome: cny(options.monthlyIncome ?? '10000.00'),
-        monthlyDebtPayments: cny(options.monthlyDebtPayments ?? '500.00'),
-        profile: options.profile ?? strongProfile,
-      },
-      creditLine: draw
-        ? null
-        : { requestedLimit: cny(options.creditLine?.requestedLimit ?? '20000.00') },
-      draw: draw
-        ? {
-            lineId: draw.lineId,
-            product: 'cash-loan',
-            amount: cny(draw.amount),
-            periods: draw.periods,
-            merchantId: null,
-            feePayer: null,
-          }
-        : null,
-      submittedAt: new Date().toISOString(),
-    },
-  });
+function submitted(options: SubmittedApplication): EventEnvelope<ApplicationSubmittedV1Payload> {
+  const payload = applicationSubmitted(options);
+  return writer.build({ definition: ApplicationSubmittedV1, key: payload.applicationId, payload });
 }
 
 type Draw = { applicationId: string; customerId: string; lineId: string };
 
+/** The loan an approved draw becomes, as the disbursement service's events name it. */
+const loanOfDraw = (draw: Draw) => ({
+  loanId: `L-${draw.applicationId}`,
+  applicationId: draw.applicationId,
+  customerId: draw.customerId,
+  lineId: draw.lineId,
+});
+
 /** loan.created for an approved draw, as the disbursement service publishes it first. */
 function loanCreated(draw: Draw, amount: string) {
-  const loanId = `L-${draw.applicationId}`;
+  const loan = loanOfDraw(draw);
   return writer.build({
     definition: LoanCreatedV1,
-    key: loanId,
+    key: loan.loanId,
     payload: {
-      loanId,
-      applicationId: draw.applicationId,
-      customerId: draw.customerId,
-      lineId: draw.lineId,
+      ...loan,
       product: 'cash-loan',
       principal: cny(amount),
       merchantId: null,
       merchantFee: null,
-      pricing: {
-        method: 'daily-interest',
-        periods: 6,
-        annualRate: null,
-        dailyRate: '0.0003',
-        feeRate: null,
-        feePayer: null,
-        dayCount: 'ACT/365',
-        penaltyDailyRate: '0.0005',
-      },
+      pricing: cashLoanPricing(6, '0.0003'),
       createdAt: new Date().toISOString(),
     },
   });
 }
 
 /** loan.disbursed for an approved draw, as the disbursement service publishes it. */
-function disbursed(
-  draw: { applicationId: string; customerId: string; lineId: string },
-  amount: string,
-) {
+function disbursed(draw: Draw, amount: string) {
   const loanId = `L-${draw.applicationId}`;
+  const today = new Date().toISOString().slice(0, 10);
+  const terms = loanTerms(cashLoanPricing(6, '0.0003'), today);
   return writer.build({
     definition: LoanDisbursedV1,
     key: loanId,
     payload: {
-      loanId,
-      customerId: draw.customerId,
-      product: 'cash-loan',
-      principal: cny(amount),
-      merchantId: null,
-      merchantFee: null,
+      ...cashLoanDisbursed({ loanId, customerId: draw.customerId, principal: amount, terms }),
       lineId: draw.lineId,
-      terms: {
-        method: 'daily-interest',
-        periods: 6,
-        annualRate: null,
-        dailyRate: '0.0003',
-        feeRate: null,
-        feePayer: null,
-        dayCount: 'ACT/365',
-        penaltyDailyRate: '0.0005',
-        startDate: new Date().toISOString().slice(0, 10),
-      },
-      disbursedAt: new Date().toISOString(),
     },
   });
 }
 
 /** disbursement.failed for an approved draw whose payout finally failed. */
 function payoutFailed(draw: Draw, amount: string) {
-  const loanId = `L-${draw.applicationId}`;
+  const loan = loanOfDraw(draw);
   return writer.build({
     definition: DisbursementFailedV1,
-    key: loanId,
+    key: loan.loanId,
     payload: {
-      loanId,
-      applicationId: draw.applicationId,
-      customerId: draw.customerId,
-      lineId: draw.lineId,
+      ...loan,
       principal: cny(amount),
       reason: 'rejected by the bank',
       failedAt: new Date().toISOString(),
@@ -203,13 +112,7 @@ function repaid(draw: Draw, principal: string, interest: string) {
       customerId: draw.customerId,
       lineId: draw.lineId,
       amount: amount.toJSON(),
-      allocation: {
-        penalty: cny('0.00'),
-        interest: cny(interest),
-        fee: cny('0.00'),
-        principal: cny(principal),
-        overpayment: cny('0.00'),
-      },
+      allocation: allocationOf({ interest, principal }),
       receivedAt: new Date().toISOString(),
     },
   });
@@ -275,7 +178,7 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       return response.status === 200 ? response.body : undefined;
     });
   /** Publishes one application and waits for its decision. */
-  const apply = async (options: ApplicationOptions) => {
+  const apply = async (options: SubmittedApplication) => {
     const envelope = submitted(options);
     await publish(envelope);
     return decisionOf(envelope.payload.applicationId);

@@ -269,25 +269,34 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[1]);
   });
 
-  it('applies consecutive events in one transaction, and a poison among them falls back to one by one', async () => {
-    const topic = await freshTopic(kafka, 'grouped', 1);
-    const definition = testEventDefinition(topic);
-    const events = Array.from({ length: 30 }, (_, i) =>
+  /** Events n = 1…count for `topic`, on one key: one partition, in order. */
+  const numbered = (definition: ReturnType<typeof testEventDefinition>, count: number) =>
+    Array.from({ length: count }, (_, i) =>
       writer.build({ definition, key: 'same-key', payload: { n: i + 1 } }),
     );
-    await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
-    const handler = { ...effectsHandler((n) => n === 17), definition };
-    startGroupedConsumer(topic, handler);
-    const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
+
+  /** Waits until the last event is applied, then: each applied once, but the `skipped` ns none. */
+  async function expectAppliedOnceExcept(events: EventEnvelope[], skipped: number[]) {
     await waitFor('the last event applied', async () =>
-      (await effectsFor(dataSource, events[29]!.eventId)) === 1 ? true : undefined,
+      (await effectsFor(dataSource, events.at(-1)!.eventId)) === 1 ? true : undefined,
     );
     for (const [index, event] of events.entries()) {
       expect({ n: index + 1, effects: await effectsFor(dataSource, event.eventId) }).toEqual({
         n: index + 1,
-        effects: index + 1 === 17 ? 0 : 1,
+        effects: skipped.includes(index + 1) ? 0 : 1,
       });
     }
+  }
+
+  it('applies consecutive events in one transaction, and a poison among them falls back to one by one', async () => {
+    const topic = await freshTopic(kafka, 'grouped', 1);
+    const definition = testEventDefinition(topic);
+    const events = numbered(definition, 30);
+    await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
+    const handler = { ...effectsHandler((n) => n === 17), definition };
+    startGroupedConsumer(topic, handler);
+    const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
+    await expectAppliedOnceExcept(events, [17]);
     expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[16]);
     // Groups of ten: 1–10 and 21–30 together (one call each); 11–20 once together (failed at 17,
     // rolled back), then one by one: 11–16 and 18–20 once more, 17 twice more (first try and retry).
@@ -330,9 +339,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
   it('applies a group with one handleMany call and one inbox insert, skipping events already applied and copies within the group', async () => {
     const topic = await freshTopic(kafka, 'set-based', 1);
     const definition = testEventDefinition(topic);
-    const events = Array.from({ length: 6 }, (_, i) =>
-      writer.build({ definition, key: 'same-key', payload: { n: i + 1 } }),
-    );
+    const events = numbered(definition, 6);
     const handler = { ...batchEffectsHandler(), definition };
     // Event 2 was applied before (its inbox row exists); event 4 is delivered twice in the group.
     await dataSource.query(
@@ -342,15 +349,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     const records = [...events.slice(0, 4), events[3]!, ...events.slice(4)];
     await producer.send({ topic, acks: -1, messages: records.map(recordOf) });
     startGroupedConsumer(topic, handler);
-    await waitFor('the last event applied', async () =>
-      (await effectsFor(dataSource, events[5]!.eventId)) === 1 ? true : undefined,
-    );
-    for (const [index, event] of events.entries()) {
-      expect({ n: index + 1, effects: await effectsFor(dataSource, event.eventId) }).toEqual({
-        n: index + 1,
-        effects: index === 1 ? 0 : 1,
-      });
-    }
+    await expectAppliedOnceExcept(events, [2]);
     // Kafka may hand the records over in more than one fetch: each is one call, in order, with
     // only new events, none twice.
     expect(handler.batches.flat()).toEqual([1, 3, 4, 5, 6]);
@@ -360,22 +359,12 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
   it('a failing event makes its set-based group fall back to one by one, and only it is dead-lettered', async () => {
     const topic = await freshTopic(kafka, 'set-based-poison', 1);
     const definition = testEventDefinition(topic);
-    const events = Array.from({ length: 8 }, (_, i) =>
-      writer.build({ definition, key: 'same-key', payload: { n: i + 1 } }),
-    );
+    const events = numbered(definition, 8);
     await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
     const handler = { ...batchEffectsHandler((n) => n === 5), definition };
     startGroupedConsumer(topic, handler);
     const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
-    await waitFor('the last event applied', async () =>
-      (await effectsFor(dataSource, events[7]!.eventId)) === 1 ? true : undefined,
-    );
-    for (const [index, event] of events.entries()) {
-      expect({ n: index + 1, effects: await effectsFor(dataSource, event.eventId) }).toEqual({
-        n: index + 1,
-        effects: index + 1 === 5 ? 0 : 1,
-      });
-    }
+    await expectAppliedOnceExcept(events, [5]);
     expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[4]);
     expect(dead?.headers[EventHeaders.dlqError]).toContain('cannot apply n=5: poison');
     // The poison was tried alone twice (first try and one retry) after its group failed.

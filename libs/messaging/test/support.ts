@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import pino from 'pino';
 import { z } from 'zod';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
@@ -8,32 +7,21 @@ import { EventCatalog, defineEvent } from '@credit/contracts';
 import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migration';
 import { AddOutboxHeaders1764900000001 } from '../src/outbox-headers.migration';
 import { ensureTopics } from '../src/topic-admin';
-import { waitFor } from '@credit/platform';
+import { recreateTestDatabase } from '@credit/platform';
+import { testBrokers, testKafka, waitFor } from '@credit/testing';
 
 /** Where the integration tier finds PostgreSQL and Kafka (set by tools/scripts/test.sh). */
 export const testEnv = {
   postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  brokers: testBrokers(),
 };
 
 export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-export function kafkaClient(clientId = 'messaging-test'): Kafka {
-  return new Kafka({ clientId, brokers: testEnv.brokers, logLevel: logLevel.NOTHING });
-}
+export const kafkaClient = (clientId = 'messaging-test'): Kafka => testKafka(clientId);
 
 /** Drops and creates a database for one test file. */
-export async function freshDatabase(name: string): Promise<string> {
-  const admin = new Client({ connectionString: `${testEnv.postgresUrl}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return `${testEnv.postgresUrl}/${name}`;
-}
+export const freshDatabase = recreateTestDatabase;
 
 /** A table of observable effects: no unique constraint, so a double application would show. */
 export class CreateTestEffects1764000000001 implements MigrationInterface {

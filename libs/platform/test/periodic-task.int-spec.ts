@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import pino from 'pino';
+import { waitUntil } from '@credit/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   type LeaderLock,
@@ -7,34 +7,23 @@ import {
   PgNotifier,
   createDataSource,
   notifyOnCommit,
+  recreateTestDatabase,
 } from '../src';
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const database = 'credit_test_periodic_task';
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('PeriodicTask and PgNotifier on a real PostgreSQL', () => {
   let dataSources: DataSource[];
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
+    const url = await recreateTestDatabase(database);
     // Two "instances": two pools, as two processes would have.
     dataSources = await Promise.all(
       [1, 2].map((i) =>
         createDataSource({
-          url: `${postgresUrl}/${database}`,
+          url,
           poolMax: 4,
           migrationsTableName: 'test_migrations',
           entities: [],
@@ -94,7 +83,7 @@ describe('PeriodicTask and PgNotifier on a real PostgreSQL', () => {
             [wave * 40],
           );
           tasks.forEach((task) => task.wake());
-          await waitFor('the wave done', async () => {
+          await waitUntil('the wave done', async () => {
             const [row] = await dataSources[0]!.query<{ n: number }[]>(
               `SELECT count(*)::int AS n FROM work_items WHERE done_count = 0`,
             );
@@ -154,10 +143,10 @@ describe('PeriodicTask and PgNotifier on a real PostgreSQL', () => {
     );
     task.start();
     task.wake();
-    await waitFor('the woken pass', () => Promise.resolve(passes >= 1));
+    await waitUntil('the woken pass', () => passes >= 1);
     await Promise.all([task.runNow(), task.runNow(), task.runNow()]);
     task.wake();
-    await waitFor('a second woken pass', () => Promise.resolve(passes >= 5));
+    await waitUntil('a second woken pass', () => passes >= 5);
     await task.stop();
     expect(overlapped).toBe(false);
     expect(task.isRunning).toBe(false);
@@ -174,7 +163,7 @@ describe('PeriodicTask and PgNotifier on a real PostgreSQL', () => {
     await Promise.all(notifiers.map((n) => n.start()));
     try {
       // start() and each reconnect call the handlers once: count from here.
-      await waitFor('connected', () => Promise.resolve(notifiers.every((n) => n.connected)));
+      await waitUntil('connected', () => Promise.resolve(notifiers.every((n) => n.connected)));
       const before = [...heard];
       const ds = dataSources[0]!;
       await ds.transaction(async (manager) => {
@@ -182,7 +171,7 @@ describe('PeriodicTask and PgNotifier on a real PostgreSQL', () => {
         await manager.query(`SELECT pg_sleep(0.2)`);
         expect(heard).toEqual(before);
       });
-      await waitFor('both listeners heard the commit', () =>
+      await waitUntil('both listeners heard the commit', () =>
         Promise.resolve(heard.every((n, i) => n > before[i]!)),
       );
       // A rolled-back transaction notifies nobody: only the committed one after it is heard.
@@ -194,14 +183,14 @@ describe('PeriodicTask and PgNotifier on a real PostgreSQL', () => {
         })
         .catch(() => undefined);
       await ds.transaction((manager) => notifyOnCommit(manager, 'test_work_ready'));
-      await waitFor('the committed notification', () => Promise.resolve(heard[1]! > second));
+      await waitUntil('the committed notification', () => heard[1]! > second);
       expect(heard[1]).toBe(second + 1);
 
       // A database restart, as far as the listener sees it: its connection is terminated.
       await ds.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'notifier-test-1'`,
       );
-      await waitFor('the listener reconnected', async () => {
+      await waitUntil('the listener reconnected', async () => {
         const [row] = await ds.query<{ n: number }[]>(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'notifier-test-1'`,
         );
@@ -209,7 +198,7 @@ describe('PeriodicTask and PgNotifier on a real PostgreSQL', () => {
       });
       const afterReconnect = heard[0]!;
       await ds.transaction((manager) => notifyOnCommit(manager, 'test_work_ready'));
-      await waitFor('heard after the reconnect', () => Promise.resolve(heard[0]! > afterReconnect));
+      await waitUntil('heard after the reconnect', () => heard[0]! > afterReconnect);
     } finally {
       await Promise.all(notifiers.map((n) => n.stop()));
     }

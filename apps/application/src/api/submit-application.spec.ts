@@ -1,33 +1,10 @@
 import { parseWith } from '@credit/platform';
 import { submitApplicationSchema } from './application-api';
+import { borderlineApplicant, borderlineProfile } from '@credit/testing';
 
 const today = '2026-05-20';
-const profile = {
-  checkingStatus: '0<=X<200',
-  creditHistory: 'existing paid',
-  purpose: 'radio/tv',
-  savingsStatus: '<100',
-  employmentSince: '1<=X<4',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 2,
-  propertyMagnitude: 'car',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
-const applicant = {
-  name: 'Li Wei',
-  nationalId: '11010519491231002X',
-  phone: '+8613800138000',
-  age: 35,
-  monthlyIncome: { amount: '12000.00', currency: 'CNY' },
-  monthlyDebtPayments: { amount: '1500.00', currency: 'CNY' },
-  profile,
-};
+const profile = borderlineProfile;
+const applicant = borderlineApplicant();
 
 function problemsOf(body: unknown): Record<string, string[]> {
   const parsed = parseWith(

@@ -11,6 +11,7 @@ import {
 } from './journal';
 import { draftOf } from './entry-drafts.testing';
 import { LedgerError } from './ledger-error';
+import { errorOf } from '@credit/testing';
 
 const line = (
   account: string,
@@ -28,15 +29,7 @@ const disbursement = [
   line('income:installment-fee', 'credit', '25.00'),
 ];
 
-function ledgerErrorOf(action: () => unknown): LedgerError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof LedgerError) return error;
-    throw error;
-  }
-  throw new Error('expected a LedgerError, nothing was thrown');
-}
+const ledgerErrorOf = (action: () => unknown) => errorOf(action, LedgerError);
 
 const hashOf = (entry: EntryDraft) => validateEntry(entry).requestHash;
 

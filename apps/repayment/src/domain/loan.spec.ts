@@ -1,6 +1,7 @@
 import type { LoanTerms } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { Money } from '@credit/money';
+import { cashLoanPricing, loanTerms, purchasePricing } from '@credit/testing';
 import {
   type LoanState,
   applyRepayment,
@@ -13,19 +14,9 @@ import {
 const cny = (amount: string) => Money.of(amount, 'CNY');
 const policy = { chargeOffDpd: 180 };
 
+/** A buyer-paid flat-fee plan over 3 months from 2026-01-10, with `overrides`. */
 function terms(overrides: Partial<LoanTerms>): LoanTerms {
-  return {
-    method: 'flat-fee',
-    periods: 3,
-    annualRate: null,
-    dailyRate: null,
-    feeRate: '0.025',
-    feePayer: 'buyer',
-    dayCount: 'ACT/365',
-    penaltyDailyRate: '0.0005',
-    startDate: '2026-01-10',
-    ...overrides,
-  };
+  return { ...loanTerms(purchasePricing(), '2026-01-10'), feePayer: 'buyer', ...overrides };
 }
 
 function loan(principal: string, t: Partial<LoanTerms>): LoanState {
@@ -66,14 +57,7 @@ describe('repayment domain', () => {
 
   it('cash-loan-repaid-early-day-10: interest only for the ten days used, no prepayment fee', () => {
     const start = '2026-03-01';
-    const opened = loan('10000.00', {
-      method: 'daily-interest',
-      periods: 6,
-      dailyRate: '0.0005',
-      feeRate: null,
-      feePayer: null,
-      startDate: start,
-    });
+    const opened = loan('10000.00', loanTerms(cashLoanPricing(6), start));
     const day10 = addDays(start, 10);
     const closed = closeThrough(opened, day10, policy);
     expect(closed.events.filter((e) => e.type === 'interest.accrued')).toHaveLength(10);
@@ -86,14 +70,7 @@ describe('repayment domain', () => {
   });
 
   it('cash-loan-partial-prepayment: interest first, then principal, and interest then runs on less', () => {
-    const opened = loan('10000.00', {
-      method: 'daily-interest',
-      periods: 6,
-      dailyRate: '0.0005',
-      feeRate: null,
-      feePayer: null,
-      startDate: '2026-03-01',
-    });
+    const opened = loan('10000.00', loanTerms(cashLoanPricing(6), '2026-03-01'));
     const closed = closeThrough(opened, '2026-03-05', policy);
     const result = applyRepayment(closed.loan, cny('4020.00'), '2026-03-05');
     expect(result.allocation.interest.toString()).toBe('20.00');
@@ -160,14 +137,7 @@ describe('repayment domain', () => {
   });
 
   it('refuses a repayment on a closed loan', () => {
-    const opened = loan('10000.00', {
-      method: 'daily-interest',
-      periods: 6,
-      dailyRate: '0.0005',
-      feeRate: null,
-      feePayer: null,
-      startDate: '2026-03-01',
-    });
+    const opened = loan('10000.00', loanTerms(cashLoanPricing(6), '2026-03-01'));
     const closed = closeThrough(opened, '2026-03-02', policy);
     const paid = applyRepayment(closed.loan, cny('20000.00'), '2026-03-02');
     expect(paid.loan.status).toBe('paid-off');
@@ -201,14 +171,7 @@ describe('repayment domain', () => {
           startDate: '2025-01-15',
         });
       const cash = () =>
-        loan('10000.00', {
-          method: 'daily-interest',
-          dailyRate: '0.0005',
-          feeRate: null,
-          feePayer: null,
-          dayCount,
-          startDate: '2025-01-15',
-        });
+        loan('10000.00', { ...cashLoanPricing(), dayCount, startDate: '2025-01-15' });
       const accrued = (events: { type: string; amount?: Money }[]) =>
         events
           .filter((e) => e.type === 'interest.accrued')
@@ -239,10 +202,7 @@ describe('repayment domain', () => {
 
   it('30/360 earns nothing on 1 Feb (anchor the 15th) and three days on 1 Mar', () => {
     const opened = loan('10000.00', {
-      method: 'daily-interest',
-      dailyRate: '0.0005',
-      feeRate: null,
-      feePayer: null,
+      ...cashLoanPricing(),
       dayCount: '30/360',
       startDate: '2025-01-15',
     });

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
+import { cashLoanPricing, loanTerms } from '@credit/testing';
 import { closeThrough, openLoan } from '../domain/loan';
 import { outboxEventsOf } from './loan-events';
 
@@ -16,17 +17,7 @@ const cashLoan = (id: string) =>
     lineId: null,
     product: 'cash-loan',
     principal: Money.of('1000.00', 'CNY'),
-    terms: {
-      method: 'daily-interest',
-      periods: 3,
-      annualRate: null,
-      dailyRate: '0.0005',
-      feeRate: null,
-      feePayer: null,
-      dayCount: 'ACT/365',
-      penaltyDailyRate: '0.0005',
-      startDate: '2026-01-10',
-    },
+    terms: loanTerms(cashLoanPricing(), '2026-01-10'),
   });
 
 /** The event ids of closing a loan's days through a date, as one close of business publishes them. */

@@ -7,37 +7,14 @@ import type { CreditRequest, CustomerHistory, Requested } from './credit-request
 import { decide } from './decide';
 import { type PolicyLimits, estimatedMonthlyInstallment } from './rules';
 import { ScoreBands, bandFor, scoreBandProblems } from './score-bands';
+import { cashLoanPricing, scoringPolicyLimits, strongProfile } from '@credit/testing';
 
 const card = loadScorecard(
   JSON.parse(readFileSync(path.join(__dirname, '..', 'model', 'scorecard-v1.json'), 'utf8')),
 );
 const cny = (amount: string) => Money.of(amount, 'CNY');
-const limits: PolicyLimits = {
-  affordabilityMaxShare: '0.5',
-  exposureIncomeMultiple: 10,
-  velocityMaxPerDay: 5,
-  ageMin: 18,
-  ageMax: 70,
-};
+const limits: PolicyLimits = scoringPolicyLimits;
 
-/** The best bin of every attribute the scorecard uses. */
-const strongProfile: CreditProfile = {
-  checkingStatus: 'no checking',
-  creditHistory: 'critical/other existing credit',
-  purpose: 'used car',
-  savingsStatus: '>=1000',
-  employmentSince: '4<=X<7',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 4,
-  propertyMagnitude: 'real estate',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
 const weakProfile: CreditProfile = {
   ...strongProfile,
   checkingStatus: '<0',
@@ -194,16 +171,7 @@ describe('scoring decisions', () => {
       );
       expect(result.decision).toBe('approved');
       expect(result.draw).toEqual({
-        pricing: {
-          method: 'daily-interest',
-          periods: 6,
-          annualRate: null,
-          dailyRate: '0.0003',
-          feeRate: null,
-          feePayer: null,
-          dayCount: 'ACT/365',
-          penaltyDailyRate: '0.0005',
-        },
+        pricing: cashLoanPricing(6, '0.0003'),
         merchantFee: null,
       });
     });

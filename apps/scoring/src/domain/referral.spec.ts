@@ -10,31 +10,17 @@ import {
   declineReasons,
 } from './referral';
 import type { PolicyLimits } from './rules';
+import { scoringPolicyLimits, strongProfile } from '@credit/testing';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
-const limits: PolicyLimits = {
-  affordabilityMaxShare: '0.5',
-  exposureIncomeMultiple: 10,
-  velocityMaxPerDay: 5,
-  ageMin: 18,
-  ageMax: 70,
-};
+const limits: PolicyLimits = scoringPolicyLimits;
 const profile: CreditProfile = {
+  ...strongProfile,
   checkingStatus: '<0',
   creditHistory: 'all paid',
   purpose: 'radio/tv',
   savingsStatus: '<100',
-  employmentSince: '4<=X<7',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 4,
   propertyMagnitude: 'no known property',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
 };
 const request = (requested: Requested, income = '10000.00'): CreditRequest => ({
   applicant: {

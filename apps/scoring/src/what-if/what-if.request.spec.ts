@@ -1,22 +1,7 @@
 import { parseWhatIf } from './what-if.request';
+import { borderlineProfile } from '@credit/testing';
 
-const profile = {
-  checkingStatus: 'no checking',
-  creditHistory: 'existing paid',
-  purpose: 'radio/tv',
-  savingsStatus: '<100',
-  employmentSince: '1<=X<4',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 2,
-  propertyMagnitude: 'car',
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
-};
+const profile = { ...borderlineProfile, checkingStatus: 'no checking' };
 const applicant = {
   age: 30,
   monthlyIncome: { amount: '8000.00', currency: 'CNY' },

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@credit/contracts';
+import { cashLoanPricing, cny, errorOf, loanTerms } from '@credit/testing';
 import { validateEntry, type EntryDraft } from '../journal';
 import { LedgerError } from '../ledger-error';
 import { evaluatePosting } from './evaluate';
@@ -21,8 +22,6 @@ function envelope(type: string, payload: unknown, version = 1): EventEnvelope {
   };
 }
 
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
 /** Lines as `side account amount` strings: easy to read, order-sensitive. */
 function linesOf(draft: EntryDraft): string[] {
   return draft.lines.map((line) => `${line.side} ${line.account} ${line.amount} ${line.currency}`);
@@ -34,15 +33,7 @@ function post(event: EventEnvelope, rules: readonly PostingRule[] = postingRules
   return draft;
 }
 
-function ledgerErrorOf(action: () => unknown): LedgerError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof LedgerError) return error;
-    throw error;
-  }
-  throw new Error('expected a LedgerError, nothing was thrown');
-}
+const ledgerErrorOf = (action: () => unknown) => errorOf(action, LedgerError);
 
 const cashLoan = {
   loanId: 'L-1',
@@ -52,17 +43,7 @@ const cashLoan = {
   merchantId: null,
   merchantFee: null,
   lineId: null,
-  terms: {
-    method: 'daily-interest',
-    periods: 12,
-    annualRate: null,
-    dailyRate: '0.0005',
-    feeRate: null,
-    feePayer: null,
-    dayCount: 'ACT/365',
-    penaltyDailyRate: '0.0005',
-    startDate: '2024-05-01',
-  },
+  terms: loanTerms(cashLoanPricing(12), '2024-05-01'),
   disbursedAt: '2024-05-01T08:00:00+08:00',
 };
 

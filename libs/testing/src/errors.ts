@@ -1,0 +1,13 @@
+/** The error `action` throws, which must be an instance of `type`; fails the test otherwise. */
+export function errorOf<E extends Error>(
+  action: () => unknown,
+  type: abstract new (...args: never[]) => E,
+): E {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof type) return error;
+    throw error;
+  }
+  throw new Error(`expected a ${type.name}, nothing was thrown`);
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ApplicationSubmittedV1Payload,
+  CreditProfile,
+  DrawPricing,
+  LoanDisbursedV1Payload,
+  LoanTerms,
+} from '@credit/contracts';
+
+/** A money amount as the JSON of the APIs and events carries it. */
+export const cny = (amount: string) => ({ amount, currency: 'CNY' });
+
+/** The best bin of every scorecard attribute: scores tier A on a small, short request. */
+export const strongProfile: CreditProfile = {
+  checkingStatus: 'no checking',
+  creditHistory: 'critical/other existing credit',
+  purpose: 'used car',
+  savingsStatus: '>=1000',
+  employmentSince: '4<=X<7',
+  installmentRatePercent: 2,
+  otherParties: 'none',
+  residenceSince: 4,
+  propertyMagnitude: 'real estate',
+  otherPaymentPlans: 'none',
+  housing: 'own',
+  existingCredits: 1,
+  job: 'skilled',
+  dependents: 1,
+  ownTelephone: 'yes',
+};
+
+/**
+ * With `borderlineApplicant`'s age, income and debts, scores 501 on a 20,000 line and on an 8,000
+ * cash loan over 12 months: the refer band.
+ */
+export const borderlineProfile: CreditProfile = {
+  ...strongProfile,
+  checkingStatus: '0<=X<200',
+  creditHistory: 'existing paid',
+  purpose: 'radio/tv',
+  savingsStatus: '<100',
+  employmentSince: '1<=X<4',
+  residenceSince: 2,
+  propertyMagnitude: 'car',
+};
+
+/** An applicant as POST /v1/applications takes it. */
+export interface TestApplicant {
+  name: string;
+  nationalId: string;
+  phone: string;
+  age?: number;
+  dateOfBirth?: string;
+  monthlyIncome: { amount: string; currency: string };
+  monthlyDebtPayments: { amount: string; currency: string };
+  profile: CreditProfile;
+}
+
+/** The borderline applicant (34, 12,000 a month, 1,500 of debts); `overrides` replace fields. */
+export const borderlineApplicant = (overrides: Partial<TestApplicant> = {}): TestApplicant => ({
+  name: 'Wang Fang',
+  nationalId: '11010519491231002X',
+  phone: '+8613900139000',
+  age: 34,
+  monthlyIncome: cny('12000.00'),
+  monthlyDebtPayments: cny('1500.00'),
+  profile: borderlineProfile,
+  ...overrides,
+});
+
+/** A cash loan's pricing: simple daily interest, 0.05 % a day unless given. */
+export const cashLoanPricing = (periods = 3, dailyRate = '0.0005'): DrawPricing => ({
+  method: 'daily-interest',
+  periods,
+  annualRate: null,
+  dailyRate,
+  feeRate: null,
+  feePayer: null,
+  dayCount: 'ACT/365',
+  penaltyDailyRate: '0.0005',
+});
+
+/** An installment purchase's pricing: a 2.5 % flat fee the merchant pays. */
+export const purchasePricing = (periods = 3): DrawPricing => ({
+  method: 'flat-fee',
+  periods,
+  annualRate: null,
+  dailyRate: null,
+  feeRate: '0.025',
+  feePayer: 'merchant',
+  dayCount: 'ACT/365',
+  penaltyDailyRate: '0.0005',
+});
+
+/** A loan's terms: its pricing and the day it starts. */
+export const loanTerms = (pricing: DrawPricing, startDate: string): LoanTerms => ({
+  ...pricing,
+  startDate,
+});
+
+/** The scoring policy's default limits (SCORING_* in .env.example). */
+export const scoringPolicyLimits = {
+  affordabilityMaxShare: '0.5',
+  exposureIncomeMultiple: 10,
+  velocityMaxPerDay: 5,
+  ageMin: 18,
+  ageMax: 70,
+};
+
+/** What `applicationSubmitted` varies; the rest is the strong applicant's. */
+export interface SubmittedApplication {
+  customerId: string;
+  age?: number;
+  monthlyIncome?: string;
+  monthlyDebtPayments?: string;
+  profile?: CreditProfile;
+  creditLine?: { requestedLimit: string };
+  draw?: { lineId: string; amount: string; periods: number };
+}
+
+/**
+ * The payload of application.submitted (scoring's input): a credit line (20,000 unless asked), or
+ * with `draw` a cash-loan draw on a line; by default from a strong applicant (40 years old,
+ * 10,000 a month, 500 of debts, the strong profile).
+ */
+export function applicationSubmitted(options: SubmittedApplication): ApplicationSubmittedV1Payload {
+  const draw = options.draw;
+  return {
+    applicationId: `A-${randomUUID()}`,
+    customerId: options.customerId,
+    kind: draw ? 'draw' : 'credit-line',
+    applicant: {
+      age: options.age ?? 40,
+      monthlyIncome: cny(options.monthlyIncome ?? '10000.00'),
+      monthlyDebtPayments: cny(options.monthlyDebtPayments ?? '500.00'),
+      profile: options.profile ?? strongProfile,
+    },
+    creditLine: draw
+      ? null
+      : { requestedLimit: cny(options.creditLine?.requestedLimit ?? '20000.00') },
+    draw: draw
+      ? {
+          lineId: draw.lineId,
+          product: 'cash-loan',
+          amount: cny(draw.amount),
+          periods: draw.periods,
+          merchantId: null,
+          feePayer: null,
+        }
+      : null,
+    submittedAt: new Date().toISOString(),
+  };
+}
+
+type AllocationPart = 'penalty' | 'interest' | 'fee' | 'principal' | 'overpayment';
+
+/** A repayment's allocation (repayment.allocated): each part in CNY, 0.00 unless given. */
+export const allocationOf = (parts: Partial<Record<AllocationPart, string>>) => ({
+  penalty: cny(parts.penalty ?? '0.00'),
+  interest: cny(parts.interest ?? '0.00'),
+  fee: cny(parts.fee ?? '0.00'),
+  principal: cny(parts.principal ?? '0.00'),
+  overpayment: cny(parts.overpayment ?? '0.00'),
+});
+
+/** loan.disbursed of a cash loan (no merchant, no line), paid out now. */
+export const cashLoanDisbursed = (loan: {
+  loanId: string;
+  customerId: string;
+  principal: string;
+  terms: LoanTerms;
+}): LoanDisbursedV1Payload => ({
+  loanId: loan.loanId,
+  customerId: loan.customerId,
+  product: 'cash-loan',
+  principal: cny(loan.principal),
+  merchantId: null,
+  merchantFee: null,
+  lineId: null,
+  terms: loan.terms,
+  disbursedAt: new Date().toISOString(),
+});
