@@ -83,9 +83,15 @@ describe('service boot', () => {
       expect(notReady.body.checks?.database?.up).toBe(true);
       expect(notReady.body.checks?.kafka?.up).toBe(false);
       expect(notReady.body.checks?.kafka?.detail).toMatch(/Kafka unreachable/);
-      expect(run.output()).toMatch(
-        /Kafka not reachable at 127\.0\.0\.1:\d+ \(attempt 1\): .*retrying in 200 ms/,
-      );
+      // The first wait is KAFKA_CONNECT_BACKOFF_INITIAL_MS (200), jittered down by up to a fifth.
+      const firstRetry =
+        /Kafka not reachable at 127\.0\.0\.1:\d+ \(attempt 1\): .*retrying in (\d+) ms/.exec(
+          run.output(),
+        );
+      expect(firstRetry).not.toBeNull();
+      const waitMs = Number(firstRetry?.[1]);
+      expect(waitMs).toBeGreaterThanOrEqual(160);
+      expect(waitMs).toBeLessThanOrEqual(200);
 
       // Kafka "comes up" at the configured address: a TCP forwarder to the real broker.
       proxy = net.createServer((socket) => {
