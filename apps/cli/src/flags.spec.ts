@@ -25,6 +25,15 @@ describe('parseFlags', () => {
     expect(parseFlags([], spec)).toEqual({});
   });
 
+  it('takes a negative number after a flag as its value, for the command to judge', () => {
+    expect(parseFlags(['--principal', '-5', '--topic', '-1.5', '--json'], spec)).toEqual({
+      principal: '-5',
+      topic: ['-1.5'],
+      json: true,
+    });
+    expect(problemOf(['--json', '-5'])).toMatch(/-5/);
+  });
+
   it('names the flag in every parse error', () => {
     expect(problemOf(['--principle', '5'])).toBe('unknown argument --principle');
     expect(problemOf(['--principal'])).toBe('--principal needs a value');

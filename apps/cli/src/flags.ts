@@ -40,11 +40,36 @@ export function parseFlags<S extends FlagSpec>(
     ]),
   );
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false })
-      .values as Flags<S>;
+    return parseArgs({
+      args: joinNegativeValues(args, spec),
+      options,
+      strict: true,
+      allowPositionals: false,
+    }).values as Flags<S>;
   } catch (error) {
     throw new UsageError(usageProblem(error), usage);
   }
+}
+
+/**
+ * `--principal -5` is a value, not a flag: parseArgs reads any `-x` as an option, so a negative
+ * number after a flag that takes a value is joined to it (`--principal=-5`) and the command's own
+ * check can say what is wrong with it.
+ */
+function joinNegativeValues(args: readonly string[], spec: FlagSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    const kind = arg.startsWith('--') ? spec[arg.slice(2)] : undefined;
+    if (kind !== undefined && kind !== 'boolean' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 /** parseArgs's error, said as the CLI says it: the flag first. */

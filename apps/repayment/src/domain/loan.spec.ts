@@ -9,6 +9,7 @@ import {
   openLoan,
   outstanding,
   payoffAmount,
+  receivePayment,
 } from './loan';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
@@ -221,5 +222,68 @@ describe('repayment domain', () => {
     expect(mar1.events.filter((e) => e.type === 'interest.accrued')).toEqual([
       { type: 'interest.accrued', businessDate: '2025-03-01', amount: cny('7.50') },
     ]);
+  });
+});
+
+describe('receivePayment', () => {
+  const refusal = (work: () => unknown) => {
+    try {
+      work();
+    } catch (error) {
+      return error as { code: string; kind: string; details?: unknown };
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('brings an active loan to the date first, then allocates by the waterfall', () => {
+    const opened = loan('1000.00', {});
+    const firstDue = opened.installments[0]?.dueDate ?? '';
+    const outcome = receivePayment(opened, cny('341.66'), firstDue, policy);
+    expect(outcome.kind).toBe('allocated');
+    expect(outcome.caughtUp?.events.map((e) => e.type)).toContain('fee.charged');
+    if (outcome.kind !== 'allocated') return;
+    expect(outcome.result.allocation.principal.toString()).toBe('333.33');
+    expect(outcome.result.allocation.fee.toString()).toBe('8.33');
+  });
+
+  it('a loan the catch-up charges off takes the payment as a recovery', () => {
+    const opened = loan('1000.00', {});
+    const firstDue = opened.installments[0]?.dueDate ?? '';
+    const outcome = receivePayment(opened, cny('100.00'), addDays(firstDue, 181), policy);
+    expect(outcome.kind).toBe('recovery');
+    expect(outcome.caughtUp?.events.some((e) => e.type === 'loan.charged-off')).toBe(true);
+    if (outcome.kind === 'recovery') expect(outcome.loan.status).toBe('charged-off');
+    // Already charged off: no catch-up, still a recovery.
+    const later = receivePayment(
+      outcome.kind === 'recovery' ? outcome.loan : opened,
+      cny('5.00'),
+      addDays(firstDue, 190),
+      policy,
+    );
+    expect(later).toMatchObject({ kind: 'recovery', caughtUp: null });
+  });
+
+  it('refuses a payment before the start, in another currency, or on a paid-off loan', () => {
+    const opened = loan('1000.00', {});
+    expect(
+      refusal(() =>
+        receivePayment(opened, cny('1.00'), addDays(opened.terms.startDate, -1), policy),
+      ),
+    ).toMatchObject({ code: 'REPAYMENT.NOT_STARTED', kind: 'conflict' });
+    expect(
+      refusal(() =>
+        receivePayment(opened, Money.of('1.00', 'USD'), opened.terms.startDate, policy),
+      ),
+    ).toMatchObject({
+      code: 'VALIDATION.FAILED',
+      kind: 'invalid',
+      details: { fields: [{ field: 'currency', problems: ['must be CNY'] }] },
+    });
+    const paid = receivePayment(opened, cny('1025.00'), opened.terms.startDate, policy);
+    expect(paid.kind === 'allocated' && paid.result.loan.status).toBe('paid-off');
+    if (paid.kind !== 'allocated') return;
+    expect(
+      refusal(() => receivePayment(paid.result.loan, cny('1.00'), opened.terms.startDate, policy)),
+    ).toMatchObject({ code: 'REPAYMENT.LOAN_CLOSED' });
   });
 });

@@ -94,9 +94,14 @@ export type LoanEvent =
 export class RepaymentError extends Error {
   constructor(
     readonly code:
-      'REPAYMENT.LOAN_CLOSED' | 'REPAYMENT.CURRENCY_MISMATCH' | 'REPAYMENT.INVALID_DATE',
+      | 'REPAYMENT.LOAN_CLOSED'
+      | 'REPAYMENT.CURRENCY_MISMATCH'
+      | 'REPAYMENT.INVALID_DATE'
+      | 'REPAYMENT.NOT_STARTED'
+      | 'VALIDATION.FAILED',
     message: string,
     readonly kind: 'conflict' | 'invalid' = 'conflict',
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'RepaymentError';
@@ -496,4 +501,58 @@ export function applyRepayment(loan: LoanState, amount: Money, date: IsoDate): R
     },
     payoff,
   };
+}
+
+/**
+ * What a payment received on `date` does to a loan. An active loan is first brought to the date
+ * (`caughtUp`: the accrual of the days not yet closed, which may itself charge the loan off). A
+ * charged-off loan takes every payment as a recovery; an active one allocates it by the waterfall
+ * (applyRepayment). Refused: a payment before the loan starts, in another currency, or on a loan
+ * paid off.
+ */
+export type PaymentOutcome =
+  | {
+      readonly kind: 'recovery';
+      readonly caughtUp: { loan: LoanState; events: LoanEvent[] } | null;
+      readonly loan: LoanState;
+    }
+  | {
+      readonly kind: 'allocated';
+      readonly caughtUp: { loan: LoanState; events: LoanEvent[] } | null;
+      readonly result: RepaymentResult;
+    };
+
+export function receivePayment(
+  loan: LoanState,
+  amount: Money,
+  date: IsoDate,
+  policy: LoanPolicy,
+): PaymentOutcome {
+  if (compareIsoDates(date, loan.terms.startDate) < 0) {
+    throw new RepaymentError(
+      'REPAYMENT.NOT_STARTED',
+      `loan ${loan.id} starts on ${loan.terms.startDate}`,
+    );
+  }
+  if (amount.currency !== loan.currency) {
+    throw new RepaymentError(
+      'VALIDATION.FAILED',
+      `currency must be ${loan.currency}, the loan's currency`,
+      'invalid',
+      { fields: [{ field: 'currency', problems: [`must be ${loan.currency}`] }] },
+    );
+  }
+  if (loan.status === 'paid-off') {
+    throw new RepaymentError(
+      'REPAYMENT.LOAN_CLOSED',
+      `loan ${loan.id} is paid off; it takes no repayments`,
+    );
+  }
+  const caughtUp = loan.status === 'active' ? closeThrough(loan, date, policy) : null;
+  const current = caughtUp?.loan ?? loan;
+  if (current.status === 'charged-off') return { kind: 'recovery', caughtUp, loan: current };
+  if (current.status !== 'active') {
+    throw new RepaymentError('REPAYMENT.LOAN_CLOSED', `loan ${loan.id} is ${current.status}`);
+  }
+  return { kind: 'allocated', caughtUp, result: applyRepayment(current, amount, date) };
 }

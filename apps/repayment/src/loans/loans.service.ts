@@ -16,11 +16,11 @@ import { DomainError, PLATFORM_CONFIG } from '@credit/platform';
 import {
   type LoanPolicy,
   type LoanState,
-  applyRepayment,
   closeThrough,
   openLoan,
   outstanding,
   payoffAmount,
+  receivePayment,
 } from '../domain/loan';
 import { scheduleFor } from '../domain/schedule';
 import type { RepaymentConfig } from '../config/env';
@@ -207,43 +207,17 @@ export class LoansService {
       );
       if (previous) return { repayment: this.repaymentView(previous), replayed: true };
       const date = await currentBusinessDate(manager);
-      if (compareIsoDates(date, loan.terms.startDate) < 0) {
-        throw new DomainError(
-          'REPAYMENT.NOT_STARTED',
-          `loan ${loanId} starts on ${loan.terms.startDate}`,
-          'conflict',
-        );
-      }
-      if (amount.currency !== loan.currency) {
-        throw new DomainError(
-          'VALIDATION.FAILED',
-          `currency must be ${loan.currency}, the loan's currency`,
-          'invalid',
-          {
-            fields: [{ field: 'currency', problems: [`must be ${loan.currency}`] }],
-          },
-        );
-      }
-      if (loan.status === 'paid-off') {
-        throw new DomainError(
-          'REPAYMENT.LOAN_CLOSED',
-          `loan ${loanId} is paid off; it takes no repayments`,
-          'conflict',
-        );
-      }
+      const outcome = receivePayment(loan, amount, date, this.policy);
       const repaymentId = randomUUID();
       const receivedAt = new Date().toISOString();
       const zero = Money.zero(loan.currency).toString();
-      // Bring an active loan to today (accrual for the days not yet closed) before the payment;
-      // the catch-up may itself charge the loan off, and then the payment is a recovery.
-      let current: LoanState = loan;
-      if (loan.status === 'active') {
-        const caughtUp = closeThrough(loan, date, this.policy);
-        await publishLoanEvents(manager, this.outbox, caughtUp.loan, caughtUp.events);
-        current = caughtUp.loan;
-        await this.store.save(manager, current);
+      // The catch-up (accrual for the days not yet closed) is booked before the payment.
+      if (outcome.caughtUp) {
+        const { loan: caughtUp, events } = outcome.caughtUp;
+        await publishLoanEvents(manager, this.outbox, caughtUp, events);
+        await this.store.save(manager, caughtUp);
       }
-      if (current.status === 'charged-off') {
+      if (outcome.kind === 'recovery') {
         // After charge-off every payment is a recovery: the ledger books it as recovery income.
         const allocation = {
           penalty: zero,
@@ -253,7 +227,7 @@ export class LoansService {
           overpayment: zero,
           recovery: amount.toString(),
           payoff: false,
-          loanStatus: current.status,
+          loanStatus: outcome.loan.status,
         };
         const repayment = await this.insertRepayment(
           manager,
@@ -280,16 +254,8 @@ export class LoansService {
         await this.changelog.record(manager, loanId);
         return { repayment, replayed: false };
       }
-      if (current.status !== 'active') {
-        throw new DomainError(
-          'REPAYMENT.LOAN_CLOSED',
-          `loan ${loanId} is ${current.status}`,
-          'conflict',
-        );
-      }
-      const result = applyRepayment(current, amount, date);
-      current = result.loan;
-      await this.store.save(manager, current);
+      const { result } = outcome;
+      await this.store.save(manager, result.loan);
       const a = result.allocation;
       const allocation = {
         penalty: a.penalty.toString(),
@@ -299,7 +265,7 @@ export class LoansService {
         overpayment: a.overpayment.toString(),
         recovery: zero,
         payoff: result.payoff,
-        loanStatus: current.status,
+        loanStatus: result.loan.status,
       };
       const repayment = await this.insertRepayment(
         manager,
