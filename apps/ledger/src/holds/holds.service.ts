@@ -15,35 +15,13 @@ import type {
 
 export type { HoldView };
 import { invariant, replayOrConflict, requestHash } from '@credit/kernel';
-import { IdempotencyStore } from '@credit/platform';
+import { type HoldRow, type HoldStatus, HoldStore, holdKeys } from '../infrastructure/hold-store';
 
-export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';
-
-interface HoldRow {
-  id: string;
-  idempotency_key: string;
-  request_hash: string;
-  debit_account: string;
-  credit_account: string;
-  amount: string;
-  currency: string;
-  status: HoldStatus;
-  posted_amount: string | null;
-  posted_entry_id: string | null;
-  description: string;
-  metadata: Record<string, unknown>;
-  expires_at: Date | null;
-  created_at: Date;
-  resolved_at: Date | null;
-  resolution_key: string | null;
-  resolution_hash: string | null;
-}
+export type { HoldStatus };
 
 /** Holds expired per sweep at most. */
 export const HoldExpiryBatchMax = 100;
 
-/** The holds callers placed, by their idempotency key (kept forever). */
-const holdKeys = new IdempotencyStore<HoldRow>({ table: 'holds', columns: '*' });
 const HoldConflict = { code: 'LEDGER.IDEMPOTENCY_CONFLICT', resource: 'another hold' } as const;
 
 function view(row: HoldRow): HoldView {
@@ -121,23 +99,18 @@ export class HoldsService {
         [],
         this.reservation(dto.debitAccount, dto.creditAccount, amount, 1n),
       );
-      const [row] = await manager.query<HoldRow[]>(
-        `INSERT INTO holds (id, idempotency_key, request_hash, debit_account, credit_account, amount, currency, status,
-                            description, metadata, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10) RETURNING *`,
-        [
-          randomUUID(),
-          idempotencyKey,
-          hash,
-          dto.debitAccount,
-          dto.creditAccount,
-          amount.toString(),
-          dto.currency,
-          dto.description,
-          JSON.stringify(dto.metadata ?? {}),
-          expiresAt?.toISOString() ?? null,
-        ],
-      );
+      const row = await HoldStore.insert(manager, {
+        id: randomUUID(),
+        idempotencyKey,
+        requestHash: hash,
+        debitAccount: dto.debitAccount,
+        creditAccount: dto.creditAccount,
+        amount: amount.toString(),
+        currency: dto.currency,
+        description: dto.description,
+        metadata: dto.metadata ?? {},
+        expiresAt,
+      });
       invariant(row, 'INSERT ... RETURNING gave no row');
       return { hold: view(row), replayed: false };
     });
@@ -225,7 +198,7 @@ export class HoldsService {
   }
 
   async get(id: string): Promise<HoldView> {
-    const [row] = await this.dataSource.query<HoldRow[]>(`SELECT * FROM holds WHERE id = $1`, [id]);
+    const row = await HoldStore.find(this.dataSource.manager, id, false);
     if (!row) throw new LedgerError('LEDGER.HOLD_NOT_FOUND', `hold ${id} does not exist`);
     return view(row);
   }
@@ -233,11 +206,7 @@ export class HoldsService {
   /** Voids holds whose expiry has passed; returns how many. Safe to run from several instances. */
   async expireDue(now: Date = new Date()): Promise<number> {
     return inTransaction(this.dataSource, async (manager) => {
-      const due = await manager.query<HoldRow[]>(
-        `SELECT * FROM holds WHERE status = 'pending' AND expires_at <= $1
-          ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now.toISOString(), HoldExpiryBatchMax],
-      );
+      const due = await HoldStore.dueForExpiry(manager, now, HoldExpiryBatchMax);
       if (due.length === 0) return 0;
       const releases = due.flatMap((hold) =>
         this.reservation(
@@ -248,9 +217,9 @@ export class HoldsService {
         ),
       );
       await this.engine.post(manager, [], releases);
-      await manager.query(
-        `UPDATE holds SET status = 'expired', resolved_at = now() WHERE id = ANY($1)`,
-        [due.map((h) => h.id)],
+      await HoldStore.markExpired(
+        manager,
+        due.map((h) => h.id),
       );
       return due.length;
     });
@@ -279,10 +248,7 @@ export class HoldsService {
     ) => Promise<{ status: HoldStatus; postedAmount: string | null; postedEntryId: string | null }>,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     return inTransaction(this.dataSource, async (manager) => {
-      const [hold] = await manager.query<HoldRow[]>(
-        `SELECT * FROM holds WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      const hold = await HoldStore.find(manager, id, true);
       if (!hold) throw new LedgerError('LEDGER.HOLD_NOT_FOUND', `hold ${id} does not exist`);
       if (hold.resolution_key === idempotencyKey) {
         replayOrConflict(
@@ -293,10 +259,7 @@ export class HoldsService {
         );
         return { hold: view(hold), replayed: true };
       }
-      const [other] = await manager.query<{ id: string }[]>(
-        `SELECT id FROM holds WHERE resolution_key = $1 AND id <> $2`,
-        [idempotencyKey, id],
-      );
+      const other = await HoldStore.resolvedElsewhere(manager, idempotencyKey, id);
       if (other) {
         throw new LedgerError(
           'LEDGER.IDEMPOTENCY_CONFLICT',
@@ -317,13 +280,11 @@ export class HoldsService {
         );
       }
       const outcome = await apply(manager, hold);
-      // TypeORM answers an UPDATE with [rows, affected].
-      const [[updated]] = await manager.query<[HoldRow[], number]>(
-        `UPDATE holds SET status = $2, posted_amount = $3, posted_entry_id = $4, resolved_at = now(),
-                          resolution_key = $5, resolution_hash = $6
-          WHERE id = $1 RETURNING *`,
-        [id, outcome.status, outcome.postedAmount, outcome.postedEntryId, idempotencyKey, hash],
-      );
+      const updated = await HoldStore.resolve(manager, id, {
+        ...outcome,
+        key: idempotencyKey,
+        hash,
+      });
       invariant(updated, 'hold vanished under its lock');
       return { hold: view(updated), replayed: false };
     });

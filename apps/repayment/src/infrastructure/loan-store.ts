@@ -102,6 +102,31 @@ export class LoanStore {
     };
   }
 
+  /** Each loan's receivables (what is still owed by component), in id order after `cursor`. */
+  receivablesPage(
+    manager: EntityManager,
+    cursor: string | null,
+    limit: number,
+  ): Promise<
+    {
+      id: string;
+      status: string;
+      currency: string;
+      principal: string;
+      interest: string;
+      fee: string;
+      penalty: string;
+    }[]
+  > {
+    return manager.query(
+      `SELECT id, status, currency,
+              (principal - principal_paid)::text AS principal, (interest_accrued - interest_paid)::text AS interest,
+              (fee_charged - fee_paid)::text AS fee, (penalty_accrued - penalty_paid)::text AS penalty
+         FROM loans WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [cursor, limit],
+    );
+  }
+
   /** Principal outstanding of a line's active loans, per currency, with the number of loans. */
   lineDrawn(
     manager: EntityManager,

@@ -28,7 +28,7 @@ import { currentBusinessDate, lastClosedBusinessDate } from '../infrastructure/b
 import { publishLoanEvents } from '../infrastructure/loan-events';
 import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
-import { repaymentKeys } from '../infrastructure/repayment-keys';
+import { insertRepayment, repaymentKeys } from '../infrastructure/repayment-keys';
 import { loanView } from './loan-view';
 import type { RepaymentRequest, RepaymentView } from '../api/repayment-api';
 
@@ -304,23 +304,7 @@ export class LoansService {
 
   /** The receivables the ledger should carry per loan, a page at a time (for reconciliation). */
   async receivables(cursor: string | null, limit: number) {
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        status: string;
-        currency: string;
-        principal: string;
-        interest: string;
-        fee: string;
-        penalty: string;
-      }[]
-    >(
-      `SELECT id, status, currency,
-              (principal - principal_paid)::text AS principal, (interest_accrued - interest_paid)::text AS interest,
-              (fee_charged - fee_paid)::text AS fee, (penalty_accrued - penalty_paid)::text AS penalty
-         FROM loans WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
-      [cursor, limit + 1],
-    );
+    const rows = await this.store.receivablesPage(this.dataSource.manager, cursor, limit + 1);
     const page = rows.slice(0, limit);
     return {
       loans: page.map((row) => {
@@ -370,11 +354,7 @@ export class LoansService {
     date: string,
     allocation: RepaymentRow['allocation'],
   ): Promise<RepaymentView> {
-    await manager.query(
-      `INSERT INTO repayments (id, loan_id, idempotency_key, request_hash, amount, currency, business_date, allocation)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, loanId, key, hash, amount.toString(), amount.currency, date, JSON.stringify(allocation)],
-    );
+    await insertRepayment(manager, { id, loanId, key, hash, amount, date, allocation });
     return this.repaymentView({
       id,
       loan_id: loanId,

@@ -70,6 +70,13 @@ export class ReferralStore {
     return row;
   }
 
+  /** Serialises the requests of one idempotency key until the transaction ends. */
+  async lockKey(manager: EntityManager, idempotencyKey: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `scoring:referral-key:${idempotencyKey}`,
+    ]);
+  }
+
   async byKey(manager: EntityManager, idempotencyKey: string): Promise<ResolutionRow | undefined> {
     const [row] = await manager.query<ResolutionRow[]>(
       `SELECT ${ResolutionColumns} FROM referral_resolutions WHERE idempotency_key = $1`,

@@ -157,9 +157,7 @@ export class ReferralsService {
     const hash = requestHash(content);
     return this.dataSource.transaction(async (manager) => {
       // One request per key at a time, then one resolution per application at a time.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `scoring:referral-key:${idempotencyKey}`,
-      ]);
+      await this.store.lockKey(manager, idempotencyKey);
       const previous = await this.store.byKey(manager, idempotencyKey);
       if (previous) {
         // Scalars only: the canonical hash equals the JSON.stringify one stored before.
