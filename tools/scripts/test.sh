@@ -68,6 +68,7 @@ npm run -s lint:openapi # the generated OpenAPI documents, Redocly's recommended
 
 say "production build: every service compiled by swc into dist/ (the e2e tier runs it)"
 NX_DAEMON=false npx nx run-many -t build --outputStyle=static
+node tools/build/check-runtime-deps.js # the image installs only production dependencies
 
 say "starting a clean Kafka broker for the tests on ${KAFKA_BROKERS}"
 bash tools/scripts/kafka.sh reset >/dev/null
