@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Money } from '@credit/money';
-import { type LedgerHarness, startLedger } from './harness';
+import { type LedgerHarness, hledgerBalances, startLedger } from './harness';
 
 const run = promisify(execFile);
 
@@ -15,6 +15,11 @@ const line = (account: string, side: Side, amount: string, currency: string) => 
   amount,
   currency,
 });
+/** The two lines of an entry that moves `amount` from `credit` to `debit`. */
+const transfer = (debit: string, credit: string, amount: string, currency: string) => [
+  line(debit, 'debit', amount, currency),
+  line(credit, 'credit', amount, currency),
+];
 
 /** Accounts opened through the API, each in its own currency at that currency's scale. */
 const accounts = [
@@ -58,30 +63,29 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
       expect(created.body.currency).toBe(account.currency);
     }
 
-    const jpyCapital = await ledger.request('POST', '/v1/entries', {
-      idempotencyKey: 'fx-capital-jpy',
-      body: {
-        effectiveAt: '2025-02-01T00:00:00Z',
-        description: 'Paid-in capital, Japan',
-        lines: [
-          line('assets:bank:tokyo', 'debit', '10000000', 'JPY'),
-          line('equity:capital-jp:paid-in', 'credit', '10000000', 'JPY'),
-        ],
-      },
-    });
-    expect(jpyCapital.status).toBe(201);
-    const usdCapital = await ledger.request('POST', '/v1/entries', {
-      idempotencyKey: 'fx-capital-usd',
-      body: {
-        effectiveAt: '2025-02-01T00:00:00Z',
-        description: 'Paid-in capital, US',
-        lines: [
-          line('assets:bank:new-york', 'debit', '50000.00', 'USD'),
-          line('equity:capital-us:paid-in', 'credit', '50000.00', 'USD'),
-        ],
-      },
-    });
-    expect(usdCapital.status).toBe(201);
+    const capital = [
+      [
+        'fx-capital-jpy',
+        'Japan',
+        transfer('assets:bank:tokyo', 'equity:capital-jp:paid-in', '10000000', 'JPY'),
+      ],
+      [
+        'fx-capital-usd',
+        'US',
+        transfer('assets:bank:new-york', 'equity:capital-us:paid-in', '50000.00', 'USD'),
+      ],
+    ] as const;
+    for (const [idempotencyKey, country, lines] of capital) {
+      const posted = await ledger.request('POST', '/v1/entries', {
+        idempotencyKey,
+        body: {
+          effectiveAt: '2025-02-01T00:00:00Z',
+          description: `Paid-in capital, ${country}`,
+          lines,
+        },
+      });
+      expect(posted.status).toBe(201);
+    }
     const batch = await ledger.request('POST', '/v1/entries', {
       body: {
         entries: [
@@ -89,28 +93,19 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
             idempotencyKey: 'fx-loan-jp-1',
             effectiveAt: '2025-02-03T09:00:00Z',
             description: 'Loan JP-1 paid out',
-            lines: [
-              line('assets:loans-jp:principal:JP-1', 'debit', '123457', 'JPY'),
-              line('assets:bank:tokyo', 'credit', '123457', 'JPY'),
-            ],
+            lines: transfer('assets:loans-jp:principal:JP-1', 'assets:bank:tokyo', '123457', 'JPY'),
           },
           {
             idempotencyKey: 'fx-interest-jp-1',
             effectiveAt: '2025-02-28T09:00:00Z',
             description: 'Interest JP-1 received',
-            lines: [
-              line('assets:bank:tokyo', 'debit', '1235', 'JPY'),
-              line('income:interest-jp:loans', 'credit', '1235', 'JPY'),
-            ],
+            lines: transfer('assets:bank:tokyo', 'income:interest-jp:loans', '1235', 'JPY'),
           },
           {
             idempotencyKey: 'fx-wire-fee-1',
             effectiveAt: '2025-02-04T09:00:00Z',
             description: 'Wire fee',
-            lines: [
-              line('assets:bank:new-york', 'debit', '12.34', 'USD'),
-              line('income:fees-us:wire', 'credit', '12.34', 'USD'),
-            ],
+            lines: transfer('assets:bank:new-york', 'income:fees-us:wire', '12.34', 'USD'),
           },
           {
             // One entry in two currencies: balanced in each, no conversion inside the ledger.
@@ -118,10 +113,8 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
             effectiveAt: '2025-02-05T09:00:00Z',
             description: 'Sell 15,000 JPY for 100.05 USD',
             lines: [
-              line('assets:bank:new-york', 'debit', '100.05', 'USD'),
-              line('equity:fx-conversion:usd', 'credit', '100.05', 'USD'),
-              line('equity:fx-conversion:jpy', 'debit', '15000', 'JPY'),
-              line('assets:bank:tokyo', 'credit', '15000', 'JPY'),
+              ...transfer('assets:bank:new-york', 'equity:fx-conversion:usd', '100.05', 'USD'),
+              ...transfer('equity:fx-conversion:jpy', 'assets:bank:tokyo', '15000', 'JPY'),
             ],
           },
         ],
@@ -136,6 +129,22 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
   });
 
   describe('bad input gets a 4xx naming the field and writes nothing', () => {
+    /** Posts one entry that must be refused with a 400 and write nothing; answers the error. */
+    const refused = async (
+      idempotencyKey: string,
+      description: string,
+      lines: ReturnType<typeof line>[],
+    ) => {
+      const before = await entryCount();
+      const response = await ledger.request('POST', '/v1/entries', {
+        idempotencyKey,
+        body: { description, lines },
+      });
+      expect(response.status).toBe(400);
+      expect(await entryCount()).toBe(before);
+      return response.body.error;
+    };
+
     it('refuses an account in a currency that is not in the ISO 4217 table', async () => {
       const response = await ledger.request('POST', '/v1/accounts', {
         role: 'admin',
@@ -169,19 +178,11 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
       ['JPY with a decimal', '100.5', 'JPY', 'assets:bank:tokyo', 'equity:capital-jp:paid-in'],
       ['USD below the cent', '1.005', 'USD', 'assets:bank:new-york', 'equity:capital-us:paid-in'],
     ])('refuses %s (more decimals than the scale)', async (_, amount, currency, debit, credit) => {
-      const before = await entryCount();
-      const response = await ledger.request('POST', '/v1/entries', {
-        idempotencyKey: `fx-bad-scale-${currency}`,
-        body: {
-          description: 'too fine',
-          lines: [line(debit, 'debit', amount, currency), line(credit, 'credit', amount, currency)],
-        },
-      });
-      expect(response.status).toBe(400);
-      expect(response.body.error.code).toBe('LEDGER.SCALE_EXCEEDED');
-      expect(response.body.error.field).toBe('lines[0].amount');
-      expect(response.body.error.message).toContain('lines[0].amount');
-      expect(await entryCount()).toBe(before);
+      const lines = transfer(debit, credit, amount, currency);
+      const error = await refused(`fx-bad-scale-${currency}`, 'too fine', lines);
+      expect(error.code).toBe('LEDGER.SCALE_EXCEEDED');
+      expect(error.field).toBe('lines[0].amount');
+      expect(error.message).toContain('lines[0].amount');
     });
 
     it('names the entry and the field inside a batch, and writes none of the batch', async () => {
@@ -192,18 +193,12 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
             {
               idempotencyKey: 'fx-batch-ok',
               description: 'fine',
-              lines: [
-                line('assets:bank:tokyo', 'debit', '7', 'JPY'),
-                line('equity:capital-jp:paid-in', 'credit', '7', 'JPY'),
-              ],
+              lines: transfer('assets:bank:tokyo', 'equity:capital-jp:paid-in', '7', 'JPY'),
             },
             {
               idempotencyKey: 'fx-batch-bad',
               description: 'a sen is not booked',
-              lines: [
-                line('assets:bank:tokyo', 'debit', '7.01', 'JPY'),
-                line('equity:capital-jp:paid-in', 'credit', '7.01', 'JPY'),
-              ],
+              lines: transfer('assets:bank:tokyo', 'equity:capital-jp:paid-in', '7.01', 'JPY'),
             },
           ],
         },
@@ -217,19 +212,12 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
     });
 
     it('refuses a line in a currency the table does not know, naming its currency field', async () => {
-      const response = await ledger.request('POST', '/v1/entries', {
-        idempotencyKey: 'fx-bad-currency',
-        body: {
-          description: 'unknown currency',
-          lines: [
-            line('assets:bank:tokyo', 'debit', '100', 'JPY'),
-            line('equity:capital-jp:paid-in', 'credit', '100', 'XYZ'),
-          ],
-        },
-      });
-      expect(response.status).toBe(400);
-      expect(response.body.error.code).toBe('LEDGER.UNKNOWN_CURRENCY');
-      expect(response.body.error.field).toBe('lines[1].currency');
+      const error = await refused('fx-bad-currency', 'unknown currency', [
+        line('assets:bank:tokyo', 'debit', '100', 'JPY'),
+        line('equity:capital-jp:paid-in', 'credit', '100', 'XYZ'),
+      ]);
+      expect(error.code).toBe('LEDGER.UNKNOWN_CURRENCY');
+      expect(error.field).toBe('lines[1].currency');
     });
 
     it('refuses a hold finer than its currency or in an unknown currency, naming the field', async () => {
@@ -260,39 +248,19 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
     });
 
     it('refuses an entry that balances in total but not per currency', async () => {
-      const before = await entryCount();
-      const response = await ledger.request('POST', '/v1/entries', {
-        idempotencyKey: 'fx-unbalanced',
-        body: {
-          description: '100 JPY against 100 USD',
-          lines: [
-            line('assets:bank:tokyo', 'debit', '100', 'JPY'),
-            line('equity:capital-us:paid-in', 'credit', '100.00', 'USD'),
-          ],
-        },
-      });
-      expect(response.status).toBe(400);
-      expect(response.body.error.code).toBe('LEDGER.UNBALANCED');
-      expect(response.body.error.differences).toEqual({ JPY: '100', USD: '-100.00' });
-      expect(await entryCount()).toBe(before);
+      const error = await refused('fx-unbalanced', '100 JPY against 100 USD', [
+        line('assets:bank:tokyo', 'debit', '100', 'JPY'),
+        line('equity:capital-us:paid-in', 'credit', '100.00', 'USD'),
+      ]);
+      expect(error.code).toBe('LEDGER.UNBALANCED');
+      expect(error.differences).toEqual({ JPY: '100', USD: '-100.00' });
     });
 
     it('refuses a line in a currency other than its account', async () => {
-      const before = await entryCount();
-      const response = await ledger.request('POST', '/v1/entries', {
-        idempotencyKey: 'fx-mismatch',
-        body: {
-          description: 'USD into the yen account',
-          lines: [
-            line('assets:bank:tokyo', 'debit', '5.00', 'USD'),
-            line('assets:bank:new-york', 'credit', '5.00', 'USD'),
-          ],
-        },
-      });
-      expect(response.status).toBe(400);
-      expect(response.body.error.code).toBe('LEDGER.CURRENCY_MISMATCH');
-      expect(response.body.error.field).toBe('lines[0].currency');
-      expect(await entryCount()).toBe(before);
+      const lines = transfer('assets:bank:tokyo', 'assets:bank:new-york', '5.00', 'USD');
+      const error = await refused('fx-mismatch', 'USD into the yen account', lines);
+      expect(error.code).toBe('LEDGER.CURRENCY_MISMATCH');
+      expect(error.field).toBe('lines[0].currency');
     });
   });
 
@@ -393,28 +361,7 @@ describe('ledger: accounts in any ISO 4217 currency at its own scale, end to end
     it.each(['JPY', 'USD'])(
       '%s: every account balance equals the ledger trial balance',
       async (currency) => {
-        const { stdout } = await run('hledger', [
-          '-f',
-          journalFile,
-          'balance',
-          '-O',
-          'csv',
-          '--flat',
-          '--no-total',
-          `cur:${currency}`,
-        ]);
-        const rows = stdout
-          .trim()
-          .split(/\r?\n/)
-          .slice(1)
-          .map((row) => row.split('","').map((cell) => cell.replace(/"/g, '')));
-        const fromHledger: Record<string, string> = {};
-        for (const [account, balance] of rows) {
-          const match = new RegExp(`^(-?\\d+(?:\\.\\d+)?) ${currency}$`).exec(balance ?? '');
-          if (!match?.[1] || !account)
-            throw new Error(`unexpected hledger balance: ${account} ${balance}`);
-          fromHledger[account] = Money.of(match[1], currency).toString();
-        }
+        const fromHledger = await hledgerBalances(journalFile, currency, `cur:${currency}`);
         const trial = await ledger.request('GET', '/v1/trial-balance');
         const fromLedger = Object.fromEntries(
           (trial.body.accounts as { account: string; currency: string; balance: string }[])

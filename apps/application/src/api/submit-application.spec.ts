@@ -5,6 +5,28 @@ import { borderlineApplicant, borderlineProfile } from '@credit/testing';
 const today = '2026-05-20';
 const profile = borderlineProfile;
 const applicant = borderlineApplicant();
+/** A draw on line LINE-1 with these fields: by default a cash loan of 500 CNY over 9 periods. */
+const cashDraw = (draw: Record<string, unknown> = {}) => ({
+  kind: 'draw',
+  applicant,
+  draw: {
+    lineId: 'LINE-1',
+    product: 'cash-loan',
+    amount: { amount: '500', currency: 'CNY' },
+    periods: 9,
+    ...draw,
+  },
+});
+/** An installment purchase of 3000.00 CNY over 6 periods at M-1, the merchant paying the fee. */
+const purchaseDraw = (draw: Record<string, unknown> = {}) =>
+  cashDraw({
+    product: 'installment-purchase',
+    amount: { amount: '3000.00', currency: 'CNY' },
+    periods: 6,
+    merchantId: 'M-1',
+    feePayer: 'merchant',
+    ...draw,
+  });
 
 function problemsOf(body: unknown): Record<string, string[]> {
   const parsed = parseWith(
@@ -23,63 +45,22 @@ describe('submission validation', () => {
     };
     expect(problemsOf(line)).toEqual({});
     const purchase = {
-      kind: 'draw',
+      ...purchaseDraw(),
       applicant: { ...applicant, age: undefined, dateOfBirth: '1990-05-17' },
-      draw: {
-        lineId: 'LINE-1',
-        product: 'installment-purchase',
-        amount: { amount: '3000.00', currency: 'CNY' },
-        periods: 6,
-        merchantId: 'M-1',
-        feePayer: 'merchant',
-      },
     };
     expect(problemsOf(purchase)).toEqual({});
-    const cash = {
-      kind: 'draw',
-      applicant,
-      draw: {
-        lineId: 'LINE-1',
-        product: 'cash-loan',
-        amount: { amount: '500', currency: 'CNY' },
-        periods: 9,
-      },
-    };
-    expect(problemsOf(cash)).toEqual({});
+    expect(problemsOf(cashDraw())).toEqual({});
     for (const repaymentMethod of ['daily-interest', 'equal-installment', 'equal-principal'])
-      expect(problemsOf({ ...cash, draw: { ...cash.draw, repaymentMethod } })).toEqual({});
+      expect(problemsOf(cashDraw({ repaymentMethod }))).toEqual({});
   });
 
   it('names draw.repaymentMethod when it is unknown, or given for an installment purchase', () => {
-    const cash = {
-      kind: 'draw',
-      applicant,
-      draw: {
-        lineId: 'LINE-1',
-        product: 'cash-loan',
-        amount: { amount: '500', currency: 'CNY' },
-        periods: 6,
-        repaymentMethod: 'balloon',
-      },
-    };
-    expect(problemsOf(cash)).toEqual({
+    expect(problemsOf(cashDraw({ periods: 6, repaymentMethod: 'balloon' }))).toEqual({
       'draw.repaymentMethod': [
         'must be one of: daily-interest, equal-installment, equal-principal',
       ],
     });
-    const purchase = {
-      kind: 'draw',
-      applicant,
-      draw: {
-        lineId: 'LINE-1',
-        product: 'installment-purchase',
-        amount: { amount: '3000.00', currency: 'CNY' },
-        periods: 6,
-        merchantId: 'M-1',
-        feePayer: 'buyer',
-        repaymentMethod: 'equal-installment',
-      },
-    };
+    const purchase = purchaseDraw({ feePayer: 'buyer', repaymentMethod: 'equal-installment' });
     expect(problemsOf(purchase)).toEqual({
       'draw.repaymentMethod': [
         'must be absent for an installment purchase (a flat-fee plan); it applies to cash loans',

@@ -3,10 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   type ApplicationDecidedV1Payload,
   DisbursementFailedV1,
+  type EventDefinition,
   type EventEnvelope,
   LoanCreatedV1,
   LoanDisbursedV1,
   MerchantSettledV1,
+  type PayloadOf,
 } from '@credit/contracts';
 import { invariant } from '@credit/kernel';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
@@ -548,22 +550,16 @@ export class DisbursementsService {
     const disbursedAt = new Date().toISOString();
     await this.store.markDisbursed(manager, payout, startDate, disbursedAt);
     await this.store.appendHistory(manager, payout.loanId, 'disbursed', detail);
-    await this.outbox.append(manager, {
-      definition: LoanDisbursedV1,
-      key: payout.loanId,
-      // A loan is disbursed once: its id names the event, so a rebuild publishes the same id.
-      cause: { source: 'payout', id: payout.loanId },
-      payload: {
-        loanId: payout.loanId,
-        customerId: payout.customerId,
-        product: payout.product,
-        principal: payout.principal.toJSON(),
-        merchantId: payout.merchantId,
-        merchantFee: payout.merchantFee?.toJSON() ?? null,
-        lineId: payout.lineId,
-        terms: { ...payout.pricing, startDate },
-        disbursedAt,
-      },
+    await this.announce(manager, payout, LoanDisbursedV1, {
+      loanId: payout.loanId,
+      customerId: payout.customerId,
+      product: payout.product,
+      principal: payout.principal.toJSON(),
+      merchantId: payout.merchantId,
+      merchantFee: payout.merchantFee?.toJSON() ?? null,
+      lineId: payout.lineId,
+      terms: { ...payout.pricing, startDate },
+      disbursedAt,
     });
   }
 
@@ -571,19 +567,32 @@ export class DisbursementsService {
     mustMove(payout, 'failed');
     await this.store.markFailed(manager, payout, reason);
     await this.store.appendHistory(manager, payout.loanId, 'failed', reason);
+    await this.announce(manager, payout, DisbursementFailedV1, {
+      loanId: payout.loanId,
+      applicationId: payout.applicationId,
+      customerId: payout.customerId,
+      lineId: payout.lineId,
+      principal: payout.principal.toJSON(),
+      reason,
+      failedAt: new Date().toISOString(),
+    });
+  }
+
+  /**
+   * The payout's outcome (disbursed or failed) to the outbox. A loan's payout ends once: its id
+   * names the event, so a rebuild publishes the same id.
+   */
+  private async announce<D extends EventDefinition>(
+    manager: EntityManager,
+    payout: Payout,
+    definition: D,
+    payload: PayloadOf<D>,
+  ): Promise<void> {
     await this.outbox.append(manager, {
-      definition: DisbursementFailedV1,
+      definition,
       key: payout.loanId,
       cause: { source: 'payout', id: payout.loanId },
-      payload: {
-        loanId: payout.loanId,
-        applicationId: payout.applicationId,
-        customerId: payout.customerId,
-        lineId: payout.lineId,
-        principal: payout.principal.toJSON(),
-        reason,
-        failedAt: new Date().toISOString(),
-      },
+      payload,
     });
   }
 }

@@ -20,14 +20,28 @@ const line = (
   currency = 'CNY',
 ): LineDraft => ({ account, side, amount, currency });
 
+/** The two lines that move `amount` from `credit` to `debit`. */
+const transfer = (debit: string, credit: string, amount: string, currency = 'CNY'): LineDraft[] => [
+  line(debit, 'debit', amount, currency),
+  line(credit, 'credit', amount, currency),
+];
+
 const draft = (lines: readonly LineDraft[], extra: Partial<EntryDraft> = {}): EntryDraft =>
   draftOf('key-1', lines, extra);
 
-const disbursement = [
-  line('assets:loans:principal:L-1', 'debit', '1000.00'),
-  line('liabilities:merchant-payable:M-1', 'credit', '975.00'),
-  line('income:installment-fee', 'credit', '25.00'),
+/** Loan L-1 of merchant M-1: principal, less the fee the merchant pays, plus that fee. */
+const disbursementOf = ({
+  loan = 'L-1',
+  principal = '1000.00',
+  payable = '975.00',
+  fee = '25.00',
+  currency = 'CNY',
+} = {}): LineDraft[] => [
+  line(`assets:loans:principal:${loan}`, 'debit', principal, currency),
+  line('liabilities:merchant-payable:M-1', 'credit', payable, currency),
+  line('income:installment-fee', 'credit', fee, currency),
 ];
+const disbursement = disbursementOf();
 
 const ledgerErrorOf = (action: () => unknown) => errorOf(action, LedgerError);
 
@@ -153,10 +167,7 @@ describe('validateEntry', () => {
 
     it('books JPY in whole yen: 100 is 100 minor units, 1.00 CNY is 100 fen', () => {
       const yen = validateEntry(
-        draft([
-          line('assets:bank:settlement', 'debit', '100', 'JPY'),
-          line('equity:capital', 'credit', '100', 'JPY'),
-        ]),
+        draft(transfer('assets:bank:settlement', 'equity:capital', '100', 'JPY')),
       );
       expect(yen.lines[0]?.amount.minorUnits()).toBe(100n);
       const yuan = validateEntry(
@@ -212,8 +223,7 @@ describe('validateEntry', () => {
     it('accepts a two-currency entry that balances in each currency', () => {
       const entry = validateEntry(
         draft([
-          line('assets:bank:settlement', 'debit', '100.00', 'USD'),
-          line('equity:capital', 'credit', '100.00', 'USD'),
+          ...transfer('assets:bank:settlement', 'equity:capital', '100.00', 'USD'),
           line('assets:bank:settlement', 'debit', '720', 'JPY'),
           line('equity:capital', 'credit', '700', 'JPY'),
           line('income:interest', 'credit', '20', 'JPY'),
@@ -245,8 +255,7 @@ describe('validateEntry', () => {
       const error = ledgerErrorOf(() =>
         validateEntry(
           draft([
-            line('assets:bank:settlement', 'debit', '10.00', 'USD'),
-            line('equity:capital', 'credit', '10.00', 'USD'),
+            ...transfer('assets:bank:settlement', 'equity:capital', '10.00', 'USD'),
             line('assets:bank:settlement', 'debit', '1.000', 'KWD'),
             line('equity:capital', 'credit', '1.001', 'KWD'),
           ]),
@@ -283,18 +292,11 @@ describe('validateEntry', () => {
     });
 
     it('is the same for the same content, whatever the key, key order or amount spelling', () => {
-      const same = draft(
-        [
-          line('assets:loans:principal:L-1', 'debit', '1000'),
-          line('liabilities:merchant-payable:M-1', 'credit', '975.0'),
-          line('income:installment-fee', 'credit', '25.000'),
-        ],
-        {
-          idempotencyKey: 'another-key',
-          effectiveAt: '2024-05-01T08:00:00+08:00',
-          metadata: { tags: { b: [1, 2], a: 1 }, loanId: 'L-1' },
-        },
-      );
+      const same = draft(disbursementOf({ principal: '1000', payable: '975.0', fee: '25.000' }), {
+        idempotencyKey: 'another-key',
+        effectiveAt: '2024-05-01T08:00:00+08:00',
+        metadata: { tags: { b: [1, 2], a: 1 }, loanId: 'L-1' },
+      });
       expect(hashOf(same)).toBe(hashOf(base));
     });
 
@@ -306,26 +308,8 @@ describe('validateEntry', () => {
       ['effectiveAt null vs given', { effectiveAt: null }],
       ['sourceEventId', { sourceEventId: '5b0f6c1e-2f0e-4f43-9d55-0a4c5c4e9a11' }],
       ['reversesEntryId', { reversesEntryId: '5b0f6c1e-2f0e-4f43-9d55-0a4c5c4e9a11' }],
-      [
-        'an amount',
-        {
-          lines: [
-            line('assets:loans:principal:L-1', 'debit', '1000.01'),
-            line('liabilities:merchant-payable:M-1', 'credit', '975.01'),
-            line('income:installment-fee', 'credit', '25.00'),
-          ],
-        },
-      ],
-      [
-        'an account',
-        {
-          lines: [
-            line('assets:loans:principal:L-2', 'debit', '1000.00'),
-            line('liabilities:merchant-payable:M-1', 'credit', '975.00'),
-            line('income:installment-fee', 'credit', '25.00'),
-          ],
-        },
-      ],
+      ['an amount', { lines: disbursementOf({ principal: '1000.01', payable: '975.01' }) }],
+      ['an account', { lines: disbursementOf({ loan: 'L-2' }) }],
       [
         'the line order',
         {
@@ -336,16 +320,7 @@ describe('validateEntry', () => {
           ],
         },
       ],
-      [
-        'the currency',
-        {
-          lines: [
-            line('assets:loans:principal:L-1', 'debit', '1000.00', 'USD'),
-            line('liabilities:merchant-payable:M-1', 'credit', '975.00', 'USD'),
-            line('income:installment-fee', 'credit', '25.00', 'USD'),
-          ],
-        },
-      ],
+      ['the currency', { lines: disbursementOf({ currency: 'USD' }) }],
     ])('differs when %s differs', (_what, change) => {
       expect(hashOf({ ...base, ...change })).not.toBe(hashOf(base));
     });
@@ -604,10 +579,8 @@ describe('assertLinesMatchAccounts', () => {
   it('accepts an entry in two currencies when each line is in its account currency', () => {
     const entry = validateEntry(
       draft([
-        line('assets:bank:new-york', 'debit', '100.05', 'USD'),
-        line('equity:fx:usd', 'credit', '100.05', 'USD'),
-        line('equity:fx:jpy', 'debit', '15000', 'JPY'),
-        line('assets:bank:tokyo', 'credit', '15000', 'JPY'),
+        ...transfer('assets:bank:new-york', 'equity:fx:usd', '100.05', 'USD'),
+        ...transfer('equity:fx:jpy', 'assets:bank:tokyo', '15000', 'JPY'),
       ]),
     );
     expect(() => assertLinesMatchAccounts(entry, accountOf)).not.toThrow();
@@ -615,10 +588,7 @@ describe('assertLinesMatchAccounts', () => {
 
   it('refuses a line in another currency than its account, naming the line currency field', () => {
     const entry = validateEntry(
-      draft([
-        line('assets:bank:new-york', 'debit', '5.00', 'USD'),
-        line('assets:bank:tokyo', 'credit', '5.00', 'USD'),
-      ]),
+      draft(transfer('assets:bank:new-york', 'assets:bank:tokyo', '5.00', 'USD')),
     );
     const error = ledgerErrorOf(() => assertLinesMatchAccounts(entry, accountOf));
     expect(error.code).toBe('LEDGER.CURRENCY_MISMATCH');

@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import {
+  type EventDefinition,
   FeeChargedV1,
   InterestAccruedV1,
   LoanChargedOffV1,
+  type PayloadOf,
   PenaltyAccruedV1,
 } from '@credit/contracts';
 import type { NewEvent, OutboxWriter } from '@credit/messaging';
@@ -17,48 +19,36 @@ import type { LoanEvent, LoanState } from '../domain/loan';
 export function outboxEventsOf(loan: LoanState, events: readonly LoanEvent[]): NewEvent<unknown>[] {
   const base = { loanId: loan.id, customerId: loan.customerId };
   return events.map((event): NewEvent<unknown> => {
-    const cause = { source: 'close-of-business', id: `${loan.id}/${event.businessDate}` };
+    const of = <D extends EventDefinition>(definition: D, payload: PayloadOf<D>) => ({
+      definition,
+      key: loan.id,
+      cause: { source: 'close-of-business', id: `${loan.id}/${event.businessDate}` },
+      payload,
+    });
     switch (event.type) {
       case 'interest.accrued':
-        return {
-          definition: InterestAccruedV1,
-          key: loan.id,
-          cause,
-          payload: { ...base, businessDate: event.businessDate, amount: event.amount.toJSON() },
-        };
       case 'penalty.accrued':
-        return {
-          definition: PenaltyAccruedV1,
-          key: loan.id,
-          cause,
-          payload: { ...base, businessDate: event.businessDate, amount: event.amount.toJSON() },
-        };
+        return of(event.type === 'interest.accrued' ? InterestAccruedV1 : PenaltyAccruedV1, {
+          ...base,
+          businessDate: event.businessDate,
+          amount: event.amount.toJSON(),
+        });
       case 'fee.charged':
-        return {
-          definition: FeeChargedV1,
-          key: loan.id,
-          cause,
-          payload: {
-            ...base,
-            period: event.period,
-            amount: event.amount.toJSON(),
-            chargedAt: `${event.businessDate}T00:00:00.000Z`,
-          },
-        };
+        return of(FeeChargedV1, {
+          ...base,
+          period: event.period,
+          amount: event.amount.toJSON(),
+          chargedAt: `${event.businessDate}T00:00:00.000Z`,
+        });
       case 'loan.charged-off':
-        return {
-          definition: LoanChargedOffV1,
-          key: loan.id,
-          cause,
-          payload: {
-            ...base,
-            businessDate: event.businessDate,
-            principal: event.principal.toJSON(),
-            interest: event.interest.toJSON(),
-            fee: event.fee.toJSON(),
-            penalty: event.penalty.toJSON(),
-          },
-        };
+        return of(LoanChargedOffV1, {
+          ...base,
+          businessDate: event.businessDate,
+          principal: event.principal.toJSON(),
+          interest: event.interest.toJSON(),
+          fee: event.fee.toJSON(),
+          penalty: event.penalty.toJSON(),
+        });
     }
   });
 }

@@ -10,7 +10,7 @@ import {
 } from '@credit/contracts';
 import { legacyJsonRequestHash, requestHash as repaymentRequestHash } from '@credit/kernel';
 import { type IsoDate, compareIsoDates, isIsoDate } from '@credit/lending-math';
-import { OutboxWriter } from '@credit/messaging';
+import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money, isMoneyError } from '@credit/money';
 import { DomainError, PLATFORM_CONFIG } from '@credit/platform';
 import {
@@ -217,9 +217,12 @@ export class LoansService {
         await publishLoanEvents(manager, this.outbox, caughtUp, events);
         await this.store.save(manager, caughtUp);
       }
+      const cause = { source: 'repayment', id: repaymentId };
+      let allocation: RepaymentRow['allocation'];
+      let announced: NewEvent<unknown>;
       if (outcome.kind === 'recovery') {
         // After charge-off every payment is a recovery: the ledger books it as recovery income.
-        const allocation = {
+        allocation = {
           penalty: zero,
           interest: zero,
           fee: zero,
@@ -229,20 +232,10 @@ export class LoansService {
           payoff: false,
           loanStatus: outcome.loan.status,
         };
-        const repayment = await this.insertRepayment(
-          manager,
-          repaymentId,
-          loanId,
-          idempotencyKey,
-          requestHash,
-          amount,
-          date,
-          allocation,
-        );
-        await this.outbox.append(manager, {
+        announced = {
           definition: RecoveryReceivedV1,
           key: loanId,
-          cause: { source: 'repayment', id: repaymentId },
+          cause,
           payload: {
             recoveryId: repaymentId,
             loanId,
@@ -250,23 +243,42 @@ export class LoansService {
             amount: amount.toJSON(),
             receivedAt,
           },
-        });
-        await this.changelog.record(manager, loanId);
-        return { repayment, replayed: false };
+        };
+      } else {
+        const { result } = outcome;
+        await this.store.save(manager, result.loan);
+        const a = result.allocation;
+        allocation = {
+          penalty: a.penalty.toString(),
+          interest: a.interest.toString(),
+          fee: a.fee.toString(),
+          principal: a.principal.toString(),
+          overpayment: a.overpayment.toString(),
+          recovery: zero,
+          payoff: result.payoff,
+          loanStatus: result.loan.status,
+        };
+        announced = {
+          definition: RepaymentAllocatedV1,
+          key: loanId,
+          cause,
+          payload: {
+            repaymentId,
+            loanId,
+            customerId: loan.customerId,
+            lineId: loan.lineId,
+            amount: amount.toJSON(),
+            allocation: {
+              penalty: a.penalty.toJSON(),
+              interest: a.interest.toJSON(),
+              fee: a.fee.toJSON(),
+              principal: a.principal.toJSON(),
+              overpayment: a.overpayment.toJSON(),
+            },
+            receivedAt,
+          },
+        };
       }
-      const { result } = outcome;
-      await this.store.save(manager, result.loan);
-      const a = result.allocation;
-      const allocation = {
-        penalty: a.penalty.toString(),
-        interest: a.interest.toString(),
-        fee: a.fee.toString(),
-        principal: a.principal.toString(),
-        overpayment: a.overpayment.toString(),
-        recovery: zero,
-        payoff: result.payoff,
-        loanStatus: result.loan.status,
-      };
       const repayment = await this.insertRepayment(
         manager,
         repaymentId,
@@ -277,26 +289,7 @@ export class LoansService {
         date,
         allocation,
       );
-      await this.outbox.append(manager, {
-        definition: RepaymentAllocatedV1,
-        key: loanId,
-        cause: { source: 'repayment', id: repaymentId },
-        payload: {
-          repaymentId,
-          loanId,
-          customerId: loan.customerId,
-          lineId: loan.lineId,
-          amount: amount.toJSON(),
-          allocation: {
-            penalty: a.penalty.toJSON(),
-            interest: a.interest.toJSON(),
-            fee: a.fee.toJSON(),
-            principal: a.principal.toJSON(),
-            overpayment: a.overpayment.toJSON(),
-          },
-          receivedAt,
-        },
-      });
+      await this.outbox.append(manager, announced);
       await this.changelog.record(manager, loanId);
       return { repayment, replayed: false };
     });

@@ -6,6 +6,7 @@ import { loadScorecard } from '@credit/scorecard';
 import type { CreditRequest, CustomerHistory, Requested } from './credit-request';
 import { decide } from './decide';
 import { type PolicyLimits, estimatedMonthlyInstallment } from './rules';
+import { weakened } from './profiles.testing';
 import { ScoreBands, bandFor, scoreBandProblems } from './score-bands';
 import { cashLoanPricing, scoringPolicyLimits, strongProfile } from '@credit/testing';
 
@@ -15,14 +16,7 @@ const card = loadScorecard(
 const cny = (amount: string) => Money.of(amount, 'CNY');
 const limits: PolicyLimits = scoringPolicyLimits;
 
-const weakProfile: CreditProfile = {
-  ...strongProfile,
-  checkingStatus: '<0',
-  creditHistory: 'all paid',
-  purpose: 'education',
-  savingsStatus: '<100',
-  propertyMagnitude: 'no known property',
-};
+const weakProfile = weakened(strongProfile);
 
 const line = (limit: string): Requested => ({ kind: 'credit-line', requestedLimit: cny(limit) });
 const cashDraw = (
@@ -75,6 +69,12 @@ const noHistory: CustomerHistory = {
   approvedLineLimits: cny('0'),
   line: null,
 };
+/** The decision on `requested` for the strong applicant (or `overrides`) with `history`. */
+const decideFor = (
+  requested: Requested,
+  history: CustomerHistory | null = noHistory,
+  overrides: Partial<CreditRequest['applicant']> = {},
+) => decide(card, request(requested, overrides), history, limits);
 const withLine = (limit: string, outstanding: string, inFlight = '0.00'): CustomerHistory => ({
   ...noHistory,
   line: {
@@ -115,12 +115,7 @@ describe('scoring decisions', () => {
         creditHistory: 'delayed previously',
       };
       // A short, small draw: duration and amount sit in their best bins and cost nothing.
-      const result = decide(
-        card,
-        request(cashDraw('3000.00'), { profile }),
-        withLine('20000.00', '0.00'),
-        limits,
-      );
+      const result = decideFor(cashDraw('3000.00'), withLine('20000.00', '0.00'), { profile });
       expect(codes(result.reasons)).toEqual(['CHECKING_STATUS', 'CREDIT_HISTORY']);
       expect(result.reasons[0]?.text).toBe('Status of the existing checking account');
       const checking = result.pointsByAttribute.find((p) => p.field === 'checkingStatus');
@@ -128,12 +123,7 @@ describe('scoring decisions', () => {
     });
 
     it('keeps at most four reasons, the costliest first', () => {
-      const result = decide(
-        card,
-        request(line('20000.00'), { profile: weakProfile }),
-        null,
-        limits,
-      );
+      const result = decideFor(line('20000.00'), null, { profile: weakProfile });
       expect(result.reasons).toHaveLength(4);
       expect(result.reasons[0]?.code).toBe('CHECKING_STATUS');
     });
@@ -141,7 +131,7 @@ describe('scoring decisions', () => {
 
   describe('good-applicant-credit-line-approved-tier-A', () => {
     it('grants min(requested, 5 × income, 50,000) at tier A', () => {
-      const small = decide(card, request(line('20000.00')), noHistory, limits);
+      const small = decideFor(line('20000.00'));
       expect(small).toMatchObject({ decision: 'approved', band: 'approve', priceTier: 'A' });
       expect(small.score).toBeGreaterThanOrEqual(560);
       expect(small.rulesFired).toEqual([]);
@@ -163,12 +153,7 @@ describe('scoring decisions', () => {
 
   describe('draws-priced-by-tier-and-plan', () => {
     it('prices a cash loan with the tier daily rate, ACT/365 and the penalty rate', () => {
-      const result = decide(
-        card,
-        request(cashDraw('3000.00', 6)),
-        withLine('20000.00', '5000.00'),
-        limits,
-      );
+      const result = decideFor(cashDraw('3000.00', 6), withLine('20000.00', '5000.00'));
       expect(result.decision).toBe('approved');
       expect(result.draw).toEqual({
         pricing: cashLoanPricing(6, '0.0003'),
@@ -197,12 +182,7 @@ describe('scoring decisions', () => {
       'cash-loan products priced by score band %s: daily %s, annual %s',
       (tier, profile, dailyRate, annualRate) => {
         const priced = (method: CashLoanRepaymentMethod) =>
-          decide(
-            card,
-            request(cashDraw('3000.00', 6, method), { profile }),
-            withLine('20000.00', '0.00'),
-            limits,
-          );
+          decideFor(cashDraw('3000.00', 6, method), withLine('20000.00', '0.00'), { profile });
         const daily = priced('daily-interest');
         expect([daily.decision, daily.priceTier]).toEqual(['approved', tier]);
         expect(daily.draw?.pricing).toMatchObject({
@@ -238,11 +218,9 @@ describe('scoring decisions', () => {
     ])(
       'installment-purchase-%i-periods: flat fee %s, merchant pays %s',
       (periods, feeRate, fee) => {
-        const merchantPaid = decide(
-          card,
-          request(purchase('1000.00', periods, 'merchant')),
+        const merchantPaid = decideFor(
+          purchase('1000.00', periods, 'merchant'),
           withLine('20000.00', '0.00'),
-          limits,
         );
         expect(merchantPaid.draw?.pricing).toMatchObject({
           method: 'flat-fee',
@@ -250,36 +228,23 @@ describe('scoring decisions', () => {
           feePayer: 'merchant',
         });
         expect(merchantPaid.draw?.merchantFee?.toString()).toBe(fee);
-        const buyerPaid = decide(
-          card,
-          request(purchase('1000.00', periods)),
-          withLine('20000.00', '0.00'),
-          limits,
-        );
+        const buyerPaid = decideFor(purchase('1000.00', periods), withLine('20000.00', '0.00'));
         expect(buyerPaid.draw?.pricing.feePayer).toBe('buyer');
         expect(buyerPaid.draw?.merchantFee).toBeNull();
       },
     );
 
     it('unsupported-plan-periods: an installment purchase over 4 periods is declined', () => {
-      const result = decide(
-        card,
-        request(purchase('1000.00', 4)),
-        withLine('20000.00', '0.00'),
-        limits,
-      );
+      const result = decideFor(purchase('1000.00', 4), withLine('20000.00', '0.00'));
       expect(result.decision).toBe('declined');
       expect(result.rulesFired.map((h) => h.code)).toEqual(['UNSUPPORTED_TERMS']);
     });
   });
 
   describe('rule declines win whatever the score', () => {
-    const strong = (requested: Requested, history: CustomerHistory | null, overrides = {}) =>
-      decide(card, request(requested, overrides), history, limits);
-
     it('over-limit-exposure: existing line limits plus the request above 10 × income', () => {
       const history = { ...noHistory, approvedLineLimits: cny('90000.00') };
-      const result = strong(line('20000.00'), history);
+      const result = decideFor(line('20000.00'), history);
       expect(result.band).toBe('approve');
       expect(result.decision).toBe('declined');
       expect(result.rulesFired).toEqual([
@@ -294,11 +259,11 @@ describe('scoring decisions', () => {
       });
       expect(result.creditLine).toBeNull();
       // Exactly at the cap is still allowed.
-      expect(strong(line('10000.00'), history).decision).toBe('approved');
+      expect(decideFor(line('10000.00'), history).decision).toBe('approved');
     });
 
     it('draw-over-available-limit: a draw above limit − principal outstanding − draws in flight', () => {
-      const result = strong(cashDraw('3000.00'), withLine('10000.00', '5000.00', '3000.00'));
+      const result = decideFor(cashDraw('3000.00'), withLine('10000.00', '5000.00', '3000.00'));
       expect(result.decision).toBe('declined');
       expect(codes(result.reasons)[0]).toBe('EXPOSURE_CAP');
       expect(result.rulesFired).toEqual([
@@ -308,23 +273,27 @@ describe('scoring decisions', () => {
             "draw 3000.00 exceeds the line's available limit 2000.00 (limit 10000.00 − principal outstanding 5000.00 − draws in flight 3000.00)",
         },
       ]);
-      expect(strong(cashDraw('2000.00'), withLine('10000.00', '5000.00', '3000.00')).decision).toBe(
-        'approved',
-      );
+      expect(
+        decideFor(cashDraw('2000.00'), withLine('10000.00', '5000.00', '3000.00')).decision,
+      ).toBe('approved');
     });
 
     it('a line drawn in full and repaid in full lends its whole limit again', () => {
-      expect(strong(cashDraw('3000.00'), withLine('3000.00', '3000.00')).decision).toBe('declined');
-      expect(strong(cashDraw('3000.00'), withLine('3000.00', '0.00')).decision).toBe('approved');
+      expect(decideFor(cashDraw('3000.00'), withLine('3000.00', '3000.00')).decision).toBe(
+        'declined',
+      );
+      expect(decideFor(cashDraw('3000.00'), withLine('3000.00', '0.00')).decision).toBe('approved');
     });
 
     it('draw-on-unknown-line: declined', () => {
-      const result = strong(cashDraw('1000.00'), noHistory);
+      const result = decideFor(cashDraw('1000.00'), noHistory);
       expect(result.rulesFired.map((h) => h.code)).toEqual(['UNKNOWN_LINE']);
     });
 
     it('failed-affordability: new installment + debt above half the income', () => {
-      const result = strong(line('20000.00'), noHistory, { monthlyDebtPayments: cny('3500.00') });
+      const result = decideFor(line('20000.00'), noHistory, {
+        monthlyDebtPayments: cny('3500.00'),
+      });
       expect(result.decision).toBe('declined');
       expect(result.rulesFired.map((h) => h.code)).toEqual(['AFFORDABILITY']);
       // 20,000 over 12 months: 1,666.67 principal + 31 days at 0.05 % = 310.00 interest.
@@ -332,7 +301,7 @@ describe('scoring decisions', () => {
         'new installment 1976.67 + existing debt 3500.00 exceed 0.5 × income = 5000.00',
       );
       expect(
-        strong(line('20000.00'), noHistory, { monthlyDebtPayments: cny('3000.00') }).decision,
+        decideFor(line('20000.00'), noHistory, { monthlyDebtPayments: cny('3000.00') }).decision,
       ).toBe('approved');
     });
 
@@ -355,9 +324,9 @@ describe('scoring decisions', () => {
     });
 
     it('velocity: the sixth application of the day', () => {
-      const fifth = strong(line('20000.00'), { ...noHistory, applicationsToday: 4 });
+      const fifth = decideFor(line('20000.00'), { ...noHistory, applicationsToday: 4 });
       expect(fifth.decision).toBe('approved');
-      const sixth = strong(line('20000.00'), { ...noHistory, applicationsToday: 5 });
+      const sixth = decideFor(line('20000.00'), { ...noHistory, applicationsToday: 5 });
       expect(sixth.decision).toBe('declined');
       expect(codes(sixth.reasons)[0]).toBe('VELOCITY');
     });
@@ -368,7 +337,7 @@ describe('scoring decisions', () => {
       [70, 'approved'],
       [71, 'declined'],
     ])('age-%i: %s', (age, expected) => {
-      const result = strong(line('20000.00'), noHistory, { age });
+      const result = decideFor(line('20000.00'), noHistory, { age });
       expect(result.decision).toBe(expected);
       if (expected === 'declined') {
         expect(result.rulesFired.map((h) => h.code)).toEqual(['AGE']);
@@ -377,22 +346,21 @@ describe('scoring decisions', () => {
     });
 
     it('ranks every failed rule before the score reasons, four reasons at most', () => {
-      const result = decide(
-        card,
-        request(line('200000.00'), {
+      const result = decideFor(
+        line('200000.00'),
+        { ...noHistory, applicationsToday: 9 },
+        {
           age: 17,
           profile: weakProfile,
           monthlyDebtPayments: cny('6000.00'),
-        }),
-        { ...noHistory, applicationsToday: 9 },
-        limits,
+        },
       );
       expect(codes(result.reasons)).toEqual(['AGE', 'VELOCITY', 'EXPOSURE_CAP', 'AFFORDABILITY']);
       expect(result.rulesFired).toHaveLength(4);
     });
 
     it('currency-mismatch: income in another currency than the request', () => {
-      const result = strong(line('20000.00'), noHistory, {
+      const result = decideFor(line('20000.00'), noHistory, {
         monthlyIncome: Money.of('10000.00', 'USD'),
       });
       expect(result.rulesFired.map((h) => h.code)).toEqual(['CURRENCY']);
@@ -401,19 +369,14 @@ describe('scoring decisions', () => {
 
   describe('score bands without rules', () => {
     it('declines a weak applicant below the refer band', () => {
-      const result = decide(
-        card,
-        request(line('20000.00'), { profile: weakProfile }),
-        noHistory,
-        limits,
-      );
+      const result = decideFor(line('20000.00'), noHistory, { profile: weakProfile });
       expect(result.score).toBeLessThan(486);
       expect(result).toMatchObject({ decision: 'declined', band: 'decline', rulesFired: [] });
     });
 
     it('refers an applicant within 10 points of the cutoff', () => {
-      const profile: CreditProfile = { ...weakProfile, purpose: 'radio/tv' };
-      const result = decide(card, request(line('20000.00'), { profile }), noHistory, limits);
+      const profile = weakened(strongProfile, 'radio/tv');
+      const result = decideFor(line('20000.00'), noHistory, { profile });
       expect(result.score).toBeGreaterThanOrEqual(486);
       expect(result.score).toBeLessThan(506);
       expect(result).toMatchObject({ decision: 'referred', band: 'refer', creditLine: null });

@@ -1,4 +1,3 @@
-import type { CreditProfile } from '@credit/contracts';
 import { Money } from '@credit/money';
 import type { CreditRequest, CustomerHistory, Requested } from './credit-request';
 import {
@@ -9,19 +8,13 @@ import {
   assertPending,
   declineReasons,
 } from './referral';
+import { weakened } from './profiles.testing';
 import type { PolicyLimits } from './rules';
 import { scoringPolicyLimits, strongProfile } from '@credit/testing';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
 const limits: PolicyLimits = scoringPolicyLimits;
-const profile: CreditProfile = {
-  ...strongProfile,
-  checkingStatus: '<0',
-  creditHistory: 'all paid',
-  purpose: 'radio/tv',
-  savingsStatus: '<100',
-  propertyMagnitude: 'no known property',
-};
+const profile = weakened(strongProfile, 'radio/tv');
 const request = (requested: Requested, income = '10000.00'): CreditRequest => ({
   applicant: {
     age: 40,

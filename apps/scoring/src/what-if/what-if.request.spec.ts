@@ -8,6 +8,12 @@ const applicant = {
   monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
   profile,
 };
+/** A what-if of a 999.00 CNY draw over 3 periods, with these draw fields. */
+const drawOf = (draw: Record<string, unknown>) => ({
+  kind: 'draw',
+  applicant,
+  draw: { amount: { amount: '999.00', currency: 'CNY' }, periods: 3, ...draw },
+});
 
 function fieldsOf(body: unknown): { field: string; problems: string[] }[] {
   try {
@@ -21,15 +27,7 @@ function fieldsOf(body: unknown): { field: string; problems: string[] }[] {
 
 describe('what-if request', () => {
   it('accepts a draw without line or merchant and fills them with null', () => {
-    const input = parseWhatIf({
-      kind: 'draw',
-      applicant,
-      draw: {
-        product: 'installment-purchase',
-        amount: { amount: '999.00', currency: 'CNY' },
-        periods: 3,
-      },
-    });
+    const input = parseWhatIf(drawOf({ product: 'installment-purchase' }));
     expect(input.creditLine).toBeNull();
     expect(input.draw).toEqual({
       lineId: null,
@@ -43,27 +41,11 @@ describe('what-if request', () => {
   });
 
   it('takes a cash loan repayment method, and refuses one on an installment purchase', () => {
-    const cash = parseWhatIf({
-      kind: 'draw',
-      applicant,
-      draw: {
-        product: 'cash-loan',
-        amount: { amount: '999.00', currency: 'CNY' },
-        periods: 3,
-        repaymentMethod: 'equal-principal',
-      },
-    });
+    const cash = parseWhatIf(drawOf({ product: 'cash-loan', repaymentMethod: 'equal-principal' }));
     expect(cash.draw?.repaymentMethod).toBe('equal-principal');
-    const fields = fieldsOf({
-      kind: 'draw',
-      applicant,
-      draw: {
-        product: 'installment-purchase',
-        amount: { amount: '999.00', currency: 'CNY' },
-        periods: 3,
-        repaymentMethod: 'balloon',
-      },
-    });
+    const fields = fieldsOf(
+      drawOf({ product: 'installment-purchase', repaymentMethod: 'balloon' }),
+    );
     expect(fields).toEqual([
       {
         field: 'draw.repaymentMethod',
