@@ -125,8 +125,9 @@ export default tseslint.config(
     },
   },
   {
-    // A library's unit specs are pure: they may use the test fixtures, through their pure entry
-    // (@credit/testing/fixtures) only, never the index with the broker client and ports.
+    // A library's unit specs are pure: they may use the test-only lib through its pure entries
+    // (@credit/testing/fixtures, @credit/testing/errors) only, never the index with the broker
+    // client and ports.
     files: ['libs/*/src/**/*.spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(
@@ -145,7 +146,8 @@ export default tseslint.config(
           paths: [
             {
               name: '@credit/testing',
-              message: 'a unit spec is pure: import @credit/testing/fixtures, its pure entry.',
+              message:
+                'a unit spec is pure: import @credit/testing/fixtures or /errors, the pure entries.',
             },
           ],
         },
