@@ -58,26 +58,20 @@ describe('event ids of events produced while handling another', () => {
 describe('event ids of events a scheduler or worker publishes (a stated cause)', () => {
   const writer = new OutboxWriter('svc');
   const publish = (manager: EntityManager | undefined, causationId: string | null = null) =>
-    runWithContext({ correlationId: 'c-3', causationId }, () => [
-      writer.build(
-        {
-          definition: Happened,
-          key: 'L-1',
-          payload: { n: 1 },
-          cause: { source: 'payout', id: 'L-1' },
-        },
-        manager,
-      ).eventId,
-      writer.build(
-        {
-          definition: Happened,
-          key: 'L-1',
-          payload: { n: 2 },
-          cause: { source: 'payout', id: 'L-1' },
-        },
-        manager,
-      ).eventId,
-    ]);
+    runWithContext({ correlationId: 'c-3', causationId }, () =>
+      [1, 2].map(
+        (n) =>
+          writer.build(
+            {
+              definition: Happened,
+              key: 'L-1',
+              payload: { n },
+              cause: { source: 'payout', id: 'L-1' },
+            },
+            manager,
+          ).eventId,
+      ),
+    );
 
   it('are the same when the same work is done again (a retry, a rebuild), whatever the payload', () => {
     expect(publish(transaction())).toEqual(publish(transaction()));
