@@ -1,4 +1,5 @@
 import {
+  chargedOffLoan,
   cny,
   disbursedCashLoan,
   disbursedInstallmentPurchase,
@@ -65,15 +66,7 @@ const samples = {
     businessDate: '2024-07-02',
     amount: cny('0.50'),
   },
-  loanChargedOff: {
-    loanId: 'L-1',
-    customerId: 'C-1',
-    businessDate: '2024-12-31',
-    principal: cny('8000.00'),
-    interest: cny('120.33'),
-    fee: cny('0.00'),
-    penalty: cny('36.10'),
-  },
+  loanChargedOff: chargedOffLoan,
   recoveryReceived: {
     recoveryId: 'RC-1',
     loanId: 'L-1',

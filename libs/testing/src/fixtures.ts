@@ -5,6 +5,7 @@ import type {
   ApplicationSubmittedV1Payload,
   CreditProfile,
   DrawPricing,
+  LoanChargedOffV1Payload,
   LoanDisbursedV1Payload,
   LoanTerms,
 } from '@credit/contracts';
@@ -210,4 +211,15 @@ export const disbursedInstallmentPurchase: LoanDisbursedV1Payload = {
   lineId: 'LINE-1',
   terms: loanTerms(purchasePricing(6, '0.045'), '2024-05-01'),
   disbursedAt: '2024-05-01T10:00:00Z',
+};
+
+/** loan.charged-off of L-1 at the end of 2024: 8,000.00 principal, 120.33 interest, 36.10 penalty. */
+export const chargedOffLoan: LoanChargedOffV1Payload = {
+  loanId: 'L-1',
+  customerId: 'C-1',
+  businessDate: '2024-12-31',
+  principal: cny('8000.00'),
+  interest: cny('120.33'),
+  fee: cny('0.00'),
+  penalty: cny('36.10'),
 };

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@credit/contracts';
 import {
+  chargedOffLoan,
   cny,
   disbursedCashLoan as cashLoan,
   disbursedInstallmentPurchase as installmentPurchase,
@@ -254,17 +255,7 @@ describe('posting rules', () => {
   });
 
   it('loan-charged-off-moves-all-balances-to-credit-loss-and-drops-zero-parts', () => {
-    const draft = post(
-      envelope('loan.charged-off', {
-        loanId: 'L-1',
-        customerId: 'C-1',
-        businessDate: '2024-12-31',
-        principal: cny('8000.00'),
-        interest: cny('120.33'),
-        fee: cny('0.00'),
-        penalty: cny('36.10'),
-      }),
-    );
+    const draft = post(envelope('loan.charged-off', chargedOffLoan));
     expect(draft.rule).toBe('loan-charged-off@v1');
     expect(linesOf(draft)).toEqual([
       'debit expense:credit-loss 8156.43 CNY',
