@@ -14,6 +14,42 @@ const infrastructurePackages = [
   'prom-client',
 ];
 
+/** Which project may import which (Nx tags); see README "Nx tags". */
+const depConstraints = [
+  // An app is deployed alone: it may use shared libraries, never another app.
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  // Pure libraries (money, contracts) depend only on other pure libraries and no I/O packages.
+  {
+    sourceTag: 'layer:domain',
+    onlyDependOnLibsWithTags: ['layer:domain'],
+    bannedExternalImports: infrastructurePackages,
+  },
+  // Infrastructure libraries (platform, messaging) may use pure and infrastructure libraries.
+  { sourceTag: 'layer:infra', onlyDependOnLibsWithTags: ['layer:domain', 'layer:infra'] },
+  // The contracts are what every service shares: they know no model, trained or not.
+  {
+    sourceTag: 'lib:contracts',
+    notDependOnLibsWithTags: ['lib:scorecard', 'lib:scorecard-training'],
+  },
+  // Training is a development tool (tools/scorecard/train.ts): no runtime code loads it.
+  { sourceTag: 'lib:scorecard', notDependOnLibsWithTags: ['lib:scorecard-training'] },
+  { sourceTag: 'type:app', notDependOnLibsWithTags: ['lib:scorecard-training'] },
+  // Tests and tools may use libraries, but never reach into an app's source.
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+];
+
+/** Options of @nx/enforce-module-boundaries, with the given constraints. */
+const boundaries = (constraints) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    banTransitiveDependencies: false,
+    allow: [],
+    depConstraints: constraints,
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -34,37 +70,7 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            // An app is deployed alone: it may use shared libraries, never another app.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            // Pure libraries (money, contracts) depend only on other pure libraries and no I/O packages.
-            {
-              sourceTag: 'layer:domain',
-              onlyDependOnLibsWithTags: ['layer:domain'],
-              bannedExternalImports: infrastructurePackages,
-            },
-            // Infrastructure libraries (platform, messaging) may use pure and infrastructure libraries.
-            { sourceTag: 'layer:infra', onlyDependOnLibsWithTags: ['layer:domain', 'layer:infra'] },
-            // The contracts are what every service shares: they know no model, trained or not.
-            {
-              sourceTag: 'lib:contracts',
-              notDependOnLibsWithTags: ['lib:scorecard', 'lib:scorecard-training'],
-            },
-            // Training is a development tool (tools/scorecard/train.ts): no runtime code loads it.
-            { sourceTag: 'lib:scorecard', notDependOnLibsWithTags: ['lib:scorecard-training'] },
-            { sourceTag: 'type:app', notDependOnLibsWithTags: ['lib:scorecard-training'] },
-            // Tests and tools may use libraries, but never reach into an app's source.
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(depConstraints),
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/explicit-module-boundary-types': 'off',
@@ -112,6 +118,36 @@ export default tseslint.config(
             {
               group: ['**/infrastructure', '**/infrastructure/**'],
               message: 'domain/ is pure: it never reaches into infrastructure/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A library's unit specs are pure: they may use the test-only lib through its pure entries
+    // (@credit/testing/fixtures, @credit/testing/errors) only, never the index with the broker
+    // client and ports.
+    files: ['libs/*/src/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(
+        depConstraints.map((constraint) =>
+          constraint.sourceTag === 'layer:domain' && constraint.onlyDependOnLibsWithTags
+            ? {
+                ...constraint,
+                onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'scope:test'],
+              }
+            : constraint,
+        ),
+      ),
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@credit/testing',
+              message:
+                'a unit spec is pure: import @credit/testing/fixtures or /errors, the pure entries.',
             },
           ],
         },

@@ -20,6 +20,10 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@credit/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@credit/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    // A library's second entry, e.g. @credit/testing/fixtures (the pure one).
+    '^@credit/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2.ts',
+  },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -53,12 +53,7 @@ fi
 
 if [[ -z "${BENCH_SKIP_PLATFORM:-}" ]]; then
   say "part 2: the platform on a fresh broker at ${KAFKA_BROKERS} and ports 3201-3205"
-  bash tools/scripts/kafka.sh reset >/dev/null
-  bash tools/scripts/kafka.sh start
-  npm run -s cli -- topics ensure >/dev/null
-  databases=()
-  for svc in "${SERVICES[@]}"; do databases+=("credit_bench_${svc}"); done
-  recreate_databases "${databases[@]}"
+  fresh_platform credit_bench_
   if [[ "${BENCH_TRACING:-1}" != 0 ]]; then
     # The services export their spans to the bench's own OTLP/HTTP receiver (tmp/bench/spans.ndjson).
     otlp_port="${BENCH_OTLP_PORT:-$((4318 + BENCH_PORT_OFFSET))}"

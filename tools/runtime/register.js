@@ -1,5 +1,6 @@
 // Runs the TypeScript sources directly: SWC compiles each file as Node loads it, with the same
-// settings as the tests (.swcrc), and @credit/<lib> resolves to libs/<lib>/src/index.ts.
+// settings as the tests (.swcrc), and @credit/<lib> resolves to libs/<lib>/src/index.ts
+// (@credit/<lib>/<entry>, a library's second entry, to libs/<lib>/src/<entry>.ts).
 // Used by the services, the CLI and the scripts: `node -r ./tools/runtime/register.js file.ts`.
 'use strict';
 const fs = require('node:fs');
@@ -13,8 +14,10 @@ delete swcrc.$schema;
 
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveWorkspaceLibraries(request, parent, ...rest) {
-  const match = /^@credit\/([a-z-]+)$/.exec(request);
-  const target = match ? path.join(root, 'libs', match[1], 'src', 'index.ts') : request;
+  const match = /^@credit\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(request);
+  const target = match
+    ? path.join(root, 'libs', match[1], 'src', `${match[2] ?? 'index'}.ts`)
+    : request;
   return originalResolve.call(this, target, parent, ...rest);
 };
 

@@ -61,6 +61,22 @@ recreate_databases() {
   done
 }
 
+# A clean broker on ${KAFKA_BROKERS} (data deleted), started, with the platform's topics.
+fresh_broker() {
+  bash tools/scripts/kafka.sh reset >/dev/null
+  bash tools/scripts/kafka.sh start
+  npm run -s cli -- topics ensure >/dev/null
+}
+
+# A clean broker and, for each service, a recreated database <prefix><service>: where a run of
+# the five services from nothing (the e2e tier, the bench) starts.
+fresh_platform() {
+  local prefix=$1 svc databases=()
+  fresh_broker
+  for svc in "${SERVICES[@]}"; do databases+=("${prefix}${svc}"); done
+  recreate_databases "${databases[@]}"
+}
+
 # instances_of NAME: how many instances of the service to run (<NAME>_INSTANCES, default 1).
 instances_of() {
   local var="${1^^}_INSTANCES" n

@@ -71,21 +71,14 @@ NX_DAEMON=false npx nx run-many -t build --outputStyle=static
 node tools/build/check-runtime-deps.js # the image installs only production dependencies
 
 say "starting a clean Kafka broker for the tests on ${KAFKA_BROKERS}"
-bash tools/scripts/kafka.sh reset >/dev/null
-bash tools/scripts/kafka.sh start
-npm run -s cli -- topics ensure >/dev/null
+fresh_broker
 
 say "integration tier (real PostgreSQL and Kafka)"
 npx jest -c jest.integration.config.js --runInBand --json --outputFile="$RESULTS_DIR/integration.json"
 
 say "e2e tier: the five services, through their public APIs, on a fresh broker"
 # The integration tier leaves events on the broker; the e2e services must not consume them.
-bash tools/scripts/kafka.sh reset >/dev/null
-bash tools/scripts/kafka.sh start
-npm run -s cli -- topics ensure >/dev/null
-e2e_dbs=()
-for svc in "${SERVICES[@]}"; do e2e_dbs+=("credit_e2e_${svc}"); done
-recreate_databases "${e2e_dbs[@]}"
+fresh_platform credit_e2e_
 for svc in "${SERVICES[@]}"; do export "E2E_${svc^^}_URL=http://127.0.0.1:$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))"; done
 # Services find each other on the e2e ports; the simulated bank declines one sandbox amount.
 export REPAYMENT_URL="$E2E_REPAYMENT_URL" LEDGER_URL="$E2E_LEDGER_URL"

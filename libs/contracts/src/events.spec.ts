@@ -1,3 +1,10 @@
+import {
+  chargedOffLoan,
+  cny,
+  disbursedCashLoan,
+  disbursedInstallmentPurchase,
+  strongProfile,
+} from '@credit/testing/fixtures';
 import { envelopeSchema } from './envelope';
 import {
   ApplicationSubmittedV1,
@@ -16,51 +23,9 @@ import {
 import { Topics, domainTopics } from './topics';
 import type { EventDefinition } from './catalog';
 
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
-
 const samples = {
-  cashLoan: {
-    loanId: 'L-1',
-    customerId: 'C-1',
-    product: 'cash-loan',
-    principal: cny('10000.00'),
-    merchantId: null,
-    merchantFee: null,
-    lineId: null,
-    terms: {
-      method: 'daily-interest',
-      periods: 12,
-      annualRate: null,
-      dailyRate: '0.0005',
-      feeRate: null,
-      feePayer: null,
-      dayCount: 'ACT/365',
-      penaltyDailyRate: '0.0005',
-      startDate: '2024-05-01',
-    },
-    disbursedAt: '2024-05-01T08:00:00+08:00',
-  },
-  installmentPurchase: {
-    loanId: 'L-2',
-    customerId: 'C-1',
-    product: 'installment-purchase',
-    principal: cny('3000.00'),
-    merchantId: 'M-7',
-    merchantFee: cny('45.50'),
-    lineId: 'LINE-1',
-    terms: {
-      method: 'flat-fee',
-      periods: 6,
-      annualRate: null,
-      dailyRate: null,
-      feeRate: '0.045',
-      feePayer: 'merchant',
-      dayCount: 'ACT/365',
-      penaltyDailyRate: '0.0005',
-      startDate: '2024-05-01',
-    },
-    disbursedAt: '2024-05-01T10:00:00Z',
-  },
+  cashLoan: disbursedCashLoan,
+  installmentPurchase: disbursedInstallmentPurchase,
   feeCharged: {
     loanId: 'L-2',
     customerId: 'C-1',
@@ -101,15 +66,7 @@ const samples = {
     businessDate: '2024-07-02',
     amount: cny('0.50'),
   },
-  loanChargedOff: {
-    loanId: 'L-1',
-    customerId: 'C-1',
-    businessDate: '2024-12-31',
-    principal: cny('8000.00'),
-    interest: cny('120.33'),
-    fee: cny('0.00'),
-    penalty: cny('36.10'),
-  },
+  loanChargedOff: chargedOffLoan,
   recoveryReceived: {
     recoveryId: 'RC-1',
     loanId: 'L-1',
@@ -367,23 +324,7 @@ describe('event payload schemas v1', () => {
         age: 40,
         monthlyIncome: cny('10000.00'),
         monthlyDebtPayments: cny('0.00'),
-        profile: {
-          checkingStatus: 'no checking',
-          creditHistory: 'critical/other existing credit',
-          purpose: 'radio/tv',
-          savingsStatus: '>=1000',
-          employmentSince: '>=7',
-          installmentRatePercent: 2,
-          otherParties: 'none',
-          residenceSince: 4,
-          propertyMagnitude: 'real estate',
-          otherPaymentPlans: 'none',
-          housing: 'own',
-          existingCredits: 1,
-          job: 'skilled',
-          dependents: 1,
-          ownTelephone: 'yes',
-        },
+        profile: { ...strongProfile, purpose: 'radio/tv', employmentSince: '>=7' },
       },
       creditLine: null,
       draw: {

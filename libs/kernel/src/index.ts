@@ -1,3 +1,4 @@
+export { CodedError } from './coded-error';
 export { InvariantViolation, invariant, isInvariantViolation } from './invariant';
 export {
   canonicalJson,

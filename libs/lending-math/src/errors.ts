@@ -1,3 +1,5 @@
+import { CodedError } from '@credit/kernel';
+
 /**
  * Stable, machine-readable error codes for expected failures (bad input). Callers branch on
  * `code`, never on `message`. A broken internal invariant is not one of these: it throws an
@@ -19,16 +21,8 @@ export const LendingErrorCode = {
 export type LendingErrorCode = (typeof LendingErrorCode)[keyof typeof LendingErrorCode];
 
 /** Every expected failure of `@credit/lending-math` is a `LendingMathError` with a `LENDING.*` code. */
-export class LendingMathError extends Error {
+export class LendingMathError extends CodedError<LendingErrorCode> {
   override readonly name = 'LendingMathError';
-
-  constructor(
-    readonly code: LendingErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, string>> = {},
-  ) {
-    super(`${code}: ${message}`);
-  }
 }
 
 export function isLendingMathError(error: unknown): error is LendingMathError {

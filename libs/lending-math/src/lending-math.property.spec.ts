@@ -42,26 +42,25 @@ const firstDueArb = fc.oneof(
   fc.record({ kind: fc.constant('day-of-month' as const), day: fc.integer({ min: 1, max: 31 }) }),
 );
 
+/** The inputs both amortizing schedules take. */
+const amortizingInputArbs = {
+  principal: principalArb,
+  annualRate: annualRateArb,
+  periods: periodsArb,
+  startDate: startDateArb,
+  firstDue: firstDueArb,
+};
+
 /** Any schedule builder, on random inputs. */
 const scheduleArb: fc.Arbitrary<{ kind: string; schedule: Schedule }> = fc.oneof(
   fc
     .record({
-      principal: principalArb,
-      annualRate: annualRateArb,
-      periods: periodsArb,
-      startDate: startDateArb,
-      firstDue: firstDueArb,
+      ...amortizingInputArbs,
       interestBasis: fc.constantFrom('monthly-rate', 'ACT/365', 'ACT/360', '30/360' as const),
     })
     .map((input) => ({ kind: 'equal-installment', schedule: equalInstallmentSchedule(input) })),
   fc
-    .record({
-      principal: principalArb,
-      annualRate: annualRateArb,
-      periods: periodsArb,
-      startDate: startDateArb,
-      firstDue: firstDueArb,
-    })
+    .record(amortizingInputArbs)
     .map((input) => ({ kind: 'equal-principal', schedule: equalPrincipalSchedule(input) })),
   fc
     .record({

@@ -110,23 +110,16 @@ export function installment(
 }
 
 export function scheduleTotals(currency: string, rows: readonly Installment[]): ScheduleTotals {
+  const sum = (part: keyof ScheduleTotals) =>
+    Money.sum(
+      currency,
+      rows.map((row) => row[part]),
+    );
   return {
-    principal: Money.sum(
-      currency,
-      rows.map((row) => row.principal),
-    ),
-    interest: Money.sum(
-      currency,
-      rows.map((row) => row.interest),
-    ),
-    fee: Money.sum(
-      currency,
-      rows.map((row) => row.fee),
-    ),
-    total: Money.sum(
-      currency,
-      rows.map((row) => row.total),
-    ),
+    principal: sum('principal'),
+    interest: sum('interest'),
+    fee: sum('fee'),
+    total: sum('total'),
   };
 }
 

@@ -12,6 +12,18 @@ import { LendingErrorCode, LendingMathError } from './errors';
 /** Longest schedule accepted: 40 years of monthly periods. */
 export const MaxSchedulePeriods = 480;
 
+/** The error of a negative rate or amount where none may be. */
+function negative(fieldName: string, value: Decimal | Money): LendingMathError {
+  return new LendingMathError(
+    LendingErrorCode.INVALID_ARGUMENT,
+    `${fieldName} must not be negative`,
+    {
+      field: fieldName,
+      value: value.toString(),
+    },
+  );
+}
+
 /** A non-negative rate as a `MoneyDecimal`. @throws LENDING.INVALID_ARGUMENT naming the field */
 export function toRate(value: DecimalInput, fieldName: string): Decimal {
   let rate: Decimal;
@@ -27,16 +39,7 @@ export function toRate(value: DecimalInput, fieldName: string): Decimal {
     }
     throw error;
   }
-  if (rate.isNegative()) {
-    throw new LendingMathError(
-      LendingErrorCode.INVALID_ARGUMENT,
-      `${fieldName} must not be negative`,
-      {
-        field: fieldName,
-        value: rate.toString(),
-      },
-    );
-  }
+  if (rate.isNegative()) throw negative(fieldName, rate);
   return rate;
 }
 
@@ -70,16 +73,7 @@ export function assertMoney(value: unknown, fieldName: string): asserts value is
 
 export function assertNonNegativeMoney(value: unknown, fieldName: string): asserts value is Money {
   assertMoney(value, fieldName);
-  if (value.isNegative()) {
-    throw new LendingMathError(
-      LendingErrorCode.INVALID_ARGUMENT,
-      `${fieldName} must not be negative`,
-      {
-        field: fieldName,
-        value: value.toString(),
-      },
-    );
-  }
+  if (value.isNegative()) throw negative(fieldName, value);
 }
 
 export function assertPositiveMoney(value: unknown, fieldName: string): asserts value is Money {

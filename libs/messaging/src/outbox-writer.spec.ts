@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { defineEvent } from '@credit/contracts';
 import { runWithContext } from '@credit/platform';
-import { OutboxWriter, derivedEventId } from './outbox-writer';
+import { type EventCause, OutboxWriter, derivedEventId } from './outbox-writer';
 
 const Happened = defineEvent({
   type: 'test.happened',
@@ -57,27 +57,13 @@ describe('event ids of events produced while handling another', () => {
 
 describe('event ids of events a scheduler or worker publishes (a stated cause)', () => {
   const writer = new OutboxWriter('svc');
+  /** The id of test.happened `n` for key L-1, built for `cause` in `manager`'s transaction. */
+  const idFor = (n: number, cause: EventCause, manager: EntityManager | undefined) =>
+    writer.build({ definition: Happened, key: 'L-1', payload: { n }, cause }, manager).eventId;
   const publish = (manager: EntityManager | undefined, causationId: string | null = null) =>
-    runWithContext({ correlationId: 'c-3', causationId }, () => [
-      writer.build(
-        {
-          definition: Happened,
-          key: 'L-1',
-          payload: { n: 1 },
-          cause: { source: 'payout', id: 'L-1' },
-        },
-        manager,
-      ).eventId,
-      writer.build(
-        {
-          definition: Happened,
-          key: 'L-1',
-          payload: { n: 2 },
-          cause: { source: 'payout', id: 'L-1' },
-        },
-        manager,
-      ).eventId,
-    ]);
+    runWithContext({ correlationId: 'c-3', causationId }, () =>
+      [1, 2].map((n) => idFor(n, { source: 'payout', id: 'L-1' }, manager)),
+    );
 
   it('are the same when the same work is done again (a retry, a rebuild), whatever the payload', () => {
     expect(publish(transaction())).toEqual(publish(transaction()));
@@ -89,24 +75,8 @@ describe('event ids of events a scheduler or worker publishes (a stated cause)',
   it('number same-typed events of one cause in a transaction, and differ by cause and source', () => {
     const [first, second] = publish(transaction());
     expect(first).not.toBe(second);
-    const other = writer.build(
-      {
-        definition: Happened,
-        key: 'L-1',
-        payload: { n: 1 },
-        cause: { source: 'payout', id: 'L-2' },
-      },
-      transaction(),
-    ).eventId;
-    const otherSource = writer.build(
-      {
-        definition: Happened,
-        key: 'L-1',
-        payload: { n: 1 },
-        cause: { source: 'close', id: 'L-1' },
-      },
-      transaction(),
-    ).eventId;
+    const other = idFor(1, { source: 'payout', id: 'L-2' }, transaction());
+    const otherSource = idFor(1, { source: 'close', id: 'L-1' }, transaction());
     expect(new Set([first, other, otherSource]).size).toBe(3);
   });
 

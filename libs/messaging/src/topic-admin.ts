@@ -37,7 +37,7 @@ async function ensureTopicsWith(
         topic: spec.name,
         numPartitions: spec.partitions,
         replicationFactor: 1,
-        configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+        configEntries: configEntriesOf(spec),
       })),
     });
   }
@@ -47,9 +47,14 @@ async function ensureTopicsWith(
       resources: existing.map((spec) => ({
         type: ConfigResourceTypes.TOPIC,
         name: spec.name,
-        configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+        configEntries: configEntriesOf(spec),
       })),
     });
   }
   return { created: missing.map((s) => s.name), existing: existing.map((s) => s.name) };
+}
+
+/** A topic spec's config as the Kafka admin API takes it. */
+function configEntriesOf(spec: TopicSpec): { name: string; value: string }[] {
+  return Object.entries(spec.config).map(([name, value]) => ({ name, value }));
 }

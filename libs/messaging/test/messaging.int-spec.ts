@@ -5,21 +5,23 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventHeaders, type EventEnvelope } from '@credit/contracts';
 import { Metrics } from '@credit/platform';
-import { EventConsumer, type EventHandler } from '../src/event-consumer';
-import { KafkaRuntime } from '../src/kafka-runtime';
-import { OutboxRelay } from '../src/outbox-relay';
+import type { EventHandler } from '../src/event-consumer';
+import type { KafkaRuntime } from '../src/kafka-runtime';
 import { EventValidationError, OutboxWriter } from '../src/outbox-writer';
 import { recordOf } from '../src/records';
 import {
+  type TestConsumerOptions,
+  addTestConsumer,
   freshDatabase,
   freshTopic,
   kafkaClient,
   openDataSource,
-  quietLogger,
   readAll,
   testCatalog,
   testEnv,
   testEventDefinition,
+  testRelay,
+  testRuntime,
   waitFor,
 } from './support';
 
@@ -63,20 +65,26 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
   const writer = new OutboxWriter('messaging-test');
 
   function runtime(): KafkaRuntime {
-    const created = new KafkaRuntime(
-      {
-        clientId: 'messaging-test',
-        brokers: testEnv.brokers,
-        sessionTimeoutMs: 6_000,
-        connectBackoffInitialMs: 200,
-        connectBackoffMaxMs: 2_000,
-        partitionsConsumedConcurrentlyMax: 3,
-      },
-      quietLogger,
-    );
+    const created = testRuntime('messaging-test', 3);
     runtimes.push(created);
     return created;
   }
+
+  /** A started runtime with one consumer of `topic` (test.happened) applying `handlers`. */
+  function startConsumer(
+    topic: string,
+    handlers: readonly EventHandler<{ n: number }>[],
+    options: TestConsumerOptions,
+    metrics?: Metrics,
+  ): void {
+    const kafkaRuntime = runtime();
+    addTestConsumer(kafkaRuntime, dataSource, testCatalog(topic), handlers, options, { metrics });
+    kafkaRuntime.start();
+  }
+
+  /** Waits until `eventId` has its effect. */
+  const appliedOnce = (what: string, eventId: string) =>
+    waitFor(what, async () => ((await effectsFor(dataSource, eventId)) === 1 ? true : undefined));
 
   function effectsHandler(failWhen: (n: number) => boolean = () => false): EventHandler<{
     n: number;
@@ -148,20 +156,8 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     ]);
 
     const metrics = new Metrics('test');
-    const kafkaRuntime = runtime();
     const handler = { ...effectsHandler(), definition };
-    kafkaRuntime.addConsumer(
-      new EventConsumer(
-        dataSource,
-        testCatalog(topic),
-        kafkaRuntime.producer,
-        quietLogger,
-        { groupId: `g-${randomUUID()}`, maxRetries: 0, retryBackoffMs: 10 },
-        [handler],
-        metrics,
-      ),
-    );
-    kafkaRuntime.start();
+    startConsumer(topic, [handler], { maxRetries: 0, retryBackoffMs: 10 }, metrics);
     await waitFor('both copies consumed', async () => {
       const values = await metrics.eventsConsumed.get();
       const total = values.values.reduce((sum, v) => sum + v.value, 0);
@@ -204,19 +200,8 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
 
     // The same group resumes: the event is delivered again and recognised as a duplicate.
     const metrics = new Metrics('test');
-    const kafkaRuntime = runtime();
-    kafkaRuntime.addConsumer(
-      new EventConsumer(
-        dataSource,
-        testCatalog(topic),
-        kafkaRuntime.producer,
-        quietLogger,
-        { groupId, maxRetries: 0, retryBackoffMs: 10 },
-        [{ ...effectsHandler(), definition }],
-        metrics,
-      ),
-    );
-    kafkaRuntime.start();
+    const handlers = [{ ...effectsHandler(), definition }];
+    startConsumer(topic, handlers, { groupId, maxRetries: 0, retryBackoffMs: 10 }, metrics);
     await waitFor('redelivery consumed', async () =>
       (await metrics.eventsConsumed.get()).values.length > 0 ? true : undefined,
     );
@@ -240,24 +225,11 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
 
     const handler = { ...effectsHandler((n) => n === 2), definition };
-    const kafkaRuntime = runtime();
     const maxRetries = 2;
-    kafkaRuntime.addConsumer(
-      new EventConsumer(
-        dataSource,
-        testCatalog(topic),
-        kafkaRuntime.producer,
-        quietLogger,
-        { groupId: `g-${randomUUID()}`, maxRetries, retryBackoffMs: 20 },
-        [handler],
-      ),
-    );
-    kafkaRuntime.start();
+    startConsumer(topic, [handler], { maxRetries, retryBackoffMs: 20 });
 
     const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
-    await waitFor('message behind the poison applied', async () =>
-      (await effectsFor(dataSource, events[2]!.eventId)) === 1 ? true : undefined,
-    );
+    await appliedOnce('message behind the poison applied', events[2]!.eventId);
     expect(await effectsFor(dataSource, events[0]!.eventId)).toBe(1);
     expect(await effectsFor(dataSource, events[1]!.eventId)).toBe(0);
     expect(handler.calls).toBe(1 + (maxRetries + 1) + 1);
@@ -277,9 +249,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
 
   /** Waits until the last event is applied, then: each applied once, but the `skipped` ns none. */
   async function expectAppliedOnceExcept(events: EventEnvelope[], skipped: number[]) {
-    await waitFor('the last event applied', async () =>
-      (await effectsFor(dataSource, events.at(-1)!.eventId)) === 1 ? true : undefined,
-    );
+    await appliedOnce('the last event applied', events.at(-1)!.eventId);
     for (const [index, event] of events.entries()) {
       expect({ n: index + 1, effects: await effectsFor(dataSource, event.eventId) }).toEqual({
         n: index + 1,
@@ -289,15 +259,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
   }
 
   it('applies consecutive events in one transaction, and a poison among them falls back to one by one', async () => {
-    const topic = await freshTopic(kafka, 'grouped', 1);
-    const definition = testEventDefinition(topic);
-    const events = numbered(definition, 30);
-    await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
-    const handler = { ...effectsHandler((n) => n === 17), definition };
-    startGroupedConsumer(topic, handler);
-    const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
-    await expectAppliedOnceExcept(events, [17]);
-    expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[16]);
+    const { handler } = await poisonAmongGrouped('grouped', 30, 17, effectsHandler);
     // Groups of ten: 1–10 and 21–30 together (one call each); 11–20 once together (failed at 17,
     // rolled back), then one by one: 11–16 and 18–20 once more, 17 twice more (first try and retry).
     expect(handler.calls).toBe(10 + 7 + (6 + 2 + 3) + 10);
@@ -305,18 +267,30 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
 
   /** A consumer of `topic` applying up to ten events per transaction, one retry. */
   function startGroupedConsumer(topic: string, handler: EventHandler<{ n: number }>): void {
-    const kafkaRuntime = runtime();
-    kafkaRuntime.addConsumer(
-      new EventConsumer(
-        dataSource,
-        testCatalog(topic),
-        kafkaRuntime.producer,
-        quietLogger,
-        { groupId: `g-${randomUUID()}`, maxRetries: 1, retryBackoffMs: 20, batchSizeMax: 10 },
-        [handler],
-      ),
-    );
-    kafkaRuntime.start();
+    startConsumer(topic, [handler], { maxRetries: 1, retryBackoffMs: 20, batchSizeMax: 10 });
+  }
+
+  /**
+   * `count` events on one partition to a grouped consumer whose handler fails on event `poison`:
+   * once all but the poison are applied once and the poison is dead-lettered, returns the handler
+   * and the dead letter.
+   */
+  async function poisonAmongGrouped<H extends EventHandler<{ n: number }>>(
+    prefix: string,
+    count: number,
+    poison: number,
+    handlerFor: (failWhen: (n: number) => boolean) => H,
+  ) {
+    const topic = await freshTopic(kafka, prefix, 1);
+    const definition = testEventDefinition(topic);
+    const events = numbered(definition, count);
+    await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
+    const handler = { ...handlerFor((n) => n === poison), definition };
+    startGroupedConsumer(topic, handler);
+    const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
+    await expectAppliedOnceExcept(events, [poison]);
+    expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[poison - 1]);
+    return { handler, dead };
   }
 
   /** effectsHandler with the set-based path: records each handleMany call's event numbers. */
@@ -357,15 +331,12 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
   });
 
   it('a failing event makes its set-based group fall back to one by one, and only it is dead-lettered', async () => {
-    const topic = await freshTopic(kafka, 'set-based-poison', 1);
-    const definition = testEventDefinition(topic);
-    const events = numbered(definition, 8);
-    await producer.send({ topic, acks: -1, messages: events.map(recordOf) });
-    const handler = { ...batchEffectsHandler((n) => n === 5), definition };
-    startGroupedConsumer(topic, handler);
-    const [dead] = await readAll(kafka, `${topic}.dlq`, 1);
-    await expectAppliedOnceExcept(events, [5]);
-    expect(JSON.parse(dead?.value ?? '{}')).toEqual(events[4]);
+    const { handler, dead } = await poisonAmongGrouped(
+      'set-based-poison',
+      8,
+      5,
+      batchEffectsHandler,
+    );
     expect(dead?.headers[EventHeaders.dlqError]).toContain('cannot apply n=5: poison');
     // The poison was tried alone twice (first try and one retry) after its group failed.
     expect(handler.batches.some((batch) => batch.includes(5))).toBe(true);
@@ -402,18 +373,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     });
 
     const handler = { ...effectsHandler(), definition };
-    const kafkaRuntime = runtime();
-    kafkaRuntime.addConsumer(
-      new EventConsumer(
-        dataSource,
-        testCatalog(topic),
-        kafkaRuntime.producer,
-        quietLogger,
-        { groupId: `g-${randomUUID()}`, maxRetries: 3, retryBackoffMs: 10 },
-        [handler],
-      ),
-    );
-    kafkaRuntime.start();
+    startConsumer(topic, [handler], { maxRetries: 3, retryBackoffMs: 10 });
 
     const dead = await readAll(kafka, `${topic}.dlq`, 3);
     expect(dead).toHaveLength(3);
@@ -427,9 +387,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     );
     expect(dead[0]?.headers[EventHeaders.dlqAttempts]).toBe('0');
     expect(dead[2]?.headers[EventHeaders.dlqError]).toMatch(/envelope invalid: eventId/);
-    await waitFor('valid message applied', async () =>
-      (await effectsFor(dataSource, valid.eventId)) === 1 ? true : undefined,
-    );
+    await appliedOnce('valid message applied', valid.eventId);
     expect(handler.calls).toBe(1);
     // The valid message came after the other type's record on the one partition: had that record
     // been dead-lettered, it would be on the DLQ by now.
@@ -464,13 +422,7 @@ describe('messaging backbone against a real broker and PostgreSQL', () => {
     const kafkaRuntime = runtime();
     kafkaRuntime.start();
     await kafkaRuntime.whenStarted();
-    const relay = new OutboxRelay(
-      dataSource,
-      kafkaRuntime.producer,
-      () => kafkaRuntime.isProducerReady(),
-      quietLogger,
-      { batchSizeMax: 10, pollIntervalMs: 20 },
-    );
+    const relay = testRelay(dataSource, kafkaRuntime, { batchSizeMax: 10, pollIntervalMs: 20 });
     relay.start();
     await waitFor('backlog drained', async () =>
       (await relay.backlog()) === 0 ? true : undefined,

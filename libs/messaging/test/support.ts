@@ -4,7 +4,16 @@ import pino from 'pino';
 import { z } from 'zod';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { EventCatalog, defineEvent } from '@credit/contracts';
+import type { Metrics } from '@credit/platform';
+import {
+  EventConsumer,
+  type EventConsumerFaults,
+  type EventConsumerOptions,
+  type EventHandler,
+} from '../src/event-consumer';
+import { KafkaRuntime } from '../src/kafka-runtime';
 import { CreateMessagingTables1764000000000 } from '../src/messaging-tables.migration';
+import { OutboxRelay, type OutboxRelayFaults, type OutboxRelayOptions } from '../src/outbox-relay';
 import { AddOutboxHeaders1764900000001 } from '../src/outbox-headers.migration';
 import { ensureTopics } from '../src/topic-admin';
 import { recreateTestDatabase } from '@credit/platform';
@@ -19,6 +28,68 @@ export const testEnv = {
 export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 export const kafkaClient = (clientId = 'messaging-test'): Kafka => testKafka(clientId);
+
+/** A Kafka runtime with the test tier's timings: a 6 s session, reconnects within 2 s. */
+export function testRuntime(clientId: string, partitionsConsumedConcurrentlyMax = 1): KafkaRuntime {
+  return new KafkaRuntime(
+    {
+      clientId,
+      brokers: testEnv.brokers,
+      sessionTimeoutMs: 6_000,
+      connectBackoffInitialMs: 200,
+      connectBackoffMaxMs: 2_000,
+      partitionsConsumedConcurrentlyMax,
+    },
+    quietLogger,
+  );
+}
+
+/** What a test consumer varies: its group is a fresh one unless given. */
+export type TestConsumerOptions = Omit<EventConsumerOptions, 'groupId'> & { groupId?: string };
+
+/**
+ * Adds to `runtime` (not started yet) a consumer of `catalog` applying `handlers` in `dataSource`,
+ * dead-lettering through the runtime's producer.
+ */
+export function addTestConsumer(
+  runtime: KafkaRuntime,
+  dataSource: DataSource,
+  catalog: EventCatalog,
+  handlers: readonly EventHandler<any>[],
+  options: TestConsumerOptions,
+  extras: { metrics?: Metrics; faults?: EventConsumerFaults } = {},
+): void {
+  runtime.addConsumer(
+    new EventConsumer(
+      dataSource,
+      catalog,
+      runtime.producer,
+      quietLogger,
+      { groupId: `g-${randomUUID()}`, ...options },
+      handlers,
+      extras.metrics,
+      extras.faults,
+    ),
+  );
+}
+
+/** An outbox relay of `dataSource` publishing through `runtime`'s producer. */
+export function testRelay(
+  dataSource: DataSource,
+  runtime: KafkaRuntime,
+  options: OutboxRelayOptions,
+  faults: OutboxRelayFaults = {},
+): OutboxRelay {
+  return new OutboxRelay(
+    dataSource,
+    runtime.producer,
+    () => runtime.isProducerReady(),
+    quietLogger,
+    options,
+    undefined,
+    faults,
+  );
+}
 
 /** Drops and creates a database for one test file. */
 export const freshDatabase = recreateTestDatabase;

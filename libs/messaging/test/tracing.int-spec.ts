@@ -17,17 +17,19 @@ import {
   stopTracing,
   traceTransactions,
 } from '@credit/platform';
-import { EventConsumer, type EventHandler } from '../src/event-consumer';
-import { KafkaRuntime } from '../src/kafka-runtime';
-import { OutboxRelay } from '../src/outbox-relay';
+import type { EventHandler } from '../src/event-consumer';
+import type { KafkaRuntime } from '../src/kafka-runtime';
+import type { OutboxRelay } from '../src/outbox-relay';
 import { OutboxWriter } from '../src/outbox-writer';
 import {
+  addTestConsumer,
   freshDatabase,
   freshTopic,
   kafkaClient,
   openDataSource,
   quietLogger,
-  testEnv,
+  testRelay,
+  testRuntime,
   waitFor,
 } from './support';
 
@@ -54,29 +56,13 @@ describe('tracing an origination across two services over OTLP/HTTP', () => {
   const relays: OutboxRelay[] = [];
 
   function runtime(clientId: string): KafkaRuntime {
-    const created = new KafkaRuntime(
-      {
-        clientId,
-        brokers: testEnv.brokers,
-        sessionTimeoutMs: 6_000,
-        connectBackoffInitialMs: 200,
-        connectBackoffMaxMs: 2_000,
-        partitionsConsumedConcurrentlyMax: 1,
-      },
-      quietLogger,
-    );
+    const created = testRuntime(clientId);
     runtimes.push(created);
     return created;
   }
 
   function relay(dataSource: DataSource, kafkaRuntime: KafkaRuntime): OutboxRelay {
-    const created = new OutboxRelay(
-      dataSource,
-      kafkaRuntime.producer,
-      () => kafkaRuntime.isProducerReady(),
-      quietLogger,
-      { batchSizeMax: 50, pollIntervalMs: 20 },
-    );
+    const created = testRelay(dataSource, kafkaRuntime, { batchSizeMax: 50, pollIntervalMs: 20 });
     relays.push(created);
     return created;
   }
@@ -138,16 +124,11 @@ describe('tracing an origination across two services over OTLP/HTTP', () => {
       },
     };
     const runtimeA = runtime('service-a');
-    runtimeA.addConsumer(
-      new EventConsumer(
-        databaseA,
-        new EventCatalog([confirmed]),
-        runtimeA.producer,
-        quietLogger,
-        { groupId: `a-${randomUUID()}`, maxRetries: 0, retryBackoffMs: 10 },
-        [confirmationHandler],
-      ),
-    );
+    addTestConsumer(runtimeA, databaseA, new EventCatalog([confirmed]), [confirmationHandler], {
+      groupId: `a-${randomUUID()}`,
+      maxRetries: 0,
+      retryBackoffMs: 10,
+    });
 
     // Service B: consumes orders, confirms each through its own outbox and relay.
     const orderHandler: EventHandler<{ n: number }> = {
@@ -162,16 +143,11 @@ describe('tracing an origination across two services over OTLP/HTTP', () => {
       },
     };
     const runtimeB = runtime('service-b');
-    runtimeB.addConsumer(
-      new EventConsumer(
-        databaseB,
-        new EventCatalog([ordered]),
-        runtimeB.producer,
-        quietLogger,
-        { groupId: `b-${randomUUID()}`, maxRetries: 0, retryBackoffMs: 10 },
-        [orderHandler],
-      ),
-    );
+    addTestConsumer(runtimeB, databaseB, new EventCatalog([ordered]), [orderHandler], {
+      groupId: `b-${randomUUID()}`,
+      maxRetries: 0,
+      retryBackoffMs: 10,
+    });
     for (const [dataSource, kafkaRuntime] of [
       [databaseA, runtimeA],
       [databaseB, runtimeB],

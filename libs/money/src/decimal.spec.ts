@@ -1,15 +1,9 @@
+import { errorOf } from '@credit/testing/errors';
 import { Decimal } from 'decimal.js';
 import { MoneyError } from './errors';
 import { MoneyDecimal, isDecimalString, parseDecimal, toExact, toMoneyDecimal } from './decimal';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof MoneyError ? error.code : `not a MoneyError: ${String(error)}`;
-  }
-  return undefined;
-}
+const codeOf = (fn: () => unknown) => errorOf(fn, MoneyError).code;
 
 describe('isDecimalString', () => {
   it.each(['0', '-0', '10', '10.50', '-0.0005', '007.5', '123456789012345678901234567890.123'])(

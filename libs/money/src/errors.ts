@@ -1,3 +1,5 @@
+import { CodedError } from '@credit/kernel';
+
 /**
  * Stable, machine-readable error codes. Callers branch on `code`, never on `message`.
  */
@@ -23,16 +25,8 @@ export const MoneyErrorCode = {
 export type MoneyErrorCode = (typeof MoneyErrorCode)[keyof typeof MoneyErrorCode];
 
 /** Every error thrown by `@credit/money` is a `MoneyError` with a `MONEY.*` code. */
-export class MoneyError extends Error {
+export class MoneyError extends CodedError<MoneyErrorCode> {
   override readonly name = 'MoneyError';
-
-  constructor(
-    readonly code: MoneyErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, string>> = {},
-  ) {
-    super(`${code}: ${message}`);
-  }
 }
 
 export function isMoneyError(error: unknown): error is MoneyError {

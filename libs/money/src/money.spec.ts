@@ -1,17 +1,11 @@
+import { errorOf } from '@credit/testing/errors';
 import { Decimal } from 'decimal.js';
 import { MoneyDecimal } from './decimal';
 import { MoneyError, type MoneyErrorCode } from './errors';
 import { Money } from './money';
 import type { RoundingMode } from './rounding';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof MoneyError ? error.code : `not a MoneyError: ${String(error)}`;
-  }
-  return undefined;
-}
+const codeOf = (fn: () => unknown) => errorOf(fn, MoneyError).code;
 
 function expectCode(fn: () => unknown, code: MoneyErrorCode): void {
   expect(codeOf(fn)).toBe(code);

@@ -7,15 +7,21 @@ export interface ScoredOutcome {
   readonly bad: boolean;
 }
 
+/** The outcomes in ascending score and the counts of goods and bads; `metric` needs both. */
+function byScore(outcomes: readonly ScoredOutcome[], metric: string) {
+  const sorted = [...outcomes].sort((a, b) => a.score - b.score);
+  const goods = outcomes.filter((o) => !o.bad).length;
+  const bads = outcomes.length - goods;
+  if (goods === 0 || bads === 0) throw new Error(`${metric} needs both goods and bads`);
+  return { sorted, goods, bads };
+}
+
 /**
  * Area under the ROC curve = P(score of a random good > score of a random bad), ties counted
  * one half (Mann–Whitney U with average ranks).
  */
 export function auc(outcomes: readonly ScoredOutcome[]): number {
-  const sorted = [...outcomes].sort((a, b) => a.score - b.score);
-  const goods = outcomes.filter((o) => !o.bad).length;
-  const bads = outcomes.length - goods;
-  if (goods === 0 || bads === 0) throw new Error('auc needs both goods and bads');
+  const { sorted, goods, bads } = byScore(outcomes, 'auc');
   let rankSumGood = 0;
   for (let start = 0; start < sorted.length;) {
     let end = start;
@@ -29,10 +35,7 @@ export function auc(outcomes: readonly ScoredOutcome[]): number {
 
 /** Kolmogorov–Smirnov: the largest gap between the score distributions of bads and goods. */
 export function ks(outcomes: readonly ScoredOutcome[]): number {
-  const sorted = [...outcomes].sort((a, b) => a.score - b.score);
-  const goods = outcomes.filter((o) => !o.bad).length;
-  const bads = outcomes.length - goods;
-  if (goods === 0 || bads === 0) throw new Error('ks needs both goods and bads');
+  const { sorted, goods, bads } = byScore(outcomes, 'ks');
   let seenGood = 0;
   let seenBad = 0;
   let best = 0;

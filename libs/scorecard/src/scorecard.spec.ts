@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { strongProfile } from '@credit/testing/fixtures';
 import { type Applicant, categoryFromStatlogCode } from './applicant';
 import {
   ReasonCodeText,
@@ -27,24 +28,10 @@ const card = loadScorecard(artifactJson);
 
 /** A strong applicant: every attribute the model uses sits in (or near) its best bin. */
 const strongApplicant: Applicant = {
-  checkingStatus: 'no checking',
+  ...strongProfile,
   durationMonths: 6,
-  creditHistory: 'critical/other existing credit',
-  purpose: 'used car',
   creditAmount: '1500',
-  savingsStatus: '>=1000',
-  employmentSince: '4<=X<7',
-  installmentRatePercent: 2,
-  otherParties: 'none',
-  residenceSince: 4,
-  propertyMagnitude: 'real estate',
   age: 45,
-  otherPaymentPlans: 'none',
-  housing: 'own',
-  existingCredits: 1,
-  job: 'skilled',
-  dependents: 1,
-  ownTelephone: 'yes',
 };
 
 function clone(): Scorecard {

@@ -1,3 +1,4 @@
+// errorOf: pure, also the library's entry `@credit/testing/errors` for the pure libraries' unit specs.
 /** The error `action` throws, which must be an instance of `type`; fails the test otherwise. */
 export function errorOf<E extends Error>(
   action: () => unknown,

@@ -1,8 +1,11 @@
+// The fixtures: pure data and builders, no broker, no ports. Also the library's second entry,
+// `@credit/testing/fixtures`, which the pure libraries' unit specs import.
 import { randomUUID } from 'node:crypto';
 import type {
   ApplicationSubmittedV1Payload,
   CreditProfile,
   DrawPricing,
+  LoanChargedOffV1Payload,
   LoanDisbursedV1Payload,
   LoanTerms,
 } from '@credit/contracts';
@@ -80,13 +83,13 @@ export const cashLoanPricing = (periods = 3, dailyRate = '0.0005'): DrawPricing 
   penaltyDailyRate: '0.0005',
 });
 
-/** An installment purchase's pricing: a 2.5 % flat fee the merchant pays. */
-export const purchasePricing = (periods = 3): DrawPricing => ({
+/** An installment purchase's pricing: a flat fee the merchant pays, 2.5 % unless given. */
+export const purchasePricing = (periods = 3, feeRate = '0.025'): DrawPricing => ({
   method: 'flat-fee',
   periods,
   annualRate: null,
   dailyRate: null,
-  feeRate: '0.025',
+  feeRate,
   feePayer: 'merchant',
   dayCount: 'ACT/365',
   penaltyDailyRate: '0.0005',
@@ -180,3 +183,43 @@ export const cashLoanDisbursed = (loan: {
   terms: loan.terms,
   disbursedAt: new Date().toISOString(),
 });
+
+/** loan.disbursed of a 10,000.00 cash loan L-1 of customer C-1: twelve months from 2024-05-01. */
+export const disbursedCashLoan: LoanDisbursedV1Payload = {
+  loanId: 'L-1',
+  customerId: 'C-1',
+  product: 'cash-loan',
+  principal: cny('10000.00'),
+  merchantId: null,
+  merchantFee: null,
+  lineId: null,
+  terms: loanTerms(cashLoanPricing(12), '2024-05-01'),
+  disbursedAt: '2024-05-01T08:00:00+08:00',
+};
+
+/**
+ * loan.disbursed of a 3,000.00 installment purchase L-2 of customer C-1 at merchant M-7 on line
+ * LINE-1: six months from 2024-05-01, a 4.5 % flat fee (45.50) the merchant pays.
+ */
+export const disbursedInstallmentPurchase: LoanDisbursedV1Payload = {
+  loanId: 'L-2',
+  customerId: 'C-1',
+  product: 'installment-purchase',
+  principal: cny('3000.00'),
+  merchantId: 'M-7',
+  merchantFee: cny('45.50'),
+  lineId: 'LINE-1',
+  terms: loanTerms(purchasePricing(6, '0.045'), '2024-05-01'),
+  disbursedAt: '2024-05-01T10:00:00Z',
+};
+
+/** loan.charged-off of L-1 at the end of 2024: 8,000.00 principal, 120.33 interest, 36.10 penalty. */
+export const chargedOffLoan: LoanChargedOffV1Payload = {
+  loanId: 'L-1',
+  customerId: 'C-1',
+  businessDate: '2024-12-31',
+  principal: cny('8000.00'),
+  interest: cny('120.33'),
+  fee: cny('0.00'),
+  penalty: cny('36.10'),
+};

@@ -1,5 +1,11 @@
 import type { EventEnvelope } from '@credit/contracts';
-import { cashLoanPricing, cny, errorOf, loanTerms } from '@credit/testing';
+import {
+  chargedOffLoan,
+  cny,
+  disbursedCashLoan as cashLoan,
+  disbursedInstallmentPurchase as installmentPurchase,
+  errorOf,
+} from '@credit/testing';
 import { validateEntry, type EntryDraft } from '../journal';
 import { LedgerError } from '../ledger-error';
 import { evaluatePosting } from './evaluate';
@@ -34,40 +40,6 @@ function post(event: EventEnvelope, rules: readonly PostingRule[] = postingRules
 }
 
 const ledgerErrorOf = (action: () => unknown) => errorOf(action, LedgerError);
-
-const cashLoan = {
-  loanId: 'L-1',
-  customerId: 'C-1',
-  product: 'cash-loan',
-  principal: cny('10000.00'),
-  merchantId: null,
-  merchantFee: null,
-  lineId: null,
-  terms: loanTerms(cashLoanPricing(12), '2024-05-01'),
-  disbursedAt: '2024-05-01T08:00:00+08:00',
-};
-
-const installmentPurchase = {
-  loanId: 'L-2',
-  customerId: 'C-1',
-  product: 'installment-purchase',
-  principal: cny('3000.00'),
-  merchantId: 'M-7',
-  merchantFee: cny('45.50'),
-  lineId: 'LINE-1',
-  terms: {
-    method: 'flat-fee',
-    periods: 6,
-    annualRate: null,
-    dailyRate: null,
-    feeRate: '0.045',
-    feePayer: 'merchant',
-    dayCount: 'ACT/365',
-    penaltyDailyRate: '0.0005',
-    startDate: '2024-05-01',
-  },
-  disbursedAt: '2024-05-01T10:00:00Z',
-};
 
 const repayment = (allocation: Record<string, string>, amount: string) => ({
   repaymentId: 'R-9',
@@ -283,17 +255,7 @@ describe('posting rules', () => {
   });
 
   it('loan-charged-off-moves-all-balances-to-credit-loss-and-drops-zero-parts', () => {
-    const draft = post(
-      envelope('loan.charged-off', {
-        loanId: 'L-1',
-        customerId: 'C-1',
-        businessDate: '2024-12-31',
-        principal: cny('8000.00'),
-        interest: cny('120.33'),
-        fee: cny('0.00'),
-        penalty: cny('36.10'),
-      }),
-    );
+    const draft = post(envelope('loan.charged-off', chargedOffLoan));
     expect(draft.rule).toBe('loan-charged-off@v1');
     expect(linesOf(draft)).toEqual([
       'debit expense:credit-loss 8156.43 CNY',
