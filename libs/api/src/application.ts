@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import {
+  ApplicantAgeMax,
+  ApplicantAgeMin,
+  CashLoanTermMonthsMax,
+  InstallmentPeriods,
   Services,
+  ageOn,
   applicationKinds,
+  applicationStatuses,
   cashLoanRepaymentMethods,
   creditProfileSchema,
   drawPricingSchema,
+  isCalendarDate,
   loanProducts,
 } from '@credit/contracts';
 import { messagingRoutes, messagingTags } from '@credit/messaging';
@@ -18,15 +25,6 @@ import {
   uuidSchema,
   validMoneySchema,
 } from '@credit/platform';
-import {
-  ApplicantAgeMax,
-  ApplicantAgeMin,
-  CashLoanTermMonthsMax,
-  InstallmentPeriods,
-  ageOn,
-  applicationStatuses,
-  isCalendarDate,
-} from '../domain/application';
 
 /** The application service's HTTP API: the schemas validate the input and document every answer. */
 

@@ -3,6 +3,8 @@ import {
   ApplicationDecidedV1,
   ApplicationSubmittedV1,
   EventIdLengthMax,
+  ReferralDeclineReasonCodes,
+  ReferralPriceTiers,
   Services,
   cashLoanRepaymentMethods,
   creditProfileSchema,
@@ -21,10 +23,11 @@ import {
   requiredFor,
   validMoneySchema,
 } from '@credit/platform';
-import { ReferralDeclineReasonCodes, ReferralPriceTiers } from '../domain/referral';
-import { ReferralPageMax } from '../referrals/referrals.service';
 
 /** The scoring service's HTTP API: the schemas validate the input and document every answer. */
+
+/** Referrals listed per page at most. */
+export const ReferralPageMax = 200;
 
 const id = z.string().min(1).max(EventIdLengthMax);
 
@@ -176,7 +179,7 @@ export const getDecision = defineRoute({
   errors: { 404: ['SCORING.DECISION_NOT_FOUND'] },
 });
 
-export const lineExposure = defineRoute({
+export const scoringLineExposure = defineRoute({
   operationId: 'lineExposure',
   method: 'GET',
   path: '/v1/lines/{lineId}/exposure',
@@ -357,7 +360,7 @@ export const scoringApi: ServiceApi = {
   routes: [
     whatIf,
     getDecision,
-    lineExposure,
+    scoringLineExposure,
     listReferrals,
     getReferral,
     approveReferral,

@@ -17,9 +17,11 @@ import {
   pageLimitSchema,
   unsignedDecimalSchema,
 } from '@credit/platform';
-import { ReceivablesPageMax } from '../loans/loans.service';
 
 /** The repayment service's HTTP API: the schemas validate the input and document every answer. */
+
+/** Loans per page of the receivables listing at most. */
+export const ReceivablesPageMax = 1000;
 
 const RatePattern = /^(0|[1-9]\d{0,2})(\.\d{1,10})?$/;
 const rate = (field: string, example: string) =>
@@ -253,7 +255,7 @@ export const quoteSchedule = defineRoute({
   },
 });
 
-export const lineExposure = defineRoute({
+export const repaymentLineExposure = defineRoute({
   operationId: 'lineExposure',
   method: 'GET',
   path: '/v1/lines/{lineId}/exposure',
@@ -326,7 +328,7 @@ export const repaymentApi: ServiceApi = {
     repayLoan,
     payoffQuote,
     quoteSchedule,
-    lineExposure,
+    repaymentLineExposure,
     closeBusinessDay,
     ...messagingRoutes,
     healthRoute,

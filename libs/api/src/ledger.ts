@@ -8,8 +8,8 @@ import {
   replayable,
   healthRoute,
 } from '@credit/platform';
-import { ExportFormats } from '../journal/journal-export';
 import {
+  ExportFormats,
   accountIdParams,
   accountListQuery,
   accountPageSchema,
