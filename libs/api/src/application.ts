@@ -4,7 +4,6 @@ import {
   ApplicantAgeMin,
   CashLoanTermMonthsMax,
   InstallmentPeriods,
-  Services,
   ageOn,
   applicationKinds,
   applicationStatuses,
@@ -14,17 +13,15 @@ import {
   isCalendarDate,
   loanProducts,
 } from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
 import {
-  type ServiceApi,
   defineRoute,
-  healthRoute,
   moneyViewSchema,
   replayable,
   requiredFor,
   uuidSchema,
   validMoneySchema,
 } from '@credit/platform';
+import { serviceApi } from './service-api';
 
 /** The application service's HTTP API: the schemas validate the input and document every answer. */
 
@@ -330,15 +327,12 @@ export const getCreditLine = defineRoute({
   errors: { 404: ['APPLICATION.LINE_NOT_FOUND'] },
 });
 
-export const applicationApi: ServiceApi = {
-  service: 'application',
+export const applicationApi = serviceApi('application', {
   title: 'Application service',
   description: 'Credit line and draw applications: intake, validation and status.',
-  port: Services.application.port,
   tags: {
-    ...messagingTags,
     applications: 'Applications for a credit line or a draw on one',
     'credit lines': 'The credit lines opened by approved applications',
   },
-  routes: [submitApplication, getApplication, getCreditLine, ...messagingRoutes, healthRoute],
-};
+  routes: [submitApplication, getApplication, getCreditLine],
+});

@@ -11,3 +11,4 @@ export * from './disbursement';
 export * from './repayment';
 export * from './ledger';
 export * from './ledger-schemas';
+export * from './service-api';

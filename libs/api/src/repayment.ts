@@ -1,22 +1,15 @@
 import { z } from 'zod';
+import { dayCountConventions, loanTermsSchema, repaymentMethods } from '@credit/contracts';
 import {
-  Services,
-  dayCountConventions,
-  loanTermsSchema,
-  repaymentMethods,
-} from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
-import {
-  type ServiceApi,
   absentOr,
   businessDateSchema,
   currencyCodeSchema,
   defineRoute,
   replayable,
-  healthRoute,
   pageLimitSchema,
   unsignedDecimalSchema,
 } from '@credit/platform';
+import { serviceApi } from './service-api';
 
 /** The repayment service's HTTP API: the schemas validate the input and document every answer. */
 
@@ -311,13 +304,10 @@ export const closeBusinessDay = defineRoute({
   },
 });
 
-export const repaymentApi: ServiceApi = {
-  service: 'repayment',
+export const repaymentApi = serviceApi('repayment', {
   title: 'Repayment service',
   description: 'Schedules, repayments by waterfall, accrual and delinquency.',
-  port: Services.repayment.port,
   tags: {
-    ...messagingTags,
     loans: 'Loans, repayments, payoff quotes and line exposure',
     quotes: 'Stateless schedule and APR quotes',
     'close of business': 'The daily close: accrual, fees, penalties, delinquency',
@@ -330,7 +320,5 @@ export const repaymentApi: ServiceApi = {
     quoteSchedule,
     repaymentLineExposure,
     closeBusinessDay,
-    ...messagingRoutes,
-    healthRoute,
   ],
-};
+});

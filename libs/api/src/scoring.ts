@@ -5,24 +5,21 @@ import {
   EventIdLengthMax,
   ReferralDeclineReasonCodes,
   ReferralPriceTiers,
-  Services,
   cashLoanRepaymentMethods,
   creditProfileSchema,
   drawPricingSchema,
 } from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
 import {
-  type ServiceApi,
   absentOr,
   defineRoute,
   replayable,
-  healthRoute,
   leftOut,
   moneyViewSchema,
   pageLimitSchema,
   requiredFor,
   validMoneySchema,
 } from '@credit/platform';
+import { serviceApi } from './service-api';
 
 /** The scoring service's HTTP API: the schemas validate the input and document every answer. */
 
@@ -345,13 +342,10 @@ export const declineReferral = defineRoute({
   errors: resolutionErrors,
 });
 
-export const scoringApi: ServiceApi = {
-  service: 'scoring',
+export const scoringApi = serviceApi('scoring', {
   title: 'Scoring service',
   description: 'Instant credit decisions from a points-based scorecard and policy rules.',
-  port: Services.scoring.port,
   tags: {
-    ...messagingTags,
     scoring: 'What-if decisions, stateless',
     decisions: 'The decisions taken, with everything they were made from',
     lines: 'The exposure of approved credit lines',
@@ -365,7 +359,5 @@ export const scoringApi: ServiceApi = {
     getReferral,
     approveReferral,
     declineReferral,
-    ...messagingRoutes,
-    healthRoute,
   ],
-};
+});
