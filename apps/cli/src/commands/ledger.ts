@@ -7,7 +7,7 @@ import {
   rebuildBalances,
   verifyJournal,
 } from '@credit/api';
-import type { CliContext } from '../context';
+import type { Command } from '../context';
 import { parseFlags } from '../flags';
 import { callService, orFailure, streamService } from '../service-call';
 
@@ -28,11 +28,7 @@ export function operatorKey(env: NodeJS.ProcessEnv): string {
  * `ledger verify [--json]`: asks the ledger to walk its hash chain. Exits 0 when intact, 1 when
  * a link is broken or the ledger could not answer.
  */
-export async function ledgerVerify(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const ledgerVerify: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(args, { json: 'boolean' }, 'usage: ledger verify [--json]\n');
   const answer = await orFailure(
     'ledger verify',
@@ -70,7 +66,7 @@ export async function ledgerVerify(
     context.out(`  stored    ${broken.storedHash}`);
   }
   return 1;
-}
+};
 
 const RebuildFlags = { apply: 'boolean', json: 'boolean' } as const;
 const ExportFlags = { format: 'string', from: 'string', to: 'string' } as const;
@@ -79,11 +75,7 @@ const ExportFlags = { format: 'string', from: 'string', to: 'string' } as const;
  * `ledger export [--format hledger|csv] [--from DATE] [--to DATE]`: streams the journal to stdout,
  * e.g. `npm run -s cli -- ledger export > ledger.journal && hledger -f ledger.journal check`.
  */
-export async function ledgerExport(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const ledgerExport: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(
     args,
     ExportFlags,
@@ -117,7 +109,7 @@ export async function ledgerExport(
   }
   process.stdout.write(decoder.decode());
   return 0;
-}
+};
 
 type RebuildAnswer = z.output<typeof rebuildBalancesResponseSchema>;
 type BalanceFigures = NonNullable<RebuildAnswer['differences']>[number]['recomputed'];
@@ -133,11 +125,7 @@ const signed = (value: string | number) => {
  * difference remains (none found, or all applied), 1 when differences were found and not applied
  * or the ledger could not answer.
  */
-export async function ledgerRebuildBalances(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const ledgerRebuildBalances: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(
     args,
     RebuildFlags,
@@ -191,4 +179,4 @@ export async function ledgerRebuildBalances(
   }
   context.out(`admin action ${body.actionId}`);
   return clean ? 0 : 1;
-}
+};

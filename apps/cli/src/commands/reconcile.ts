@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getReconciliationRun, startReconciliation } from '@credit/api';
-import type { CliContext } from '../context';
+import type { Command } from '../context';
 import { parseFlags } from '../flags';
 import { callService } from '../service-call';
 import { ReplayPollIntervalMs } from './admin';
@@ -17,11 +17,7 @@ type MoneyDto = { amount: string; currency: string };
  * report. Exits 0 when the books agree, 1 on any break, a failed run, or a ledger that could not
  * answer.
  */
-export async function reconcile(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const reconcile: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(args, { json: 'boolean' }, 'usage: reconcile [--json]\n');
   const options = { apiKey: operatorKey(env), timeoutMs: ReconcileCallTimeoutMs };
   const follow = async (id: string) =>
@@ -92,4 +88,4 @@ export async function reconcile(
   }
   context.out(body.ok ? 'books reconcile: no break' : 'BREAKS FOUND');
   return body.ok ? 0 : 1;
-}
+};
