@@ -37,10 +37,7 @@ export const ledgerVerify: Command = async (context, args, env = process.env) =>
       'ledger',
       verifyJournal,
       {},
-      {
-        apiKey: operatorKey(env),
-        timeoutMs: VerifyTimeoutMs,
-      },
+      { apiKey: operatorKey(env), timeoutMs: VerifyTimeoutMs },
     ),
     (line) => context.out(line),
   );
@@ -90,10 +87,7 @@ export const ledgerExport: Command = async (context, args, env = process.env) =>
       'ledger',
       exportJournal,
       { query },
-      {
-        apiKey: operatorKey(env),
-        timeoutMs: Infinity,
-      },
+      { apiKey: operatorKey(env), timeoutMs: Infinity },
     ),
     (line) => process.stderr.write(`${line}\n`),
   );
