@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoRoot, serviceList } from '../support/services';
-import { balance, call, urlOf } from '../support/platform-api';
+import { balance, loanOf, urlOf } from '../support/platform-api';
 
 interface DemoReport {
   daysClosed: number;
@@ -61,12 +61,7 @@ describe('the npm start demo', () => {
     expect(await balance(`assets:receivable:penalty:${unpaid.loanId}`)).not.toMatch(
       /^(none|0\.00)$/,
     );
-    const view = await call('repayment', 'GET', `/v1/loans/${purchase.loanId}`);
-    const [first, second] = view.body.installments as {
-      dueDate: string;
-      paidOn: string | null;
-      status: string;
-    }[];
+    const [first, second] = (await loanOf(purchase.loanId)).body.installments;
     expect(first).toMatchObject({ status: 'paid', paidOn: first?.dueDate });
     expect(second?.status).toBe('paid');
     expect((second?.paidOn ?? '') > (second?.dueDate ?? '')).toBe(true);

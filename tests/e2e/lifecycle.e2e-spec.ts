@@ -2,19 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { addDays } from '@credit/lending-math';
 import { Money } from '@credit/money';
 import { cny, waitFor } from '@credit/testing';
+import { listReconciliationRuns, scoringLineExposure } from '@credit/api';
 import {
+  type DrawRequest,
+  api,
   apply,
   balance,
-  call,
+  balanceView,
   close,
+  disbursementOf,
   draw,
   expectBooksAgreeWithHledger,
+  found,
+  loanIdOf,
   loanOf,
   openLine,
   payoffQuote,
   reconciled,
   repay,
   sideTotal,
+  statusOf,
   waitForLoan,
 } from '../support/platform-api';
 
@@ -42,12 +49,13 @@ describe('the credit lifecycle, end to end', () => {
       periods: 3,
     });
     const loan = await waitForLoan(loanId);
-    const start = loan.terms.startDate as string;
+    const start = loan.terms.startDate;
     await close(addDays(start, 9));
-    const quote = await call('repayment', 'POST', `/v1/loans/${loanId}/payoff-quote`, {
-      role: 'customer',
-    });
-    const dailyInterest = Money.of('10000.00', 'CNY').multiply(loan.terms.dailyRate, 'HALF_EVEN');
+    const quote = await payoffQuote(loanId);
+    const dailyInterest = Money.of('10000.00', 'CNY').multiply(
+      loan.terms.dailyRate as string,
+      'HALF_EVEN',
+    );
     expect(quote.body.interest).toBe(dailyInterest.multiply('10', 'HALF_EVEN').toString());
     const paid = await repay(loanId, quote.body.total);
     expect(paid.body).toMatchObject({ payoff: true, loanStatus: 'paid-off' });
@@ -101,7 +109,7 @@ describe('the credit lifecycle, end to end', () => {
       periods: 3,
     });
     const loan = await waitForLoan(loanId);
-    const firstDue = loan.installments[0].dueDate as string;
+    const firstDue = loan.installments[0]?.dueDate as string;
     await close(addDays(firstDue, 94));
     const late = (await loanOf(loanId)).body;
     expect(late).toMatchObject({ daysPastDue: 95, delinquencyBucket: '90+', status: 'active' });
@@ -128,35 +136,27 @@ describe('the credit lifecycle, end to end', () => {
   });
 
   it('a payout that fails: the loan is cancelled and nothing is receivable in the ledger', async () => {
-    const drawnBefore = await call(
-      'ledger',
-      'GET',
-      `/v1/accounts/assets:credit-line-drawn:${lineB}/balance`,
-    );
+    const drawnBefore = await balanceView(`assets:credit-line-drawn:${lineB}`);
     const decided = await apply(customerB, {
       kind: 'draw',
       draw: { lineId: lineB, product: 'cash-loan', amount: cny('4040.40'), periods: 3 },
     });
     expect(decided.status).toBe('approved');
-    const loanId = `L-${decided.applicationId as string}`;
+    const loanId = loanIdOf(decided.applicationId);
     const failed = await waitFor('the failed payout', async () => {
-      const reply = await call('disbursement', 'GET', `/v1/disbursements/${loanId}`);
-      return reply.body.state === 'failed' ? reply.body : undefined;
+      const payout = await found(disbursementOf(loanId));
+      return payout?.state === 'failed' ? payout : undefined;
     });
-    expect(failed.history.map((h: { state: string }) => h.state)).toEqual([
+    expect(failed.history.map((h) => h.state)).toEqual([
       'created',
       'paying',
       'limit-reserved',
       'failed',
     ]);
-    expect((await loanOf(loanId)).status).toBe(404);
+    expect(await statusOf(loanOf(loanId))).toBe(404);
     expect(await balance(`assets:loans:principal:${loanId}`)).toBe('none');
     // The hold on the line was voided: the limit is back where it was.
-    const drawnAfter = await call(
-      'ledger',
-      'GET',
-      `/v1/accounts/assets:credit-line-drawn:${lineB}/balance`,
-    );
+    const drawnAfter = await balanceView(`assets:credit-line-drawn:${lineB}`);
     expect(drawnAfter.body).toMatchObject({
       balance: drawnBefore.body.balance,
       pendingDebits: '0.00',
@@ -172,7 +172,7 @@ describe('the credit lifecycle, end to end', () => {
     });
     expect(line.status).toBe('approved');
     const lineC = line.lineId as string;
-    const cash = { product: 'cash-loan', amount: cny('6000.00'), periods: 3 };
+    const cash: DrawRequest = { product: 'cash-loan', amount: cny('6000.00'), periods: 3 };
     const first = await draw(customerC, lineC, cash);
     await waitForLoan(first);
     const full = await apply(customerC, {
@@ -186,8 +186,8 @@ describe('the credit lifecycle, end to end', () => {
     expect(paid.body).toMatchObject({ payoff: true, loanStatus: 'paid-off' });
     // Scoring's view and the ledger's memorandum account both give the whole line back.
     const exposure = await waitFor('scoring to see the line repaid', async () => {
-      const reply = await call('scoring', 'GET', `/v1/lines/${lineC}/exposure`);
-      return reply.body.available?.amount === '6000.00' ? reply.body : undefined;
+      const view = await api('scoring').call(scoringLineExposure, { params: { lineId: lineC } });
+      return view.body.available?.amount === '6000.00' ? view.body : undefined;
     });
     expect(exposure).toMatchObject({
       limit: cny('6000.00'),
@@ -207,11 +207,7 @@ describe('the credit lifecycle, end to end', () => {
     // The ledger also reconciles on its own every business day and keeps the verdict.
     const today = new Date().toISOString().slice(0, 10);
     await waitFor('a clean daily reconciliation run', async () => {
-      const runs = (await call('ledger', 'GET', '/v1/reconciliation/runs')).body.runs as {
-        trigger: string;
-        businessDate: string;
-        ok: boolean | null;
-      }[];
+      const { runs } = (await api('ledger').call(listReconciliationRuns, {})).body;
       return runs.find((run) => run.trigger === 'daily' && run.businessDate === today && run.ok);
     });
     expect(report.trialBalance.balanced).toBe(true);

@@ -1,16 +1,21 @@
 import { addDays } from '@credit/lending-math';
 import { Money, RoundingMode } from '@credit/money';
 import { cny, waitFor } from '@credit/testing';
+import { listLoans } from '@credit/api';
 import {
+  type Draw,
+  api,
   apply,
-  call,
   close,
+  disbursementOf,
   expectBooksAgreeWithHledger,
+  found,
   loanIdOf,
   loanOf,
   payoffQuote,
   reconciled,
   repay,
+  statusOf,
   waitForLoan,
 } from '../support/platform-api';
 
@@ -240,11 +245,10 @@ function dueNow(view: any): Money {
 
 /** The repayment service's business date now: a loan's view is as of it; none yet means today. */
 async function currentBusinessDate(): Promise<string> {
-  const listing = await call('repayment', 'GET', '/v1/loans?limit=1');
-  expect(listing.status).toBe(200);
-  const first = listing.body.loans[0] as { loanId: string } | undefined;
+  const listing = await api('repayment').call(listLoans, { query: { limit: '1' } });
+  const first = listing.body.loans[0];
   if (!first) return new Date().toISOString().slice(0, 10);
-  return (await loanOf(first.loanId)).body.businessDate as string;
+  return (await loanOf(first.loanId)).body.businessDate;
 }
 
 describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`, () => {
@@ -285,7 +289,8 @@ describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`
           amount: cny(plan.amount),
           periods: plan.periods,
           ...(plan.merchantId ? { merchantId: plan.merchantId, feePayer: plan.feePayer } : {}),
-        },
+          // A planned draw of either product: its fields fit the product, as the plan made them.
+        } as Draw,
       },
       customer.income,
     );
@@ -295,14 +300,14 @@ describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`
         problem(`${plan.name} was ${decided.status as string}`, decided.reasonCodes);
       return;
     }
-    const loanId = loanIdOf(decided.applicationId as string);
+    const loanId = loanIdOf(decided.applicationId);
     if (plan.amount === DeclinedPayout) {
       const failed = await waitFor(`the failed payout of ${loanId}`, async () => {
-        const reply = await call('disbursement', 'GET', `/v1/disbursements/${loanId}`);
-        return reply.body.state === 'failed' ? reply.body : undefined;
+        const payout = await found(disbursementOf(loanId));
+        return payout?.state === 'failed' ? payout : undefined;
       });
       count('payout failed');
-      if ((await loanOf(loanId)).status !== 404)
+      if ((await statusOf(loanOf(loanId))) !== 404)
         problem(`${loanId} exists after a failed payout`, failed.history);
       return;
     }
@@ -317,7 +322,7 @@ describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`
   async function act(loan: Loan, action: Action, businessDate: string): Promise<void> {
     const view = (await loanOf(loan.id)).body;
     if (view.businessDate !== businessDate)
-      problem(`${loan.id} is viewed as of ${view.businessDate as string}`, { businessDate });
+      problem(`${loan.id} is viewed as of ${view.businessDate}`, { businessDate });
     if (view.status === 'charged-off') {
       const recovered = await repay(loan.id, Money.of('100.00', 'CNY').toString());
       count('recovery');
@@ -328,7 +333,7 @@ describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`
     if (view.status !== 'active') return;
     if (action.kind === 'payoff') {
       const quote = await payoffQuote(loan.id);
-      const paid = await repay(loan.id, quote.body.total as string);
+      const paid = await repay(loan.id, quote.body.total);
       count('payoff');
       if (paid.status !== 201 || paid.body.payoff !== true || paid.body.loanStatus !== 'paid-off')
         problem(`payoff of ${loan.id}`, { quote: quote.body, paid: paid.body });
@@ -387,9 +392,7 @@ describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`
         const closed = await close(businessDate);
         if (closed.status !== 201 || closed.body.businessDate !== businessDate)
           problem(`close of ${businessDate}`, closed);
-        for (const [type, n] of Object.entries(
-          (closed.body.events ?? {}) as Record<string, number>,
-        ))
+        for (const [type, n] of Object.entries(closed.body.events ?? {}))
           counts[type] = (counts[type] ?? 0) + n;
         if (day % 10 === 9)
           process.stderr.write(
@@ -400,7 +403,7 @@ describe(`200 random customers over 120 business days (E2E_RANDOM_SEED=${seed})`
       await inParallel(
         loans.map((loan) => async () => {
           const view = (await loanOf(loan.id)).body;
-          const key = `loans ${view.status as string}${view.status === 'active' && view.daysPastDue > 0 ? ' past due' : ''}`;
+          const key = `loans ${view.status}${view.status === 'active' && view.daysPastDue > 0 ? ' past due' : ''}`;
           states[key] = (states[key] ?? 0) + 1;
         }),
         InFlightMax,

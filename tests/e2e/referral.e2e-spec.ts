@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { borderlineApplicant, cny, waitFor } from '@credit/testing';
-import { balance, call, loanIdOf, waitForLoan } from '../support/platform-api';
+import { approveReferral, declineReferral, getAccount, listReferrals } from '@credit/api';
+import {
+  type ApplicationRequest,
+  api,
+  balance,
+  decisionOn,
+  found,
+  loanIdOf,
+  submit,
+  UnknownAccount,
+  waitForLoan,
+} from '../support/platform-api';
 
 /**
  * A referred application does not dead-end: the operator's queue in the scoring service approves
@@ -9,32 +20,17 @@ import { balance, call, loanIdOf, waitForLoan } from '../support/platform-api';
  * is paid out, scheduled and posted.
  */
 
-async function submit(nationalId: string, request: Record<string, unknown>): Promise<any> {
-  const submitted = await call('application', 'POST', '/v1/applications', {
-    role: 'customer',
-    key: `e2e-${randomUUID()}`,
-    body: { applicant: borderlineApplicant({ nationalId }), ...request },
-  });
-  expect(submitted.status).toBe(201);
-  return statusOf(submitted.body.applicationId as string, (s) => s !== 'submitted');
-}
-
-function statusOf(applicationId: string, done: (status: string) => boolean): Promise<any> {
-  return waitFor(`application ${applicationId}`, async () => {
-    const view = await call('application', 'GET', `/v1/applications/${applicationId}`, {
-      role: 'customer',
-    });
-    return done(view.body.status as string) ? view.body : undefined;
-  });
+async function submitted(nationalId: string, request: ApplicationRequest) {
+  const answer = await submit({ applicant: borderlineApplicant({ nationalId }), ...request });
+  expect(answer.status).toBe(201);
+  return decisionOn(answer.body.applicationId);
 }
 
 /** The operator's queue lists it (scoring reads application.events on its own). */
 const queued = (applicationId: string) =>
   waitFor(`referral ${applicationId} in the queue`, async () => {
-    const reply = await call('scoring', 'GET', '/v1/referrals?limit=200');
-    return (reply.body.referrals as { applicationId: string }[]).find(
-      (r) => r.applicationId === applicationId,
-    );
+    const page = await api('scoring').call(listReferrals, { query: { limit: '200' } });
+    return page.body.referrals.find((r) => r.applicationId === applicationId);
   });
 
 describe('referred applications through the operator queue, end to end', () => {
@@ -42,52 +38,44 @@ describe('referred applications through the operator queue, end to end', () => {
   let lineId: string;
 
   it('a referred credit line approved by an operator opens in the ledger', async () => {
-    const referred = await submit(person, {
+    const referred = await submitted(person, {
       kind: 'credit-line',
       creditLine: { requestedLimit: cny('20000.00') },
     });
     expect(referred.status).toBe('referred');
-    const entry: any = await queued(referred.applicationId);
+    const entry = await queued(referred.applicationId);
     expect(entry.decision.decision).toBe('referred');
 
-    const approved = await call(
-      'scoring',
-      'POST',
-      `/v1/referrals/${referred.applicationId}/approve`,
-      {
-        key: `e2e-approve-${referred.applicationId}`,
-        body: { operator: 'ops.e2e', priceTier: 'C', limit: '12000.00' },
-      },
-    );
+    const approved = await api('scoring').call(approveReferral, {
+      params: { applicationId: referred.applicationId },
+      idempotencyKey: `e2e-approve-${referred.applicationId}`,
+      body: { operator: 'ops.e2e', priceTier: 'C', limit: '12000.00' },
+    });
     expect(approved.status).toBe(201);
     expect(approved.body.resolution).toMatchObject({ operator: 'ops.e2e', priceTier: 'C' });
 
-    const view = await statusOf(referred.applicationId, (s) => s === 'approved');
+    const view = await decisionOn(referred.applicationId, (s) => s === 'approved');
     expect(view).toMatchObject({ limit: cny('12000.00'), price: { priceTier: 'C' } });
     lineId = view.lineId as string;
     const drawn = await waitFor(`line ${lineId} in the ledger`, async () => {
-      const reply = await call('ledger', 'GET', `/v1/accounts/assets:credit-line-drawn:${lineId}`);
-      return reply.status === 200 ? reply.body : undefined;
+      const id = `assets:credit-line-drawn:${lineId}`;
+      return found(api('ledger').call(getAccount, { params: { id } }), [UnknownAccount]);
     });
     expect(drawn).toMatchObject({ currency: 'CNY', maxBalance: '12000.00' });
   });
 
   it('a referred draw approved by an operator is paid out, scheduled and posted at the tier price', async () => {
-    const referred = await submit(person, {
+    const referred = await submitted(person, {
       kind: 'draw',
       draw: { lineId, product: 'cash-loan', amount: cny('8000.00'), periods: 12 },
     });
     expect(referred.status).toBe('referred');
     await queued(referred.applicationId);
-    const approved = await call(
-      'scoring',
-      'POST',
-      `/v1/referrals/${referred.applicationId}/approve`,
-      {
-        key: `e2e-approve-${referred.applicationId}`,
-        body: { operator: 'ops.e2e', priceTier: 'B' },
-      },
-    );
+    const approved = await api('scoring').call(approveReferral, {
+      params: { applicationId: referred.applicationId },
+      idempotencyKey: `e2e-approve-${referred.applicationId}`,
+      body: { operator: 'ops.e2e', priceTier: 'B' },
+    });
     expect(approved.status).toBe(201);
 
     const loanId = loanIdOf(referred.applicationId);
@@ -100,23 +88,19 @@ describe('referred applications through the operator queue, end to end', () => {
   });
 
   it('a referral declined by an operator ends declined with the reason code', async () => {
-    const referred = await submit(`E2ED${randomUUID().slice(0, 8)}`, {
+    const referred = await submitted(`E2ED${randomUUID().slice(0, 8)}`, {
       kind: 'credit-line',
       creditLine: { requestedLimit: cny('20000.00') },
     });
     expect(referred.status).toBe('referred');
     await queued(referred.applicationId);
-    const declined = await call(
-      'scoring',
-      'POST',
-      `/v1/referrals/${referred.applicationId}/decline`,
-      {
-        key: `e2e-decline-${referred.applicationId}`,
-        body: { operator: 'ops.e2e', reasonCode: 'REFERRAL.INCOME_NOT_VERIFIED' },
-      },
-    );
+    const declined = await api('scoring').call(declineReferral, {
+      params: { applicationId: referred.applicationId },
+      idempotencyKey: `e2e-decline-${referred.applicationId}`,
+      body: { operator: 'ops.e2e', reasonCode: 'REFERRAL.INCOME_NOT_VERIFIED' },
+    });
     expect(declined.status).toBe(201);
-    const view = await statusOf(referred.applicationId, (s) => s === 'declined');
+    const view = await decisionOn(referred.applicationId, (s) => s === 'declined');
     expect(view.reasonCodes[0]).toBe('REFERRAL.INCOME_NOT_VERIFIED');
     expect(view.lineId ?? null).toBeNull();
   });

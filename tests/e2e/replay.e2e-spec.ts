@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { serviceList, type Service, apiKeys, repoRoot } from '../support/services';
-import { call, reconciled, urlOf } from '../support/platform-api';
+import { listLoans, trialBalance, verifyJournal } from '@credit/api';
+import { listAdminActions } from '@credit/messaging';
+import { api, reconciled, urlOf } from '../support/platform-api';
 
 /**
  * After every other scenario (the sequencer runs this spec last): replaying every topic from the
@@ -12,27 +14,22 @@ import { call, reconciled, urlOf } from '../support/platform-api';
 /** Every loan the repayment service reports, with its receivables, all pages. */
 async function allLoans(): Promise<unknown[]> {
   const loans: unknown[] = [];
-  let cursor: string | null = null;
+  let cursor: string | undefined;
   do {
-    const reply = await call(
-      'repayment',
-      'GET',
-      `/v1/loans?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    expect(reply.status).toBe(200);
-    loans.push(...(reply.body.loans as unknown[]));
-    cursor = reply.body.nextCursor as string | null;
+    const page = (await api('repayment').call(listLoans, { query: { limit: '500', cursor } })).body;
+    loans.push(...page.loans);
+    cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return loans;
 }
 
 async function books() {
-  const trial = await call('ledger', 'GET', '/v1/trial-balance');
-  const chain = await call('ledger', 'GET', '/v1/journal/verify');
+  const trial = await api('ledger').call(trialBalance, { query: {} });
+  const chain = await api('ledger').call(verifyJournal, {});
   expect(chain.body.ok).toBe(true);
   return {
-    trialBalance: trial.body as unknown,
-    journalEntries: chain.body.linksChecked as number,
+    trialBalance: trial.body,
+    journalEntries: chain.body.linksChecked,
     loans: await allLoans(),
   };
 }
@@ -88,8 +85,8 @@ describe('replaying history into every service', () => {
     expect(report.ok).toBe(true);
     // Every replay is on the audit trail of its service.
     for (const service of serviceList) {
-      const actions = await call(service, 'GET', '/v1/admin/actions?action=replay', {
-        role: 'admin',
+      const actions = await api(service, 'admin').call(listAdminActions, {
+        query: { action: 'replay' },
       });
       expect(actions.body.actions.length).toBeGreaterThan(0);
     }

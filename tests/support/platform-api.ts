@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as routes from '@credit/api';
 import { Money } from '@credit/money';
+import { ApiError, type CallRequest, client } from '@credit/platform';
 import { cny, strongProfile, waitFor } from '@credit/testing';
 import { apiKeys, type Service } from './services';
 
@@ -21,11 +23,50 @@ const defaultPorts: Record<Service, number> = {
 export const urlOf = (service: Service) =>
   process.env[`E2E_${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${defaultPorts[service]}`;
 
+/**
+ * The typed client of a service with a role's key: requests are @credit/api's route input types
+ * and answers are parsed with the routes' response schemas (an undeclared status throws ApiError).
+ * What the happy paths of the specs call.
+ */
+export const api = (service: Service, role: keyof typeof apiKeys = 'operator') =>
+  client(urlOf(service), { apiKey: apiKeys[role] });
+
+/** The status a call answered, a refusal's (ApiError) too: for a spec that expects a 404 or 409. */
+export async function statusOf(answer: Promise<{ status: number }>): Promise<number> {
+  try {
+    return (await answer).status;
+  } catch (error) {
+    if (error instanceof ApiError) return error.status;
+    throw error;
+  }
+}
+
+/**
+ * The answer's body, or undefined when the thing is not there (yet, or ever): a 404, or a refusal
+ * with one of the `absent` codes (the ledger answers an unknown account 400 LEDGER.UNKNOWN_ACCOUNT).
+ */
+export async function found<B>(
+  answer: Promise<{ body: B }>,
+  absent: readonly string[] = [],
+): Promise<B | undefined> {
+  try {
+    return (await answer).body;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || absent.includes(error.code)))
+      return undefined;
+    throw error;
+  }
+}
+
 export interface Reply {
   status: number;
   body: any;
 }
 
+/**
+ * A raw request, for what the typed client must not send: invalid input, malformed bodies, wrong
+ * keys or roles, and answers a spec reads whatever their shape. Happy paths use `api`.
+ */
 export async function call(
   service: Service,
   method: string,
@@ -52,8 +93,16 @@ export async function call(
   };
 }
 
+type Submission = CallRequest<typeof routes.submitApplication>['body'];
+type Applicant = Submission['applicant'];
+/** An application without its applicant: a credit line or a draw. */
+export type ApplicationRequest<S = Submission> = S extends unknown ? Omit<S, 'applicant'> : never;
+export type Draw = Extract<Submission, { kind: 'draw' }>['draw'];
+/** A draw without its line. */
+export type DrawRequest = Omit<Draw, 'lineId'>;
+
 /** An applicant the scorecard likes: no checking account, critical history elsewhere, savings, long employment. */
-export function applicant(nationalId: string, monthlyIncome = '30000.00') {
+export function applicant(nationalId: string, monthlyIncome = '30000.00'): Applicant {
   return {
     name: 'Li Lei',
     nationalId,
@@ -65,23 +114,31 @@ export function applicant(nationalId: string, monthlyIncome = '30000.00') {
   };
 }
 
+/** Submits an application (a fresh idempotency key) and answers the application as submitted. */
+export const submit = (body: Submission) =>
+  api('application', 'customer').call(routes.submitApplication, {
+    body,
+    idempotencyKey: `e2e-${randomUUID()}`,
+  });
+export const applicationOf = (id: string) =>
+  api('application', 'customer').call(routes.getApplication, { params: { id } });
+
+/** Waits until the application is no longer `submitted` (or until `done` says so) and answers it. */
+export const decisionOn = (id: string, done = (status: string) => status !== 'submitted') =>
+  waitFor(`the decision on ${id}`, async () => {
+    const view = (await applicationOf(id)).body;
+    return done(view.status) ? view : undefined;
+  });
+
 /** Submits an application and waits for its decision (the application as the API shows it). */
 export async function apply(
   nationalId: string,
-  request: Record<string, unknown>,
+  request: ApplicationRequest,
   monthlyIncome?: string,
-): Promise<any> {
-  const submitted = await call('application', 'POST', '/v1/applications', {
-    role: 'customer',
-    key: `e2e-${randomUUID()}`,
-    body: { applicant: applicant(nationalId, monthlyIncome), ...request },
-  });
+) {
+  const submitted = await submit({ applicant: applicant(nationalId, monthlyIncome), ...request });
   expect(submitted.status).toBe(201);
-  const id = submitted.body.applicationId as string;
-  return waitFor(`the decision on ${id}`, async () => {
-    const view = await call('application', 'GET', `/v1/applications/${id}`, { role: 'customer' });
-    return view.body.status !== 'submitted' ? view.body : undefined;
-  });
+  return decisionOn(submitted.body.applicationId);
 }
 
 export async function openLine(nationalId: string): Promise<string> {
@@ -96,43 +153,46 @@ export async function openLine(nationalId: string): Promise<string> {
 export async function draw(
   nationalId: string,
   lineId: string,
-  request: Record<string, unknown>,
+  request: DrawRequest,
 ): Promise<string> {
-  const decided = await apply(nationalId, { kind: 'draw', draw: { lineId, ...request } });
+  const decided = await apply(nationalId, {
+    kind: 'draw',
+    draw: { lineId, ...request } as Draw,
+  });
   expect(decided.status).toBe('approved');
-  return loanIdOf(decided.applicationId as string);
+  return loanIdOf(decided.applicationId);
 }
 
 /** The loan an approved draw becomes. */
 export const loanIdOf = (applicationId: string) => `L-${applicationId}`;
 
 export const loanOf = (loanId: string) =>
-  call('repayment', 'GET', `/v1/loans/${loanId}`, { role: 'customer' });
+  api('repayment', 'customer').call(routes.getLoan, { params: { id: loanId } });
 export const waitForLoan = (loanId: string, timeoutMs?: number) =>
-  waitFor(
-    `loan ${loanId} scheduled`,
-    async () => {
-      const reply = await loanOf(loanId);
-      return reply.status === 200 ? reply.body : undefined;
-    },
-    timeoutMs,
-  );
+  waitFor(`loan ${loanId} scheduled`, () => found(loanOf(loanId)), timeoutMs);
 /** Closes a business date on the repayment service (operator); closing a future date moves business time forward. */
 export const close = (businessDate: string) =>
-  call('repayment', 'POST', '/v1/close-of-business', { body: { businessDate } });
+  api('repayment').call(routes.closeBusinessDay, { body: { businessDate } });
 export const repay = (loanId: string, amount: string) =>
-  call('repayment', 'POST', `/v1/loans/${loanId}/repayments`, {
-    role: 'customer',
-    key: `e2e-${randomUUID()}`,
+  api('repayment', 'customer').call(routes.repayLoan, {
+    params: { id: loanId },
+    idempotencyKey: `e2e-${randomUUID()}`,
     body: { amount, currency: 'CNY' },
   });
 export const payoffQuote = (loanId: string) =>
-  call('repayment', 'POST', `/v1/loans/${loanId}/payoff-quote`, { role: 'customer' });
+  api('repayment', 'customer').call(routes.payoffQuote, { params: { id: loanId }, query: {} });
+/** A payout as the disbursement service shows it (operator). */
+export const disbursementOf = (loanId: string) =>
+  api('disbursement').call(routes.getDisbursement, { params: { loanId } });
 
-export const balance = async (account: string): Promise<string> => {
-  const reply = await call('ledger', 'GET', `/v1/accounts/${account}/balance`);
-  return reply.status === 200 ? (reply.body.balance as string) : 'none';
-};
+/** The ledger's answer (400) for an account that does not exist (yet). */
+export const UnknownAccount = 'LEDGER.UNKNOWN_ACCOUNT';
+/** An account's balance as the ledger shows it (operator). */
+export const balanceView = (account: string) =>
+  api('ledger').call(routes.getBalance, { params: { id: account }, query: {} });
+/** An account's posted balance, or 'none' when the account does not exist. */
+export const balance = async (account: string): Promise<string> =>
+  (await found(balanceView(account), [UnknownAccount]))?.balance ?? 'none';
 
 /**
  * The sum of one side of an account's statement (all pages); with `about`, only of the lines whose
@@ -144,23 +204,21 @@ export async function sideTotal(
   about?: string,
 ): Promise<string> {
   let total = Money.zero('CNY');
-  let cursor: string | null = null;
+  let cursor: string | undefined;
   do {
-    const reply: Reply = await call(
-      'ledger',
-      'GET',
-      `/v1/accounts/${account}/statement?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+    const statement = await found(
+      api('ledger').call(routes.getStatement, {
+        params: { id: account },
+        query: { limit: '500', cursor },
+      }),
+      [UnknownAccount],
     );
-    if (reply.status !== 200) return 'none';
-    for (const line of reply.body.lines as {
-      side: string;
-      amount: string;
-      description: string;
-    }[]) {
+    if (!statement) return 'none';
+    for (const line of statement.lines) {
       if (line.side === side && (about === undefined || line.description.includes(about)))
         total = total.add(Money.of(line.amount, 'CNY'));
     }
-    cursor = reply.body.nextCursor as string | null;
+    cursor = statement.nextCursor ?? undefined;
   } while (cursor);
   return total.toString();
 }
@@ -170,16 +228,16 @@ export async function sideTotal(
  * it is no longer running. Returns the finished run with its report.
  */
 export async function reconciliationRun(timeoutMs?: number) {
-  const started = await call('ledger', 'POST', '/v1/reconciliation/runs', {
-    key: `e2e-reconcile-${randomUUID()}`,
+  const started = await api('ledger').call(routes.startReconciliation, {
+    idempotencyKey: `e2e-reconcile-${randomUUID()}`,
   });
   expect(started.status).toBe(202);
-  const id = started.body.id as string;
+  const id = started.body.id;
   return waitFor(
     `reconciliation run ${id} to finish`,
     async () => {
-      const run = await call('ledger', 'GET', `/v1/reconciliation/runs/${id}`);
-      return run.body.status === 'running' ? undefined : run.body;
+      const run = (await api('ledger').call(routes.getReconciliationRun, { params: { id } })).body;
+      return run.status === 'running' ? undefined : run;
     },
     timeoutMs,
   );
@@ -202,16 +260,14 @@ export const reconciled = (timeoutMs?: number) =>
  * gives every account the trial balance's balance. Returns the number of accounts compared.
  */
 export async function expectBooksAgreeWithHledger(): Promise<number> {
-  const trial = (await call('ledger', 'GET', '/v1/trial-balance')).body as {
-    accounts: { account: string; balance: string }[];
-  };
+  const trial = (await api('ledger').call(routes.trialBalance, { query: {} })).body;
   const net = trial.accounts.reduce(
     (sum, a) => sum.add(Money.of(a.balance, 'CNY')),
     Money.zero('CNY'),
   );
   expect(net.toString()).toBe('0.00');
-  const exported = await fetch(`${urlOf('ledger')}/v1/journal/export?format=hledger`, {
-    headers: { authorization: `Bearer ${apiKeys.operator}` },
+  const exported = await api('ledger').stream(routes.exportJournal, {
+    query: { format: 'hledger' },
   });
   expect(exported.status).toBe(200);
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'books-')), 'books.journal');

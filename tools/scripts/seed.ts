@@ -6,9 +6,27 @@
 // moves by closing business dates (`POST /v1/close-of-business`), from the date the draws are
 // made to five days after the purchase's second installment fell due (about two months). Every
 // answer is checked: the seed fails loudly, naming the step, instead of printing a story the
-// platform did not tell.
+// platform did not tell. Every call goes through the typed client with @credit/api's routes: the
+// requests are the routes' input types and every answer is parsed with its response schema.
 
+import {
+  closeBusinessDay,
+  getApplication,
+  getDisbursement,
+  getLoan,
+  payoffQuote,
+  repayLoan,
+  submitApplication,
+  trialBalance,
+} from '@credit/api';
 import { Money } from '@credit/money';
+import {
+  type AnyRoute,
+  ApiError,
+  type CallAnswer,
+  type CallRequest,
+  client,
+} from '@credit/platform';
 
 export type DemoService = 'application' | 'disbursement' | 'repayment' | 'ledger';
 
@@ -54,12 +72,23 @@ export interface DemoReport {
   readonly trialBalanced: boolean;
 }
 
-interface Reply {
-  status: number;
-  body: any;
-}
+type Submission = CallRequest<typeof submitApplication>['body'];
+type Applicant = Submission['applicant'];
+/** An application without its applicant: a credit line or a draw. */
+type ApplicationRequest<S = Submission> = S extends unknown ? Omit<S, 'applicant'> : never;
+type Draw = Extract<Submission, { kind: 'draw' }>['draw'];
+type LoanView = CallAnswer<typeof getLoan>['body'];
+type Installment = LoanView['installments'][number];
 
-class DemoError extends Error {}
+class DemoError extends Error {
+  /** The status the platform answered, when the step failed on an answer. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -69,7 +98,7 @@ function addDays(date: string, days: number): string {
 
 const cny = (amount: string) => ({ amount, currency: 'CNY' });
 
-function applicant(name: string, nationalId: string, good: boolean) {
+function applicant(name: string, nationalId: string, good: boolean): Applicant {
   return {
     name,
     nationalId,
@@ -97,8 +126,6 @@ function applicant(name: string, nationalId: string, good: boolean) {
   };
 }
 
-type Applicant = ReturnType<typeof applicant>;
-
 /** Runs the demo (or answers from an earlier run) and returns what the platform then reports. */
 export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const urlOf =
@@ -110,34 +137,34 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const prefix = options.prefix ?? 'seed';
   const timeoutMs = options.timeoutMs ?? 60_000;
 
-  async function call(
+  /** The route's answer (a success it declares); otherwise the seed stops, naming the step. */
+  async function call<T extends AnyRoute>(
+    step: string,
     service: DemoService,
-    method: string,
-    path: string,
-    body?: unknown,
-    idempotencyKey?: string,
+    route: T,
+    request: CallRequest<T>,
     role: 'customer' | 'operator' = 'customer',
-  ): Promise<Reply> {
-    const headers: Record<string, string> = { authorization: `Bearer ${keys[role]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const response = await fetch(`${urlOf(service)}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+  ) {
+    try {
+      return (await client(urlOf(service), { apiKey: keys[role] }).call(route, request)).body;
+    } catch (error) {
+      if (error instanceof ApiError)
+        throw new DemoError(
+          `seed: ${step} answered ${error.status}: ${JSON.stringify(error.body)}`,
+          error.status,
+        );
+      throw error;
+    }
   }
 
-  /** The call's answer when its status is one of `ok`; otherwise the seed stops, naming the step. */
-  async function expectOk(step: string, ok: readonly number[], reply: Promise<Reply>) {
-    const answer = await reply;
-    if (!ok.includes(answer.status))
-      throw new DemoError(
-        `seed: ${step} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
-      );
-    return answer.body;
+  /** A call's answer, or undefined while the thing is not there yet (404). */
+  async function whenThere<B>(answer: Promise<B>): Promise<B | undefined> {
+    try {
+      return await answer;
+    } catch (error) {
+      if (error instanceof DemoError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
@@ -150,28 +177,17 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
     }
   }
 
-  async function apply(key: string, who: Applicant, request: Record<string, unknown>) {
-    const submitted = await expectOk(
-      `application ${key}`,
-      [200, 201, 202],
-      call(
-        'application',
-        'POST',
-        '/v1/applications',
-        { applicant: who, ...request },
-        `${prefix}-${key}`,
-      ),
-    );
-    const id = submitted.applicationId as string;
+  async function apply(key: string, who: Applicant, request: ApplicationRequest) {
+    const submitted = await call(`application ${key}`, 'application', submitApplication, {
+      body: { applicant: who, ...request },
+      idempotencyKey: `${prefix}-${key}`,
+    });
+    const id = submitted.applicationId;
     return eventually(`the decision on ${key}`, async () => {
-      const view = await expectOk(
-        `reading application ${id}`,
-        [200],
-        call('application', 'GET', `/v1/applications/${id}`),
-      );
-      return view.status === 'submitted'
-        ? undefined
-        : (view as { applicationId: string; status: string; lineId: string | null });
+      const view = await call(`reading application ${id}`, 'application', getApplication, {
+        params: { id },
+      });
+      return view.status === 'submitted' ? undefined : view;
     });
   }
 
@@ -186,58 +202,49 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
   }
 
   const loanOf = (loanId: string) =>
-    expectOk(`reading loan ${loanId}`, [200], call('repayment', 'GET', `/v1/loans/${loanId}`));
+    call(`reading loan ${loanId}`, 'repayment', getLoan, { params: { id: loanId } });
 
   /** An approved draw, paid out and scheduled: its loan as the repayment service shows it. */
-  async function draw(key: string, who: Applicant, request: Record<string, unknown>) {
+  async function draw(key: string, who: Applicant, request: Draw) {
     const decided = await apply(key, who, { kind: 'draw', draw: request });
     if (decided.status !== 'approved')
       throw new DemoError(`seed: the draw ${key} was ${decided.status}, not approved`);
     const loanId = `L-${decided.applicationId}`;
-    return eventually(`loan ${loanId} to be scheduled`, async () => {
-      const reply = await call('repayment', 'GET', `/v1/loans/${loanId}`);
-      return reply.status === 200 ? (reply.body as LoanView) : undefined;
-    });
+    return eventually(`loan ${loanId} to be scheduled`, () => whenThere(loanOf(loanId)));
   }
 
   async function businessDate(loanId: string): Promise<string> {
-    return ((await loanOf(loanId)) as LoanView).businessDate;
+    return (await loanOf(loanId)).businessDate;
   }
 
   let daysClosed = 0;
   /** Closes every business date from the current one through `last` (none if already past). */
   async function closeThrough(anyLoan: string, last: string): Promise<void> {
     for (let date = await businessDate(anyLoan); date <= last; date = addDays(date, 1)) {
-      const closed = await expectOk(
+      const closed = await call(
         `close of business ${date}`,
-        [200, 201],
-        call(
-          'repayment',
-          'POST',
-          '/v1/close-of-business',
-          { businessDate: date },
-          undefined,
-          'operator',
-        ),
+        'repayment',
+        closeBusinessDay,
+        { body: { businessDate: date } },
+        'operator',
       );
       if (closed.businessDate !== date)
-        throw new DemoError(`seed: closing ${date} closed ${String(closed.businessDate)}`);
+        throw new DemoError(`seed: closing ${date} closed ${closed.businessDate}`);
       daysClosed += 1;
     }
   }
 
   async function repay(step: string, loanId: string, amount: string, key: string) {
-    const paid = await expectOk(
-      step,
-      [200, 201],
-      call('repayment', 'POST', `/v1/loans/${loanId}/repayments`, cny(amount), `${prefix}-${key}`),
-    );
-    return paid as { allocation: Record<string, string> };
+    return call(step, 'repayment', repayLoan, {
+      params: { id: loanId },
+      body: cny(amount),
+      idempotencyKey: `${prefix}-${key}`,
+    });
   }
 
   /** Pays what is due on the loan now (past-due penalty included), on the current business date. */
   async function payDue(step: string, loanId: string, key: string) {
-    const loan = (await loanOf(loanId)) as LoanView;
+    const loan = await loanOf(loanId);
     if (!loan.nextDue) throw new DemoError(`seed: ${step}: loan ${loanId} has nothing due`);
     const amount = addMoney(loan.nextDue.amount, loan.outstanding.penalty);
     return repay(step, loanId, amount, key);
@@ -303,27 +310,25 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
     throw new DemoError(`seed: the 4040.40 draw was ${declinedPayout.status}, not approved`);
   const failedLoanId = `L-${declinedPayout.applicationId}`;
   const failed = await eventually(`the declined payout of ${failedLoanId}`, async () => {
-    const reply = await call(
-      'disbursement',
-      'GET',
-      `/v1/disbursements/${failedLoanId}`,
-      undefined,
-      undefined,
-      'operator',
+    const payout = await whenThere(
+      call(
+        `reading the payout of ${failedLoanId}`,
+        'disbursement',
+        getDisbursement,
+        { params: { loanId: failedLoanId } },
+        'operator',
+      ),
     );
-    return reply.status === 200 && reply.body.state === 'failed'
-      ? (reply.body as { state: string; history: { state: string; reason?: string | null }[] })
-      : undefined;
+    return payout?.state === 'failed' ? payout : undefined;
   });
 
   // The phone is paid off at once: the payoff quote, paid in full, closes the loan.
   if ((await loanOf(phone.id)).status === 'active') {
-    const quote = await expectOk(
-      `payoff quote of ${phone.id}`,
-      [200, 201],
-      call('repayment', 'POST', `/v1/loans/${phone.id}/payoff-quote`),
-    );
-    await repay(`paying off ${phone.id}`, phone.id, quote.total as string, 'wang-phone-payoff');
+    const quote = await call(`payoff quote of ${phone.id}`, 'repayment', payoffQuote, {
+      params: { id: phone.id },
+      query: {},
+    });
+    await repay(`paying off ${phone.id}`, phone.id, quote.total, 'wang-phone-payoff');
   }
 
   // Business time: installments paid on their due dates, the purchase's second one five days
@@ -341,7 +346,7 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
     .sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.daysLate - b.daysLate));
   for (const { loan, period, daysLate, key, on } of payments) {
     await closeThrough(loan.id, addDays(on, -1));
-    const installment = requireInstallment((await loanOf(loan.id)) as LoanView, period - 1);
+    const installment = requireInstallment(await loanOf(loan.id), period - 1);
     if (installment.status !== 'paid')
       await payDue(
         `paying installment ${period} of ${loan.id} ${daysLate === 0 ? 'on its due date' : `${daysLate} days late`}`,
@@ -352,7 +357,7 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
 
   // What the platform reports now; every claim the demo makes is checked against it.
   const story = async (customer: string, what: string, loanId: string) => {
-    const loan = (await loanOf(loanId)) as LoanView;
+    const loan = await loanOf(loanId);
     const paid = { principal: '0.00', interest: '0.00', fee: '0.00' };
     for (const i of loan.installments) {
       paid.principal = addMoney(paid.principal, i.paid.principal);
@@ -421,16 +426,9 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
     toldUnpaid.view,
   );
   const failedReason =
-    failed.history.find((h) => h.state === 'failed')?.reason ?? 'declined by the bank';
-  const trial = await expectOk(
-    'the trial balance',
-    [200],
-    call('ledger', 'GET', '/v1/trial-balance', undefined, undefined, 'operator'),
-  );
-  const trialBalanced =
-    Array.isArray(trial.currencies) &&
-    trial.currencies.length > 0 &&
-    (trial.currencies as { balanced: boolean }[]).every((c) => c.balanced);
+    failed.history.find((h) => h.state === 'failed')?.detail ?? 'declined by the bank';
+  const trial = await call('the trial balance', 'ledger', trialBalance, { query: {} }, 'operator');
+  const trialBalanced = trial.currencies.length > 0 && trial.currencies.every((c) => c.balanced);
   check('the trial balance is balanced in every currency', trialBalanced, trial.currencies);
   return {
     businessDate: await businessDate(purchase.id),
@@ -440,24 +438,6 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
     failedPayout: { loanId: failedLoanId, state: failed.state, reason: failedReason },
     trialBalanced,
   };
-}
-
-interface Installment {
-  period: number;
-  dueDate: string;
-  status: string;
-  paidOn: string | null;
-  paid: { principal: string; interest: string; fee: string };
-}
-
-interface LoanView {
-  id: string;
-  status: string;
-  businessDate: string;
-  daysPastDue: number;
-  outstanding: Record<string, string> & { penalty: string; interest: string };
-  nextDue: { period: number; dueDate: string; amount: string } | null;
-  installments: Installment[];
 }
 
 function requireInstallment(loan: LoanView, index: number): Installment {

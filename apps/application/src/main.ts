@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
-import { applicationApi } from './api/application-api';
+import { applicationApi } from '@credit/api';
 import { ApplicationModule } from './app.module';
 import { applicationEnvSchema } from './config/env';
 

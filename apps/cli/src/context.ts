@@ -1,5 +1,12 @@
 import { type ServiceName, Services } from '@credit/contracts';
 
+/** A CLI command: its exit code. `env` names the keys and URLs (the process's by default). */
+export type Command = (
+  context: CliContext,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+) => Promise<number>;
+
 export interface CliContext {
   readonly brokers: string[];
   serviceUrl(service: ServiceName): string;

@@ -1,4 +1,4 @@
-import { cliContext, type CliContext } from './context';
+import { type Command, cliContext } from './context';
 import { dlq, replay } from './commands/admin';
 import { health } from './commands/health';
 import { ledgerExport, ledgerRebuildBalances, ledgerVerify } from './commands/ledger';
@@ -7,8 +7,6 @@ import { schedule } from './commands/schedule';
 import { score } from './commands/score';
 import { topicsEnsure, topicsList } from './commands/topics';
 import { UsageError } from './flags';
-
-type Command = (context: CliContext, args: string[]) => Promise<number>;
 
 const commands: Record<string, { run: Command; help: string }> = {
   'topics ensure': { run: topicsEnsure, help: 'create every domain topic and its .dlq companion' },

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
-import { disbursementApi } from './api/disbursement-api';
+import { disbursementApi } from '@credit/api';
 import { DisbursementModule } from './app.module';
 import { disbursementEnvSchema } from './config/env';
 

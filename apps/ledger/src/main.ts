@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
-import { ledgerApi } from './api/ledger-api';
+import { ledgerApi } from '@credit/api';
 import { LedgerModule } from './app.module';
 import { ledgerEnvSchema } from './config/env';
 

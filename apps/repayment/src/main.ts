@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
-import { repaymentApi } from './api/repayment-api';
+import { repaymentApi } from '@credit/api';
 import { RepaymentModule } from './app.module';
 import { repaymentEnvSchema } from './config/env';
 

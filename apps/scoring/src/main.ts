@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@credit/platform';
-import { scoringApi } from './api/scoring-api';
+import { scoringApi } from '@credit/api';
 import { ScoringModule } from './app.module';
 import { scoringEnvSchema } from './config/env';
 

@@ -1,7 +1,7 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { getApplication, submitApplication } from '../api/application-api';
+import { getApplication, submitApplication } from '@credit/api';
 import { ApplicationsService } from './applications.service';
 
 @Controller()

@@ -21,7 +21,7 @@ import {
 import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
 import { PiiCipher } from '../personal-data/pii-cipher';
 import { type ApplicationView, applicationView, creditLineView } from './application-view';
-import type { SubmitApplicationRequest } from '../api/application-api';
+import type { SubmitApplicationRequest } from '@credit/api';
 
 const ApplicationConflict = {
   code: 'APPLICATION.IDEMPOTENCY_CONFLICT',

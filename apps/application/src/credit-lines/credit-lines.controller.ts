@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { getCreditLine } from '../api/application-api';
+import { getCreditLine } from '@credit/api';
 import { ApplicationsService } from '../applications/applications.service';
 
 @Controller()

@@ -9,8 +9,9 @@ import {
   redriveDeadLetters,
   startReplay,
 } from '@credit/messaging';
-import { type AnyRoute, ApiError, type CallRequest, client } from '@credit/platform';
+import type { AnyRoute, CallRequest } from '@credit/platform';
 import type { CliContext } from '../context';
+import { callService } from '../service-call';
 import { UsageError, parseFlags } from '../flags';
 import { DevAdminApiKey } from './ledger';
 
@@ -66,24 +67,13 @@ async function adminCall<T extends AnyRoute>(
   request: CallRequest<T>,
   env: NodeJS.ProcessEnv,
 ) {
-  const base = context.serviceUrl(service);
-  const api = client(base, { apiKey: env.ADMIN_API_KEY ?? DevAdminApiKey, timeoutMs: 600_000 });
-  try {
-    return await api.call(route, {
-      ...request,
-      ...(route.idempotencyKey ? { idempotencyKey: `cli-${randomUUID()}` } : {}),
-    });
-  } catch (error) {
-    if (error instanceof ApiError) {
-      const message =
-        (error.body as { error?: { message?: string } } | undefined)?.error?.message ??
-        String(error.body).slice(0, 500);
-      throw new Error(`${service} answered ${error.status}: ${message}`);
-    }
-    if (error instanceof TypeError)
-      throw new Error(`${service} is not reachable at ${base}${route.path}: ${error.message}`);
-    throw error;
-  }
+  return callService(
+    context,
+    service,
+    route,
+    { ...request, ...(route.idempotencyKey ? { idempotencyKey: `cli-${randomUUID()}` } : {}) },
+    { apiKey: env.ADMIN_API_KEY ?? DevAdminApiKey, timeoutMs: 600_000 },
+  );
 }
 
 /**

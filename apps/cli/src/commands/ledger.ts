@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { CliContext } from '../context';
+import type { z } from 'zod';
+import {
+  type ExportFormat,
+  type rebuildBalancesResponseSchema,
+  exportJournal,
+  rebuildBalances,
+  verifyJournal,
+} from '@credit/api';
+import type { Command } from '../context';
 import { parseFlags } from '../flags';
+import { callService, orFailure, streamService } from '../service-call';
 
 /** The development operator key of .env.example; OPERATOR_API_KEY overrides it. */
 export const DevOperatorApiKey = 'dev-operator-key-0000000000000001';
@@ -11,41 +20,6 @@ export const RebuildTimeoutMs = 600_000;
 /** How long `ledger verify` waits for the report (the walk reads the whole chain). */
 export const VerifyTimeoutMs = 600_000;
 
-interface BrokenLink {
-  position: string;
-  entryId: string;
-  expectedHash: string | null;
-  storedHash: string;
-  reason: string;
-}
-
-interface ChainReport {
-  ok: boolean;
-  linksChecked: number;
-  unchainedEntries: number;
-  firstBrokenLink: BrokenLink | null;
-}
-
-function isChainReport(body: unknown): body is ChainReport {
-  if (typeof body !== 'object' || body === null) return false;
-  const report = body as Record<string, unknown>;
-  return typeof report.ok === 'boolean' && typeof report.linksChecked === 'number';
-}
-
-/** The status, the raw text (for error messages) and the parsed JSON body (the text if not JSON). */
-export async function fetchJson(
-  url: string,
-  init: RequestInit,
-): Promise<{ status: number; text: string; body: unknown }> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  try {
-    return { status: response.status, text, body: JSON.parse(text) as unknown };
-  } catch {
-    return { status: response.status, text, body: text };
-  }
-}
-
 export function operatorKey(env: NodeJS.ProcessEnv): string {
   return env.OPERATOR_API_KEY ?? DevOperatorApiKey;
 }
@@ -54,21 +28,21 @@ export function operatorKey(env: NodeJS.ProcessEnv): string {
  * `ledger verify [--json]`: asks the ledger to walk its hash chain. Exits 0 when intact, 1 when
  * a link is broken or the ledger could not answer.
  */
-export async function ledgerVerify(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const ledgerVerify: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(args, { json: 'boolean' }, 'usage: ledger verify [--json]\n');
-  const url = `${context.serviceUrl('ledger')}/v1/journal/verify`;
-  const { status, text, body } = await fetchJson(url, {
-    headers: { authorization: `Bearer ${operatorKey(env)}` },
-    signal: AbortSignal.timeout(VerifyTimeoutMs),
-  });
-  if (status !== 200 || !isChainReport(body)) {
-    context.out(`ledger verify: ${url} answered ${status}: ${text.slice(0, 500)}`);
-    return 1;
-  }
+  const answer = await orFailure(
+    'ledger verify',
+    callService(
+      context,
+      'ledger',
+      verifyJournal,
+      {},
+      { apiKey: operatorKey(env), timeoutMs: VerifyTimeoutMs },
+    ),
+    (line) => context.out(line),
+  );
+  if (!answer) return 1;
+  const body = answer.body;
   if (flags.json) {
     context.out(JSON.stringify(body, null, 2));
     return body.ok ? 0 : 1;
@@ -89,7 +63,7 @@ export async function ledgerVerify(
     context.out(`  stored    ${broken.storedHash}`);
   }
   return 1;
-}
+};
 
 const RebuildFlags = { apply: 'boolean', json: 'boolean' } as const;
 const ExportFlags = { format: 'string', from: 'string', to: 'string' } as const;
@@ -98,26 +72,26 @@ const ExportFlags = { format: 'string', from: 'string', to: 'string' } as const;
  * `ledger export [--format hledger|csv] [--from DATE] [--to DATE]`: streams the journal to stdout,
  * e.g. `npm run -s cli -- ledger export > ledger.journal && hledger -f ledger.journal check`.
  */
-export async function ledgerExport(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const ledgerExport: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(
     args,
     ExportFlags,
     'usage: ledger export [--format hledger|csv] [--from D] [--to D]\n',
   );
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(flags)) query.set(name, value);
-  const url = `${context.serviceUrl('ledger')}/v1/journal/export?${query.toString()}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${operatorKey(env)}` } });
-  if (response.status !== 200 || !response.body) {
-    process.stderr.write(
-      `ledger export: ${url} answered ${response.status}: ${(await response.text()).slice(0, 500)}\n`,
-    );
-    return 1;
-  }
+  // The ledger checks the format (400 naming it): sent as given.
+  const query = { ...flags, format: flags.format as ExportFormat | undefined };
+  const response = await orFailure(
+    'ledger export',
+    streamService(
+      context,
+      'ledger',
+      exportJournal,
+      { query },
+      { apiKey: operatorKey(env), timeoutMs: Infinity },
+    ),
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  if (!response?.body) return 1;
   const decoder = new TextDecoder();
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
@@ -129,42 +103,10 @@ export async function ledgerExport(
   }
   process.stdout.write(decoder.decode());
   return 0;
-}
+};
 
-interface BalanceFigures {
-  postedDebits: string;
-  postedCredits: string;
-  pendingDebits: string;
-  pendingCredits: string;
-  lineCount: number;
-}
-
-interface RebuildAnswer {
-  actionId: string;
-  status: string;
-  dryRun: boolean;
-  replayed: boolean;
-  error: string | null;
-  accountsChecked?: number;
-  differenceCount?: number;
-  differencesTruncated?: boolean;
-  applied?: boolean;
-  remaining?: number;
-  differences?: {
-    account: string;
-    currency: string;
-    stored: BalanceFigures | null;
-    recomputed: BalanceFigures;
-    difference: BalanceFigures;
-    fields: (keyof BalanceFigures)[];
-  }[];
-}
-
-function isRebuildAnswer(body: unknown): body is RebuildAnswer {
-  if (typeof body !== 'object' || body === null) return false;
-  const answer = body as Record<string, unknown>;
-  return typeof answer.actionId === 'string' && typeof answer.status === 'string';
-}
+type RebuildAnswer = z.output<typeof rebuildBalancesResponseSchema>;
+type BalanceFigures = NonNullable<RebuildAnswer['differences']>[number]['recomputed'];
 
 const signed = (value: string | number) => {
   const text = String(value);
@@ -177,32 +119,26 @@ const signed = (value: string | number) => {
  * difference remains (none found, or all applied), 1 when differences were found and not applied
  * or the ledger could not answer.
  */
-export async function ledgerRebuildBalances(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const ledgerRebuildBalances: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(
     args,
     RebuildFlags,
     'usage: ledger rebuild-balances [--apply] [--json]\n',
   );
   const apply = flags.apply === true;
-  const url = `${context.serviceUrl('ledger')}/v1/admin/ledger/rebuild-balances`;
-  const { status, text, body } = await fetchJson(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${env.ADMIN_API_KEY ?? DevAdminApiKey}`,
-      'content-type': 'application/json',
-      'idempotency-key': `cli-rebuild-balances-${randomUUID()}`,
-    },
-    body: JSON.stringify({ apply }),
-    signal: AbortSignal.timeout(RebuildTimeoutMs),
-  });
-  if (status !== 200 || !isRebuildAnswer(body)) {
-    context.out(`ledger rebuild-balances: ${url} answered ${status}: ${text.slice(0, 500)}`);
-    return 1;
-  }
+  const answer = await orFailure(
+    'ledger rebuild-balances',
+    callService(
+      context,
+      'ledger',
+      rebuildBalances,
+      { body: { apply }, idempotencyKey: `cli-rebuild-balances-${randomUUID()}` },
+      { apiKey: env.ADMIN_API_KEY ?? DevAdminApiKey, timeoutMs: RebuildTimeoutMs },
+    ),
+    (line) => context.out(line),
+  );
+  if (!answer) return 1;
+  const body: RebuildAnswer = answer.body;
   const clean = body.status === 'succeeded' && body.remaining === 0;
   if (flags.json) {
     context.out(JSON.stringify(body, null, 2));
@@ -220,7 +156,8 @@ export async function ledgerRebuildBalances(
   );
   for (const difference of body.differences ?? []) {
     context.out(`  ${difference.account} ${difference.currency}`);
-    for (const field of difference.fields) {
+    for (const name of difference.fields) {
+      const field = name as keyof BalanceFigures;
       context.out(
         `    ${field.padEnd(15)} stored ${difference.stored ? String(difference.stored[field]) : '(no row)'}  recomputed ${String(difference.recomputed[field])}  difference ${signed(difference.difference[field])}`,
       );
@@ -236,4 +173,4 @@ export async function ledgerRebuildBalances(
   }
   context.out(`admin action ${body.actionId}`);
   return clean ? 0 : 1;
-}
+};

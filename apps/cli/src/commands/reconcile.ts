@@ -1,63 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { CliContext } from '../context';
+import { getReconciliationRun, startReconciliation } from '@credit/api';
+import type { Command } from '../context';
 import { parseFlags } from '../flags';
+import { callService } from '../service-call';
 import { ReplayPollIntervalMs } from './admin';
-import { fetchJson, operatorKey } from './ledger';
+import { operatorKey } from './ledger';
 
 /** How long one call to the ledger may take (each answers at once; the run goes on in the ledger). */
 export const ReconcileCallTimeoutMs = 30_000;
 
-interface MoneyDto {
-  amount: string;
-  currency: string;
-}
-
-interface ReconciliationReport {
-  ok: boolean;
-  /** Absent from reports of ledgers older than the payout reconciliation. */
-  payouts?: {
-    statements: number;
-    breakCount: number;
-    breaks: {
-      source: string;
-      businessDate: string;
-      kind: string;
-      reference: string;
-      bank: MoneyDto | null;
-      booked: MoneyDto | null;
-    }[];
-  };
-  loans: {
-    checked: number;
-    breakCount: number;
-    breaks: {
-      loanId: string;
-      component: string;
-      currency: string;
-      repayment: string;
-      ledger: string;
-      difference: string;
-      positionVersion: number | null;
-    }[];
-  };
-  events: { posted: number; withoutEntry: string[]; entriesWithoutEvent: string[] };
-  trialBalance: {
-    balanced: boolean;
-    currencies: { currency: string; totalDebits: string; totalCredits: string }[];
-  };
-}
-
-interface ReconciliationRun {
-  id: string;
-  status: 'running' | 'completed' | 'failed';
-  progress: { loansChecked: number; loansTotal: number };
-  ok: boolean | null;
-  error: string | null;
-  report?: ReconciliationReport | null;
-}
-
-const isRun = (body: unknown): body is ReconciliationRun =>
-  typeof body === 'object' && body !== null && 'id' in body && 'status' in body;
+type MoneyDto = { amount: string; currency: string };
 
 /**
  * `reconcile [--json]`: starts a reconciliation run in the ledger (POST /v1/reconciliation/runs,
@@ -65,39 +17,25 @@ const isRun = (body: unknown): body is ReconciliationRun =>
  * report. Exits 0 when the books agree, 1 on any break, a failed run, or a ledger that could not
  * answer.
  */
-export async function reconcile(
-  context: CliContext,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+export const reconcile: Command = async (context, args, env = process.env) => {
   const flags = parseFlags(args, { json: 'boolean' }, 'usage: reconcile [--json]\n');
-  const base = `${context.serviceUrl('ledger')}/v1/reconciliation/runs`;
-  const call = async (url: string, init: RequestInit): Promise<ReconciliationRun> => {
-    let answer: Awaited<ReturnType<typeof fetchJson>>;
-    try {
-      answer = await fetchJson(url, {
-        ...init,
-        headers: { ...init.headers, authorization: `Bearer ${operatorKey(env)}` },
-        signal: AbortSignal.timeout(ReconcileCallTimeoutMs),
-      });
-    } catch (error) {
-      throw new Error(`the ledger is not reachable at ${url}: ${(error as Error).message}`);
-    }
-    if (answer.status >= 400 || !isRun(answer.body)) {
-      throw new Error(`the ledger answered ${answer.status}: ${answer.text.slice(0, 500)}`);
-    }
-    return answer.body;
-  };
-  let run: ReconciliationRun;
+  const options = { apiKey: operatorKey(env), timeoutMs: ReconcileCallTimeoutMs };
+  const follow = async (id: string) =>
+    (await callService(context, 'ledger', getReconciliationRun, { params: { id } }, options)).body;
+  let run: Awaited<ReturnType<typeof follow>>;
   try {
-    run = await call(base, {
-      method: 'POST',
-      headers: { 'idempotency-key': `cli-reconcile-${randomUUID()}` },
-    });
+    const started = await callService(
+      context,
+      'ledger',
+      startReconciliation,
+      { idempotencyKey: `cli-reconcile-${randomUUID()}` },
+      options,
+    );
+    run = { ...started.body, report: null };
     process.stderr.write(`reconciliation run ${run.id} started\n`);
     let shown = -1;
     for (;;) {
-      run = await call(`${base}/${run.id}`, { method: 'GET' });
+      run = await follow(run.id);
       if (run.status !== 'running') break;
       if (run.progress.loansChecked !== shown) {
         shown = run.progress.loansChecked;
@@ -150,4 +88,4 @@ export async function reconcile(
   }
   context.out(body.ok ? 'books reconcile: no break' : 'BREAKS FOUND');
   return body.ok ? 0 : 1;
-}
+};

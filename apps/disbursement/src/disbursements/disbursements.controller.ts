@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { getDisbursement, reconcilePayouts, settleMerchants } from '../api/disbursement-api';
+import { getDisbursement, reconcilePayouts, settleMerchants } from '@credit/api';
 import { PayoutReconciliationService } from '../payouts/payout-reconciliation.service';
 import { DisbursementsService } from './disbursements.service';
 

@@ -1,14 +1,8 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import {
-  createAccount,
-  getAccount,
-  getBalance,
-  getStatement,
-  listAccounts,
-} from '../api/ledger-api';
-import type { AccountView, BalanceView, Statement } from '../api/ledger-schemas';
+import { createAccount, getAccount, getBalance, getStatement, listAccounts } from '@credit/api';
+import type { AccountView, BalanceView, Statement } from '@credit/api';
 import { AccountsService, accountView } from './accounts.service';
 
 @Controller()

@@ -7,19 +7,9 @@ import { LedgerError } from '../domain/ledger-error';
 import { AccountDirectory } from '../infrastructure/account-directory';
 import { BalanceReader } from '../infrastructure/balance-reader';
 import { inTransaction } from '../infrastructure/ledger-transactions';
-import type {
-  AccountView,
-  BalanceView,
-  CreateAccountRequest,
-  Statement,
-} from '../api/ledger-schemas';
+import type { AccountView, BalanceView, CreateAccountRequest, Statement } from '@credit/api';
 
 export type { AccountView, BalanceView };
-
-/** Accounts listed per page at most. */
-export const AccountsPageMax = 500;
-/** Statement lines per page at most. */
-export const StatementPageMax = 500;
 
 export function accountView(account: Account): AccountView {
   const major = (units: bigint | null) =>

@@ -1,16 +1,17 @@
+import {
+  LedgerAccountIdLengthMax,
+  LedgerAccountIdPattern,
+  type LedgerAccountType,
+  ledgerAccountTypes,
+} from '@credit/contracts';
 import type { Money } from '@credit/money';
 import { LedgerError } from './ledger-error';
 
-export type AccountType = 'asset' | 'liability' | 'equity' | 'income' | 'expense';
+// Account types and the id's shape are shared with the API's schemas through the contracts.
+export type AccountType = LedgerAccountType;
 export type Side = 'debit' | 'credit';
 
-export const accountTypes: readonly AccountType[] = [
-  'asset',
-  'liability',
-  'equity',
-  'income',
-  'expense',
-];
+export const accountTypes: readonly AccountType[] = ledgerAccountTypes;
 
 /** The side on which an account of this type normally carries its balance. */
 export function defaultNormalSide(type: AccountType): Side {
@@ -18,8 +19,8 @@ export function defaultNormalSide(type: AccountType): Side {
 }
 
 /** Colon-separated hierarchy: a lowercase root, then segments such as a loan or customer id. */
-export const AccountIdPattern = /^[a-z][a-z0-9-]*(:[A-Za-z0-9._-]+){1,7}$/;
-export const AccountIdLengthMax = 200;
+export const AccountIdPattern = LedgerAccountIdPattern;
+export const AccountIdLengthMax = LedgerAccountIdLengthMax;
 
 export interface Account {
   readonly id: string;

@@ -1,12 +1,13 @@
+import { LedgerDescriptionLengthMax, LedgerEntryLinesMax } from '@credit/contracts';
 import { requestHash } from '@credit/kernel';
 import { Money, isMoneyError } from '@credit/money';
 import type { Account, Side } from './accounts';
 import { assertKnownCurrency } from './currencies';
 import { LedgerError } from './ledger-error';
 
-/** Lines per entry: an entry is a small, reviewable thing. */
-export const EntryLinesMax = 50;
-export const DescriptionLengthMax = 500;
+/** Lines per entry: an entry is a small, reviewable thing (shared with the API through the contracts). */
+export const EntryLinesMax = LedgerEntryLinesMax;
+export const DescriptionLengthMax = LedgerDescriptionLengthMax;
 
 export interface LineDraft {
   readonly account: string;

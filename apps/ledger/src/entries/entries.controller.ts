@@ -1,8 +1,8 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Endpoint, Input, type RouteInput, idempotencyKeyOf } from '@credit/platform';
-import { entriesBySource, getEntry, postEntries, reverseEntry } from '../api/ledger-api';
-import type { EntryRequest, EntryView } from '../api/ledger-schemas';
+import { entriesBySource, getEntry, postEntries, reverseEntry } from '@credit/api';
+import type { EntryRequest, EntryView } from '@credit/api';
 import type { EntryDraft } from '../domain/journal';
 import { EntriesService, type PostOutcome } from './entries.service';
 import { PostingQueueFullError } from './group-commit';

@@ -1,7 +1,7 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { createHold, getHold, postHold, voidHold } from '../api/ledger-api';
+import { createHold, getHold, postHold, voidHold } from '@credit/api';
 import { type HoldView, HoldsService } from './holds.service';
 
 function send(

@@ -6,12 +6,7 @@ import { assertKnownCurrency } from '../domain/currencies';
 import { LedgerError } from '../domain/ledger-error';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import { type PendingChange, PostingEngine } from '../infrastructure/posting-engine';
-import type {
-  CreateHoldRequest,
-  HoldView,
-  PostHoldRequest,
-  VoidHoldRequest,
-} from '../api/ledger-schemas';
+import type { CreateHoldRequest, HoldView, PostHoldRequest, VoidHoldRequest } from '@credit/api';
 
 export type { HoldView };
 import { invariant, replayOrConflict, requestHash } from '@credit/kernel';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { EntryView } from '../api/ledger-schemas';
+import type { EntryView } from '@credit/api';
 import type { Side } from '../domain/accounts';
 
 export type { EntryView };

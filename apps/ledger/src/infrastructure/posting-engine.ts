@@ -19,9 +19,7 @@ import {
 import type { AccountDirectory } from './account-directory';
 import type { EntryView } from './journal-reader';
 import { invariant } from '@credit/kernel';
-
-/** Entries posted in one transaction at most (API batches and consumer batches). */
-export const PostingBatchMax = 500;
+import { PostingBatchMax } from '@credit/api';
 
 export type { PendingChange } from '../domain/posting-plan';
 

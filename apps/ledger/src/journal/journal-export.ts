@@ -11,8 +11,7 @@ import {
 
 export type { ExportEntry, ExportLine, ExportRange } from '../infrastructure/journal-store';
 
-export const ExportFormats = ['hledger', 'csv'] as const;
-export type ExportFormat = (typeof ExportFormats)[number];
+import type { ExportFormat } from '@credit/api';
 
 /** Entries read per query while exporting (an entry has at most 50 lines). */
 export const ExportPageMax = 1000;

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Endpoint, Input, LOGGER, type RouteInput } from '@credit/platform';
-import { exportJournal as exportRoute, verifyJournal } from '../api/ledger-api';
+import { exportJournal as exportRoute, verifyJournal } from '@credit/api';
 import { type ChainReport, verifyChain } from './chain-verifier';
 import { exportJournal } from './journal-export';
 

@@ -2,7 +2,8 @@ import type { Type } from '@nestjs/common';
 import { type EventDefinition, platformEventCatalog } from '@credit/contracts';
 import { type EventHandler, sharedNameHandlers } from '@credit/messaging';
 import { evaluatePosting, postingRules } from '../domain/posting-rules';
-import { PostingBatchMax, PostingEngine } from '../infrastructure/posting-engine';
+import { PostingBatchMax } from '@credit/api';
+import { PostingEngine } from '../infrastructure/posting-engine';
 
 /** The inbox key of every posting handler: an event is posted once, whichever group delivers it. */
 export const PostingHandlerName = 'ledger.posting';

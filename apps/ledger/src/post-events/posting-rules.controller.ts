@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Endpoint } from '@credit/platform';
-import { postingRules } from '../api/ledger-api';
+import { postingRules } from '@credit/api';
 import { rulesDocument } from '../domain/posting-rules';
 
 @Controller()

@@ -8,7 +8,7 @@ import {
   type RouteInput,
   actorOf,
 } from '@credit/platform';
-import { rebuildBalances } from '../api/ledger-api';
+import { rebuildBalances } from '@credit/api';
 import { type RebuildReport, RebuildBalancesService } from './rebuild-balances.service';
 
 export const RebuildBalancesAction = 'ledger.rebuild-balances';

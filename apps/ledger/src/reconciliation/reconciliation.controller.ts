@@ -13,7 +13,7 @@ import {
   latestReconciliation,
   listReconciliationRuns,
   startReconciliation,
-} from '../api/ledger-api';
+} from '@credit/api';
 import { ReconciliationService } from './reconciliation.service';
 
 @Controller()

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { trialBalance } from '../api/ledger-api';
+import { trialBalance } from '@credit/api';
 import { type TrialBalance, TrialBalanceService } from './trial-balance.service';
 
 @Controller()

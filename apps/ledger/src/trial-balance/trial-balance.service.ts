@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Money } from '@credit/money';
 import { BalanceReader } from '../infrastructure/balance-reader';
-import type { TrialBalance } from '../api/ledger-schemas';
+import type { TrialBalance } from '@credit/api';
 
 export type { TrialBalance };
 

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { closeBusinessDay } from '../api/repayment-api';
+import { closeBusinessDay } from '@credit/api';
 import { type CloseOfBusinessReport, CloseOfBusinessService } from './close-of-business.service';
 
 @Controller()

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Money } from '@credit/money';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { lineExposure } from '../api/repayment-api';
+import { repaymentLineExposure } from '@credit/api';
 import { LoanStore } from '../infrastructure/loan-store';
 
 @Controller()
@@ -12,8 +12,8 @@ export class LinesController {
     private readonly store: LoanStore,
   ) {}
 
-  @Endpoint(lineExposure)
-  async exposure(@Input() { params: { lineId } }: RouteInput<typeof lineExposure>) {
+  @Endpoint(repaymentLineExposure)
+  async exposure(@Input() { params: { lineId } }: RouteInput<typeof repaymentLineExposure>) {
     const rows = await this.store.lineDrawn(this.dataSource.manager, lineId);
     return {
       lineId,

@@ -1,7 +1,7 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { getLoan, listLoans, payoffQuote, repayLoan } from '../api/repayment-api';
+import { getLoan, listLoans, payoffQuote, repayLoan } from '@credit/api';
 import { LoansService } from './loans.service';
 
 @Controller()

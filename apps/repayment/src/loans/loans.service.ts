@@ -30,7 +30,7 @@ import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
 import { insertRepayment, repaymentKeys } from '../infrastructure/repayment-keys';
 import { loanView } from './loan-view';
-import type { RepaymentRequest, RepaymentView } from '../api/repayment-api';
+import type { RepaymentRequest, RepaymentView } from '@credit/api';
 
 export type { RepaymentView };
 
@@ -43,9 +43,6 @@ export interface RepaymentRow {
   business_date: string;
   allocation: RepaymentView['allocation'] & { payoff: boolean; loanStatus: string };
 }
-
-/** Loans per page of the receivables listing at most. */
-export const ReceivablesPageMax = 1000;
 
 @Injectable()
 export class LoansService {

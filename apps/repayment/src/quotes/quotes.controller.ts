@@ -3,7 +3,7 @@ import { type LoanTerms, loanTermsSchema } from '@credit/contracts';
 import { type ScheduleJSON, defaultDayCount, scheduleToJSON } from '@credit/lending-math';
 import { Money, isMoneyError } from '@credit/money';
 import { Endpoint, Input, type RouteInput, parseOrThrow, validationFailed } from '@credit/platform';
-import { quoteSchedule } from '../api/repayment-api';
+import { quoteSchedule } from '@credit/api';
 import { scheduleFor } from '../domain/schedule';
 import { todayUtc } from '../infrastructure/business-calendar';
 

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, Endpoint, Input, type RouteInput } from '@credit/platform';
-import { getDecision } from '../api/scoring-api';
+import { getDecision } from '@credit/api';
 import { DecisionStore } from '../infrastructure/decision-store';
 import { decisionView } from './decision-view';
 

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, Endpoint, Input, type RouteInput } from '@credit/platform';
-import { lineExposure } from '../api/scoring-api';
+import { scoringLineExposure } from '@credit/api';
 import { availableOnLine } from '../domain/line-exposure';
 import { DecisionStore } from '../infrastructure/decision-store';
 
@@ -12,8 +12,8 @@ export class LinesController {
     private readonly store: DecisionStore,
   ) {}
 
-  @Endpoint(lineExposure)
-  async exposure(@Input() { params: { lineId } }: RouteInput<typeof lineExposure>) {
+  @Endpoint(scoringLineExposure)
+  async exposure(@Input() { params: { lineId } }: RouteInput<typeof scoringLineExposure>) {
     const line = await this.store.line(this.dataSource.manager, lineId);
     if (!line) {
       throw new DomainError(

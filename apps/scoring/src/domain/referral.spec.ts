@@ -10,6 +10,7 @@ import {
 } from './referral';
 import { weakened } from './profiles.testing';
 import type { PolicyLimits } from './rules';
+import { ScoreBands } from './score-bands';
 import { scoringPolicyLimits, strongProfile } from '@credit/testing';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
@@ -54,6 +55,12 @@ function referralErrorOf(action: () => unknown): ReferralError {
 describe('approvalTerms: what an operator may grant on a referral', () => {
   it('offers the tiers of the approving bands', () => {
     expect(ReferralPriceTiers).toEqual(['A', 'B', 'C']);
+    // The contracts' list is the approving bands' tiers: a new band must be grantable too.
+    expect(ReferralPriceTiers).toEqual(
+      ScoreBands.flatMap((band) =>
+        band.outcome === 'approve' && band.tier !== null ? [band.tier] : [],
+      ),
+    );
   });
 
   it('grants a credit line at the operator limit and tier', () => {

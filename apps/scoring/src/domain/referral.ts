@@ -1,3 +1,9 @@
+import {
+  type ReferralDeclineReason,
+  ReferralDeclineReasonCodes,
+  ReferralDeclineReasons,
+  ReferralPriceTiers,
+} from '@credit/contracts';
 import { Money, RoundingMode, isMoneyError } from '@credit/money';
 import { availableOnLine } from './line-exposure';
 import { ReasonCodesMax } from '@credit/scorecard';
@@ -41,23 +47,14 @@ export class ReferralError extends Error {
   }
 }
 
-/** Why an operator declines a referral: the code travels as the first reason of the decision. */
-export const ReferralDeclineReasons = {
-  'REFERRAL.INCOME_NOT_VERIFIED': 'Income could not be verified on manual review',
-  'REFERRAL.IDENTITY_NOT_VERIFIED': 'Identity could not be verified on manual review',
-  'REFERRAL.ADVERSE_HISTORY': 'Credit history does not support the request on manual review',
-  'REFERRAL.AFFORDABILITY': 'Repayments would not be affordable on manual review',
-  'REFERRAL.POLICY_EXCEPTION_DENIED': 'No exception to the score policy was granted',
-} as const satisfies Readonly<Record<string, string>>;
-export type ReferralDeclineReason = keyof typeof ReferralDeclineReasons;
-export const ReferralDeclineReasonCodes = Object.keys(
+// The decline reasons and grantable tiers are shared with the API's schemas through the contracts;
+// referral.spec checks the tiers are those of the approving bands.
+export {
+  type ReferralDeclineReason,
+  ReferralDeclineReasonCodes,
   ReferralDeclineReasons,
-) as ReferralDeclineReason[];
-
-/** The price tiers an operator can grant: those of the approving bands (A, B, C). */
-export const ReferralPriceTiers: readonly string[] = ScoreBands.flatMap((band) =>
-  band.outcome === 'approve' && band.tier !== null ? [band.tier] : [],
-);
+  ReferralPriceTiers,
+};
 
 export interface ReferralApproval {
   /** A credit line: the limit granted (required). A draw: omitted, or the amount drawn. */

@@ -7,7 +7,7 @@ import {
   type RouteInput,
   actorOf,
 } from '@credit/platform';
-import { approveReferral, declineReferral, getReferral, listReferrals } from '../api/scoring-api';
+import { approveReferral, declineReferral, getReferral, listReferrals } from '@credit/api';
 import { type ReferralView, ReferralsService } from './referrals.service';
 
 function send(response: Response, outcome: { referral: ReferralView; replayed: boolean }): void {

@@ -14,10 +14,7 @@ import { ReferralError, approvalTerms, assertPending, declineReasons } from '../
 import type { PolicyLimits } from '../domain/rules';
 import { type DecisionRow, DecisionStore } from '../infrastructure/decision-store';
 import { type ResolutionRow, ReferralStore } from '../infrastructure/referral-store';
-import type { ApproveReferralRequest, DeclineReferralRequest } from '../api/scoring-api';
-
-/** Referrals listed per page at most. */
-export const ReferralPageMax = 200;
+import type { ApproveReferralRequest, DeclineReferralRequest } from '@credit/api';
 
 /** Source name of the decisions a resolution publishes (part of their derived event ids). */
 export const ReferralEventSource = 'scoring.referral-resolution';

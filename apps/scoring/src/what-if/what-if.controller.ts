@@ -6,7 +6,7 @@ import { creditRequestOf } from '../domain/credit-request';
 import { decide } from '../domain/decide';
 import type { PolicyLimits } from '../domain/rules';
 import { SCORECARD } from '../infrastructure/scorecard-artifact';
-import { whatIf } from '../api/scoring-api';
+import { whatIf } from '@credit/api';
 
 @Controller()
 export class WhatIfController {

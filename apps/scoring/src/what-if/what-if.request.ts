@@ -1,5 +1,5 @@
 import { parseOrThrow } from '@credit/platform';
-import { whatIfSchema } from '../api/scoring-api';
+import { whatIfSchema } from '@credit/api';
 import type { CreditRequestInput } from '../domain/credit-request';
 
 /** Validates a what-if body; 400 VALIDATION.FAILED listing every bad field with its problems. */

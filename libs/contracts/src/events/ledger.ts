@@ -5,7 +5,7 @@ import { id, positiveMoney, timestamp } from './fields';
 
 // ledger.events: ledger.entry.posted (ledger), the ledger's announcements; keyed by entry id.
 
-/** Lines per ledger entry, as the ledger enforces (`EntryLinesMax`). */
+/** Lines per ledger entry, as the ledger enforces (`EntryLinesMax`) and its API documents. */
 export const LedgerEntryLinesMax = 50;
 export const LedgerAccountIdLengthMax = 200;
 

@@ -41,6 +41,7 @@ export class ApiError extends Error {
 export interface ClientOptions {
   /** The API key sent as `Authorization: Bearer <key>`; none for public routes. */
   readonly apiKey?: string;
+  /** How long a call may take, its answer read; Infinity for none (a streamed export). */
   readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
@@ -65,52 +66,72 @@ function queryOf(query: Scalars | undefined): string {
   return text ? `?${text}` : '';
 }
 
+/** The answer's JSON, or its text when it is not JSON (an export, a proxy's page). */
+function jsonOf(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The error for an answer the route does not declare as a success. */
+function refusal(route: AnyRoute, status: number, text: string): ApiError {
+  const json = jsonOf(text);
+  const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return new ApiError(
+    status,
+    error?.code ?? `HTTP.${status}`,
+    `${route.operationId} answered ${status}: ${error?.message ?? text.slice(0, 500)}`,
+    json,
+  );
+}
+
 export function client(baseUrl: string, options: ClientOptions = {}) {
   const send = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+
+  async function request<T extends AnyRoute>(route: T, call: CallRequest<T>): Promise<Response> {
+    const { params, query, body } = call as { params?: Scalars; query?: Scalars; body?: unknown };
+    const url = `${baseUrl}${pathOf(route, params)}${queryOf(query)}`;
+    const headers: Record<string, string> = {};
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const key =
+      call.idempotencyKey ??
+      (route.idempotencyKey === 'required' ? `client-${randomUUID()}` : undefined);
+    if (key) headers[IdempotencyKeyHeader] = key;
+    return send(url, {
+      method: route.method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined,
+    });
+  }
+
   return {
-    async call<T extends AnyRoute>(route: T, request: CallRequest<T>): Promise<CallAnswer<T>> {
-      const { params, query, body } = request as {
-        params?: Scalars;
-        query?: Scalars;
-        body?: unknown;
-      };
-      const url = `${baseUrl}${pathOf(route, params)}${queryOf(query)}`;
-      const headers: Record<string, string> = {};
-      if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const key =
-        request.idempotencyKey ??
-        (route.idempotencyKey === 'required' ? `client-${randomUUID()}` : undefined);
-      if (key) headers[IdempotencyKeyHeader] = key;
-      const response = await send(url, {
-        method: route.method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-      });
+    async call<T extends AnyRoute>(route: T, call: CallRequest<T>): Promise<CallAnswer<T>> {
+      const response = await request(route, call);
       const text = await response.text();
-      let json: unknown = text;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        // not JSON (an export, a proxy's page): kept as text
-      }
       const declared = route.responses[response.status as ResponseStatus];
-      if (!declared) {
-        const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-        throw new ApiError(
-          response.status,
-          error?.code ?? `HTTP.${response.status}`,
-          `${route.operationId} answered ${response.status}: ${error?.message ?? text.slice(0, 500)}`,
-          json,
-        );
-      }
+      if (!declared) throw refusal(route, response.status, text);
+      const json = jsonOf(text);
       const schema: z.ZodType | undefined = declared.body;
       return {
         status: response.status,
         body: (schema ? schema.parse(json) : json) as RouteResponse<T>,
         headers: response.headers,
       };
+    },
+
+    /**
+     * For a success in another media type than JSON (a streamed export): the response with its
+     * body unread, once its status is one the route declares; otherwise the ApiError `call` throws.
+     */
+    async stream<T extends AnyRoute>(route: T, call: CallRequest<T>): Promise<Response> {
+      const response = await request(route, call);
+      if (route.responses[response.status as ResponseStatus]) return response;
+      throw refusal(route, response.status, await response.text());
     },
   };
 }

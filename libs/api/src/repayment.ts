@@ -1,25 +1,20 @@
 import { z } from 'zod';
+import { dayCountConventions, loanTermsSchema, repaymentMethods } from '@credit/contracts';
 import {
-  Services,
-  dayCountConventions,
-  loanTermsSchema,
-  repaymentMethods,
-} from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
-import {
-  type ServiceApi,
   absentOr,
   businessDateSchema,
   currencyCodeSchema,
   defineRoute,
   replayable,
-  healthRoute,
   pageLimitSchema,
   unsignedDecimalSchema,
 } from '@credit/platform';
-import { ReceivablesPageMax } from '../loans/loans.service';
+import { serviceApi } from './service-api';
 
 /** The repayment service's HTTP API: the schemas validate the input and document every answer. */
+
+/** Loans per page of the receivables listing at most. */
+export const ReceivablesPageMax = 1000;
 
 const RatePattern = /^(0|[1-9]\d{0,2})(\.\d{1,10})?$/;
 const rate = (field: string, example: string) =>
@@ -253,7 +248,7 @@ export const quoteSchedule = defineRoute({
   },
 });
 
-export const lineExposure = defineRoute({
+export const repaymentLineExposure = defineRoute({
   operationId: 'lineExposure',
   method: 'GET',
   path: '/v1/lines/{lineId}/exposure',
@@ -309,13 +304,10 @@ export const closeBusinessDay = defineRoute({
   },
 });
 
-export const repaymentApi: ServiceApi = {
-  service: 'repayment',
+export const repaymentApi = serviceApi('repayment', {
   title: 'Repayment service',
   description: 'Schedules, repayments by waterfall, accrual and delinquency.',
-  port: Services.repayment.port,
   tags: {
-    ...messagingTags,
     loans: 'Loans, repayments, payoff quotes and line exposure',
     quotes: 'Stateless schedule and APR quotes',
     'close of business': 'The daily close: accrual, fees, penalties, delinquency',
@@ -326,9 +318,7 @@ export const repaymentApi: ServiceApi = {
     repayLoan,
     payoffQuote,
     quoteSchedule,
-    lineExposure,
+    repaymentLineExposure,
     closeBusinessDay,
-    ...messagingRoutes,
-    healthRoute,
   ],
-};
+});

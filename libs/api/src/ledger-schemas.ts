@@ -9,16 +9,23 @@ import {
   unsignedDecimalSchema,
   uuidSchema,
 } from '@credit/platform';
-import { AccountsPageMax, StatementPageMax } from '../accounts/accounts.service';
 import {
-  AccountIdLengthMax,
-  AccountIdPattern,
-  type AccountType,
-  accountTypes,
-} from '../domain/accounts';
-import { DescriptionLengthMax, EntryLinesMax } from '../domain/journal';
-import { PostingBatchMax } from '../infrastructure/posting-engine';
-import { type ExportFormat, ExportFormats } from '../journal/journal-export';
+  LedgerAccountIdLengthMax as AccountIdLengthMax,
+  LedgerAccountIdPattern as AccountIdPattern,
+  LedgerDescriptionLengthMax as DescriptionLengthMax,
+  LedgerEntryLinesMax as EntryLinesMax,
+  ledgerAccountTypes as accountTypes,
+} from '@credit/contracts';
+
+/** Accounts listed per page at most. */
+export const AccountsPageMax = 500;
+/** Statement lines per page at most. */
+export const StatementPageMax = 500;
+/** Entries posted in one transaction at most (API batches and consumer batches). */
+export const PostingBatchMax = 500;
+/** The journal export's formats. */
+export const ExportFormats = ['hledger', 'csv'] as const;
+export type ExportFormat = (typeof ExportFormats)[number];
 
 /** The request and answer bodies of the ledger's HTTP API: validation and OpenAPI in one. */
 
@@ -42,7 +49,7 @@ export const createAccountSchema = z
       .max(AccountIdLengthMax)
       .meta({ description: 'unique forever; creation is idempotent by id' }),
     name: z.string().min(1).max(200),
-    type: z.enum(accountTypes as [AccountType, ...AccountType[]]),
+    type: z.enum(accountTypes),
     normalSide: absentOr(sideSchema).meta({ description: 'defaults from the type' }),
     currency: currencyCodeSchema,
     minBalance: absentOr(decimalStringSchema).meta({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { PayoutStatementReconciledV1, Services } from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
-import { type ServiceApi, businessDateSchema, defineRoute, healthRoute } from '@credit/platform';
+import { PayoutStatementReconciledV1 } from '@credit/contracts';
+import { businessDateSchema, defineRoute } from '@credit/platform';
+import { serviceApi } from './service-api';
 
 /** The disbursement service's HTTP API: the schemas validate the input and document every answer. */
 
@@ -98,14 +98,11 @@ export const reconcilePayouts = defineRoute({
   },
 });
 
-export const disbursementApi: ServiceApi = {
-  service: 'disbursement',
+export const disbursementApi = serviceApi('disbursement', {
   title: 'Disbursement service',
   description: 'Loans created from approved draws, paid out through the payment rail.',
-  port: Services.disbursement.port,
   tags: {
-    ...messagingTags,
     disbursements: 'Payouts, merchant settlements and the payout reconciliation',
   },
-  routes: [getDisbursement, settleMerchants, reconcilePayouts, ...messagingRoutes, healthRoute],
-};
+  routes: [getDisbursement, settleMerchants, reconcilePayouts],
+});

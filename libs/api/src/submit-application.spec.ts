@@ -1,5 +1,5 @@
 import { parseWith } from '@credit/platform';
-import { submitApplicationSchema } from './application-api';
+import { submitApplicationSchema } from './application';
 import { borderlineApplicant, borderlineProfile } from '@credit/testing';
 
 const today = '2026-05-20';

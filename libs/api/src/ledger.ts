@@ -1,15 +1,8 @@
 import { z } from 'zod';
-import { Services } from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
+import { ReplayedHeader, defineRoute, replayable } from '@credit/platform';
+import { serviceApi } from './service-api';
 import {
-  type ServiceApi,
-  ReplayedHeader,
-  defineRoute,
-  replayable,
-  healthRoute,
-} from '@credit/platform';
-import { ExportFormats } from '../journal/journal-export';
-import {
+  ExportFormats,
   accountIdParams,
   accountListQuery,
   accountPageSchema,
@@ -399,13 +392,10 @@ export const rebuildBalances = defineRoute({
   errors: { 409: ['ADMIN.IDEMPOTENCY_CONFLICT'] },
 });
 
-export const ledgerApi: ServiceApi = {
-  service: 'ledger',
+export const ledgerApi = serviceApi('ledger', {
   title: 'Ledger service',
   description: 'The double-entry book of record: accounts, journal entries, balances.',
-  port: Services.ledger.port,
   tags: {
-    ...messagingTags,
     accounts: 'The chart of accounts, balances and statements',
     journal: 'Journal entries, reversals, posting rules, the hash chain and exports',
     holds: 'Reserved amounts that limits count until posted or released',
@@ -434,7 +424,5 @@ export const ledgerApi: ServiceApi = {
     getReconciliationRun,
     latestReconciliation,
     rebuildBalances,
-    ...messagingRoutes,
-    healthRoute,
   ],
-};
+});

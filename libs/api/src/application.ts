@@ -1,32 +1,27 @@
 import { z } from 'zod';
 import {
-  Services,
+  ApplicantAgeMax,
+  ApplicantAgeMin,
+  CashLoanTermMonthsMax,
+  InstallmentPeriods,
+  ageOn,
   applicationKinds,
+  applicationStatuses,
   cashLoanRepaymentMethods,
   creditProfileSchema,
   drawPricingSchema,
+  isCalendarDate,
   loanProducts,
 } from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
 import {
-  type ServiceApi,
   defineRoute,
-  healthRoute,
   moneyViewSchema,
   replayable,
   requiredFor,
   uuidSchema,
   validMoneySchema,
 } from '@credit/platform';
-import {
-  ApplicantAgeMax,
-  ApplicantAgeMin,
-  CashLoanTermMonthsMax,
-  InstallmentPeriods,
-  ageOn,
-  applicationStatuses,
-  isCalendarDate,
-} from '../domain/application';
+import { serviceApi } from './service-api';
 
 /** The application service's HTTP API: the schemas validate the input and document every answer. */
 
@@ -332,15 +327,12 @@ export const getCreditLine = defineRoute({
   errors: { 404: ['APPLICATION.LINE_NOT_FOUND'] },
 });
 
-export const applicationApi: ServiceApi = {
-  service: 'application',
+export const applicationApi = serviceApi('application', {
   title: 'Application service',
   description: 'Credit line and draw applications: intake, validation and status.',
-  port: Services.application.port,
   tags: {
-    ...messagingTags,
     applications: 'Applications for a credit line or a draw on one',
     'credit lines': 'The credit lines opened by approved applications',
   },
-  routes: [submitApplication, getApplication, getCreditLine, ...messagingRoutes, healthRoute],
-};
+  routes: [submitApplication, getApplication, getCreditLine],
+});

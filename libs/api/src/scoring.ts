@@ -3,28 +3,28 @@ import {
   ApplicationDecidedV1,
   ApplicationSubmittedV1,
   EventIdLengthMax,
-  Services,
+  ReferralDeclineReasonCodes,
+  ReferralPriceTiers,
   cashLoanRepaymentMethods,
   creditProfileSchema,
   drawPricingSchema,
 } from '@credit/contracts';
-import { messagingRoutes, messagingTags } from '@credit/messaging';
 import {
-  type ServiceApi,
   absentOr,
   defineRoute,
   replayable,
-  healthRoute,
   leftOut,
   moneyViewSchema,
   pageLimitSchema,
   requiredFor,
   validMoneySchema,
 } from '@credit/platform';
-import { ReferralDeclineReasonCodes, ReferralPriceTiers } from '../domain/referral';
-import { ReferralPageMax } from '../referrals/referrals.service';
+import { serviceApi } from './service-api';
 
 /** The scoring service's HTTP API: the schemas validate the input and document every answer. */
+
+/** Referrals listed per page at most. */
+export const ReferralPageMax = 200;
 
 const id = z.string().min(1).max(EventIdLengthMax);
 
@@ -176,7 +176,7 @@ export const getDecision = defineRoute({
   errors: { 404: ['SCORING.DECISION_NOT_FOUND'] },
 });
 
-export const lineExposure = defineRoute({
+export const scoringLineExposure = defineRoute({
   operationId: 'lineExposure',
   method: 'GET',
   path: '/v1/lines/{lineId}/exposure',
@@ -342,13 +342,10 @@ export const declineReferral = defineRoute({
   errors: resolutionErrors,
 });
 
-export const scoringApi: ServiceApi = {
-  service: 'scoring',
+export const scoringApi = serviceApi('scoring', {
   title: 'Scoring service',
   description: 'Instant credit decisions from a points-based scorecard and policy rules.',
-  port: Services.scoring.port,
   tags: {
-    ...messagingTags,
     scoring: 'What-if decisions, stateless',
     decisions: 'The decisions taken, with everything they were made from',
     lines: 'The exposure of approved credit lines',
@@ -357,12 +354,10 @@ export const scoringApi: ServiceApi = {
   routes: [
     whatIf,
     getDecision,
-    lineExposure,
+    scoringLineExposure,
     listReferrals,
     getReferral,
     approveReferral,
     declineReferral,
-    ...messagingRoutes,
-    healthRoute,
   ],
-};
+});
