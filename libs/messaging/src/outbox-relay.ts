@@ -97,7 +97,6 @@ export class OutboxRelay {
       {
         name: 'outbox-relay',
         intervalMs: options.pollIntervalMs,
-        jitterMs: Math.ceil(options.pollIntervalMs / 10),
         leaderLock: { scope: 'transaction', key: OutboxRelayLockKey },
       },
       async ({ manager }) => {

@@ -51,7 +51,10 @@ export interface PeriodicTaskOptions {
   readonly name: string;
   /** Safety poll: the longest sleep between passes when nothing wakes the task. */
   readonly intervalMs: number;
-  /** A random 0..jitterMs is added to each sleep so instances do not poll in step. */
+  /**
+   * A random 0..jitterMs is added to each sleep so instances do not poll in step (default a tenth
+   * of intervalMs, rounded up; 0 turns it off).
+   */
   readonly jitterMs?: number;
   /** First wait after a failed pass (default the smaller of intervalMs and 250 ms); it doubles. */
   readonly failureDelayMinMs?: number;
@@ -263,7 +266,8 @@ export class PeriodicTask {
   /** Sleeps up to ms (plus jitter) or until woken; `ignoreWake` keeps a failure backoff whole. */
   private sleep(ms: number, ignoreWake = false): Promise<void> {
     if (!this.running) return Promise.resolve();
-    const jitter = this.options.jitterMs ? Math.floor(Math.random() * this.options.jitterMs) : 0;
+    const jitterMs = this.options.jitterMs ?? Math.ceil(this.options.intervalMs / 10);
+    const jitter = jitterMs > 0 ? Math.floor(Math.random() * jitterMs) : 0;
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

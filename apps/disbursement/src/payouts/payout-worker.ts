@@ -49,7 +49,6 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
       {
         name: 'payouts',
         intervalMs: config.PAYOUT_POLL_INTERVAL_MS,
-        jitterMs: Math.ceil(config.PAYOUT_POLL_INTERVAL_MS / 10),
       },
       async () => {
         const { handled, nextDueInMs } = await this.disbursements.payDue({
@@ -69,7 +68,6 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
       {
         name: 'merchant-settlement',
         intervalMs: SettlementIntervalMs,
-        jitterMs: SettlementIntervalMs / 10,
         runAtStart: false,
         leaderLock: { scope: 'session', key: SettlementLockKey },
       },
@@ -84,7 +82,6 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
       {
         name: 'payout-reconciliation',
         intervalMs: SettlementIntervalMs,
-        jitterMs: SettlementIntervalMs / 10,
         leaderLock: { scope: 'session', key: PayoutReconciliationLockKey },
       },
       async () => {

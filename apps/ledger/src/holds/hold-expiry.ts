@@ -32,7 +32,6 @@ export class HoldExpiry implements OnApplicationBootstrap, OnApplicationShutdown
       {
         name: 'hold-expiry',
         intervalMs: HoldExpiryIntervalMs,
-        jitterMs: HoldExpiryIntervalMs / 10,
         leaderLock: { scope: 'session', key: HoldExpiryLockKey },
       },
       async () => {

@@ -57,7 +57,6 @@ export class ChainSequencer implements OnApplicationBootstrap, OnModuleDestroy {
       {
         name: 'journal-chain',
         intervalMs: ChainIntervalMs,
-        jitterMs: ChainIntervalMs / 10,
         failureDelayMaxMs: ChainFailureDelayMaxMs,
         leaderLock: { scope: 'transaction', key: ChainLockKey },
       },

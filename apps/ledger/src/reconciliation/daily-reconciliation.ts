@@ -34,7 +34,6 @@ export class DailyReconciliation implements OnApplicationBootstrap, OnApplicatio
       {
         name: 'daily-reconciliation',
         intervalMs: config.RECONCILIATION_CHECK_INTERVAL_MS,
-        jitterMs: Math.ceil(config.RECONCILIATION_CHECK_INTERVAL_MS / 10),
         runAtStart: false,
         leaderLock: { scope: 'session', key: DailyReconciliationLockKey },
       },

@@ -53,7 +53,6 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
       {
         name: 'close-of-business',
         intervalMs: config.COB_CHECK_INTERVAL_MS,
-        jitterMs: Math.ceil(config.COB_CHECK_INTERVAL_MS / 10),
         leaderLock: { scope: 'session', key: CloseOfBusinessLockKey },
       },
       ({ stillLeader }) => this.closeYesterday(stillLeader),
