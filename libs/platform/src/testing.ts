@@ -110,7 +110,17 @@ export async function recreateServiceDatabase(
   } finally {
     await client.end();
   }
-  return { url: roleUrl(roles.app, name), migrationsUrl: roleUrl(roles.owner, name), adminUrl };
+  return serviceDatabaseUrls(service, name);
+}
+
+/** The URLs of a service's test database (made by recreateServiceDatabase). */
+export function serviceDatabaseUrls(service: string, name: string): ServiceDatabase {
+  const roles = databaseRolesOf(service);
+  return {
+    url: roleUrl(roles.app, name),
+    migrationsUrl: roleUrl(roles.owner, name),
+    adminUrl: `${postgresUrl()}/${name}`,
+  };
 }
 
 /**
