@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { LoanDisbursedV1 } from '@credit/contracts';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
+import { recreateServiceDatabase, serviceDatabaseUrls } from '@credit/platform';
 import {
   cashLoanDisbursed,
   cashLoanPricing,
@@ -19,7 +20,6 @@ import { type RunningProcess, type Service, apiKeys, spawnService } from '../sup
  * over HTTP. Nothing may be applied twice or lost, each partition is consumed by one instance,
  * and the schedulers (close of business, hold expiry, chain, relays) do their work once.
  */
-const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const kafka = testKafka('multi-instance-test');
 const writer = new OutboxWriter('test-disbursement');
@@ -31,13 +31,11 @@ const HttpPostings = 30;
 class Database {
   private constructor(private readonly client: Client) {}
 
-  static async fresh(name: string): Promise<Database> {
-    const admin = new Client({ connectionString: `${postgresUrl}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const client = new Client({ connectionString: `${postgresUrl}/${name}` });
+  /** The service's database with its roles; the test's own client is a superuser. */
+  static async fresh(service: Service, name: string): Promise<Database> {
+    const client = new Client({
+      connectionString: (await recreateServiceDatabase(service, name)).adminUrl,
+    });
     await client.connect();
     return new Database(client);
   }
@@ -73,7 +71,8 @@ async function spawnInstances(
       const port = await freePort();
       const run = spawnService(service, {
         HTTP_PORT: String(port),
-        DATABASE_URL: `${postgresUrl}/${database}`,
+        DATABASE_URL: serviceDatabaseUrls(service, database).url,
+        MIGRATIONS_DATABASE_URL: serviceDatabaseUrls(service, database).migrationsUrl,
         KAFKA_BROKERS: brokers,
         KAFKA_CONSUMER_GROUP: group,
         // A new group starts at the end of the shared test topics: only this test's events.
@@ -152,8 +151,8 @@ describe('two instances of the ledger and of the repayment service under traffic
   const repaymentGroup = `repayment-multi-${runId}`;
 
   beforeAll(async () => {
-    ledgerDb = await Database.fresh('credit_test_multi_ledger');
-    repaymentDb = await Database.fresh('credit_test_multi_repayment');
+    ledgerDb = await Database.fresh('ledger', 'credit_test_multi_ledger');
+    repaymentDb = await Database.fresh('repayment', 'credit_test_multi_repayment');
     // The first instance of each service migrates alone; the second boots on the migrated schema.
     const [ledger0, ledger1] = await spawnInstances(
       'ledger',

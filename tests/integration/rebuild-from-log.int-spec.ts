@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { recreateTestDatabase } from '@credit/platform';
+import { recreateServiceDatabase } from '@credit/platform';
 import {
   cashLoanPricing,
   freePort,
@@ -146,11 +146,12 @@ class Running {
     database: string,
     env: Record<string, string>,
   ): Promise<Running> {
-    const databaseUrl = await recreateTestDatabase(database);
+    const urls = await recreateServiceDatabase(service, database);
     const port = await freePort();
     const run = spawnService(service, {
       HTTP_PORT: String(port),
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: urls.url,
+      MIGRATIONS_DATABASE_URL: urls.migrationsUrl,
       KAFKA_BROKERS: brokersList,
       KAFKA_CONSUMER_GROUP: `${service}-rebuild-${runId}-${Date.now()}`,
       // A new group starts at the end of the shared test topics: only this test's events.
@@ -172,7 +173,8 @@ class Running {
         return undefined;
       }
     });
-    const db = new Client({ connectionString: databaseUrl });
+    // The test's own client is a superuser: it empties and tampers with the service's tables.
+    const db = new Client({ connectionString: urls.adminUrl });
     await db.connect();
     return new Running(baseUrl, db, run);
   }

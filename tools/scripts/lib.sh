@@ -39,7 +39,33 @@ load_env() {
 
 psql_admin() { psql "${POSTGRES_URL}/postgres" -v ON_ERROR_STOP=1 -qtA "$@"; }
 
-# Creates each named database if it does not exist.
+# role_url ROLE PASSWORD DATABASE: a URL on the server of POSTGRES_URL as another role (the
+# password, if any, must be URL-safe, e.g. `openssl rand -hex 24`).
+role_url() {
+  local scheme="${POSTGRES_URL%%://*}" server="${POSTGRES_URL#*://}"
+  server="${server##*@}"
+  echo "${scheme}://$1${2:+:$2}@${server}/$3"
+}
+
+# service_of DATABASE: the service a database belongs to (credit_ledger, credit_e2e_ledger → ledger).
+service_of() { echo "${1##*_}"; }
+
+# ensure_database_roles DATABASE: the service's owner and runtime roles and their privileges on
+# the database (tools/scripts/database-roles.sql, idempotent; hands tables an earlier run created
+# as postgres to the owner). DATABASE_OWNER_PASSWORD / DATABASE_APP_PASSWORD, when set, become
+# the roles' passwords.
+ensure_database_roles() {
+  psql "${POSTGRES_URL}/$1" -v ON_ERROR_STOP=1 -qtA -v service="$(service_of "$1")" \
+    -v owner_password="${DATABASE_OWNER_PASSWORD:-}" -v app_password="${DATABASE_APP_PASSWORD:-}" \
+    -v roles_sql="$REPO_ROOT/tools/scripts/database-roles.sql" >/dev/null <<'SQL'
+SELECT set_config('credit.service', :'service', false),
+       set_config('credit.owner_password', :'owner_password', false),
+       set_config('credit.app_password', :'app_password', false);
+\i :roles_sql
+SQL
+}
+
+# Creates each named database if it does not exist, and its roles.
 ensure_databases() {
   command -v psql >/dev/null || fail "psql not found: PostgreSQL 15 client tools are needed"
   psql_admin -c 'SELECT 1' >/dev/null || fail "PostgreSQL is not reachable at ${POSTGRES_URL}"
@@ -49,15 +75,17 @@ ensure_databases() {
       psql_admin -c "CREATE DATABASE ${db}" >/dev/null
       say "created database ${db}"
     fi
+    ensure_database_roles "$db"
   done
 }
 
-# Drops and creates each named database (tests start from nothing).
+# Drops and creates each named database, with its roles (tests start from nothing).
 recreate_databases() {
   local db
   for db in "$@"; do
     psql_admin -c "DROP DATABASE IF EXISTS ${db} WITH (FORCE)" >/dev/null
     psql_admin -c "CREATE DATABASE ${db}" >/dev/null
+    ensure_database_roles "$db"
   done
 }
 
@@ -110,14 +138,17 @@ service_command() {
 }
 
 # start_service NAME PORT DATABASE LOGFILE [INSTANCE_ID]: runs one service instance in the
-# background (SERVICE_RUNTIME decides from what); prints its pid.
+# background (SERVICE_RUNTIME decides from what); prints its pid. It migrates as
+# credit_<service>_owner and runs as credit_<service>_app (see ensure_database_roles).
 start_service() {
   local name="$1" port="$2" database="$3" logfile="$4" instance="${5:-$1-0}" command
   command="$(service_command "$name")" || exit 1
   (
     cd "$REPO_ROOT"
     # shellcheck disable=SC2086 # the command is words without spaces inside them
-    HTTP_PORT="$port" DATABASE_URL="${POSTGRES_URL}/${database}" INSTANCE_ID="$instance" \
+    HTTP_PORT="$port" INSTANCE_ID="$instance" \
+      DATABASE_URL="$(role_url "credit_${name}_app" "${DATABASE_APP_PASSWORD:-}" "$database")" \
+      MIGRATIONS_DATABASE_URL="$(role_url "credit_${name}_owner" "${DATABASE_OWNER_PASSWORD:-}" "$database")" \
       exec $command
   ) >>"$logfile" 2>&1 &
   echo $!

@@ -50,7 +50,7 @@ cat <<INFO
   repayment      http://127.0.0.1:3004            http://127.0.0.1:3004/docs
   ledger         http://127.0.0.1:3005            http://127.0.0.1:3005/docs
   Kafka          ${KAFKA_BROKERS}
-  PostgreSQL     ${POSTGRES_URL} (databases credit_<service>)
+  PostgreSQL     ${POSTGRES_URL} (databases credit_<service>; services run as credit_<service>_app)
 
   Development API keys (Authorization: Bearer <key>):
     customer  ${CUSTOMER_API_KEY}

@@ -11,7 +11,7 @@ import {
   dlqTopicOf,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { type TestApp, TestApiKeys, recreateTestDatabase, startTestApp } from '@credit/platform';
+import { type TestApp, TestApiKeys, recreateServiceDatabase, startTestApp } from '@credit/platform';
 import {
   borderlineApplicant,
   borderlineProfile,
@@ -485,7 +485,10 @@ describe('personal data never appears in logs or Kafka messages (the real servic
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    const databaseUrl = await recreateTestDatabase('credit_test_application_process');
+    const database = await recreateServiceDatabase(
+      'application',
+      'credit_test_application_process',
+    );
     child = spawn(
       process.execPath,
       ['-r', './tools/runtime/register.js', 'apps/application/src/main.ts'],
@@ -494,7 +497,8 @@ describe('personal data never appears in logs or Kafka messages (the real servic
         env: {
           PATH: process.env.PATH ?? '',
           HTTP_PORT: String(port),
-          DATABASE_URL: databaseUrl,
+          DATABASE_URL: database.url,
+          MIGRATIONS_DATABASE_URL: database.migrationsUrl,
           KAFKA_BROKERS: brokers,
           KAFKA_CONSUMER_GROUP: `application-test-process-${Date.now()}`,
           KAFKA_CONSUMER_START: 'latest',

@@ -453,20 +453,23 @@ describe('journal: hash chain, verification and hledger/CSV export', () => {
       );
       if (!target) throw new Error('no middle link');
 
-      // A superuser edits the book of record, keeping the entry balanced.
-      await ledger.dataSource.transaction(async (manager) => {
-        await manager.query(`ALTER TABLE journal_lines DISABLE TRIGGER journal_lines_immutable`);
+      // A superuser (the service's own role may not) edits the book of record, keeping the
+      // entry balanced.
+      await ledger.asSuperuser(async (client) => {
+        await client.query('BEGIN');
+        await client.query(`ALTER TABLE journal_lines DISABLE TRIGGER journal_lines_immutable`);
         for (const side of ['debit', 'credit']) {
-          await manager.query(
+          await client.query(
             `UPDATE journal_lines SET amount = amount + 1
               WHERE entry_id = $1
                 AND line_no = (SELECT min(line_no) FROM journal_lines WHERE entry_id = $1 AND side = $2)`,
             [target.entry_id, side],
           );
         }
-        await manager.query(
+        await client.query(
           `ALTER TABLE journal_lines ENABLE ALWAYS TRIGGER journal_lines_immutable`,
         );
+        await client.query('COMMIT');
       });
 
       const response = await ledger.request('GET', '/v1/journal/verify');

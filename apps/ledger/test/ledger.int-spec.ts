@@ -74,7 +74,9 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         `TRUNCATE journal_lines CASCADE`,
         `TRUNCATE journal_entries CASCADE`,
       ]) {
-        await expect(ledger.dataSource.query(statement)).rejects.toThrow(/append-only/);
+        await expect(ledger.asSuperuser((client) => client.query(statement))).rejects.toThrow(
+          /append-only/,
+        );
       }
     });
 

@@ -137,7 +137,10 @@ export const env = {
 /** Variables every service reads. Each service extends this with its own. */
 export const serviceEnvShape = {
   HTTP_PORT: env.port(),
+  /** The runtime role (credit_<service>_app): rows only, owns nothing. */
   DATABASE_URL: env.url(['postgres', 'postgresql']),
+  /** The owner role (credit_<service>_owner) the migrations run as at boot; unset: DATABASE_URL. */
+  MIGRATIONS_DATABASE_URL: env.url(['postgres', 'postgresql']).optional(),
   DATABASE_POOL_MAX: env.int(1, 200).default(10),
   KAFKA_BROKERS: env.list(),
   KAFKA_CONNECT_BACKOFF_INITIAL_MS: env.int(10, 60_000).default(500),

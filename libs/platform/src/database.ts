@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { tracingEnabled, transactionTracing } from './tracing';
 import { backoffDelayMs } from '@credit/kernel';
 
@@ -8,7 +9,13 @@ export const DatabaseConnectAttemptsMax = 30;
 const DatabaseConnectBackoffMaxMs = 5_000;
 
 export interface DatabaseOptions {
+  /** The runtime role's URL: reads and writes rows, owns nothing (DATABASE_URL). */
   readonly url: string;
+  /**
+   * The owner role's URL (MIGRATIONS_DATABASE_URL): the migrations run on a connection of their
+   * own with it, then it is closed. Unset: they run with `url`, which must then own the schema.
+   */
+  readonly migrationsUrl?: string;
   readonly poolMax: number;
   /** Each service keeps its own migrations table, e.g. `ledger_migrations`. */
   readonly migrationsTableName: string;
@@ -42,16 +49,49 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Connects with bounded retries (one log line per attempt), then applies pending migrations. */
+/**
+ * Connects with bounded retries (one log line per attempt), then applies pending migrations: as
+ * the owner role on a connection of their own when `migrationsUrl` is given (closed afterwards,
+ * the service keeps only its runtime role), else on the data source itself.
+ */
 export async function initializeDatabase(
   dataSource: DataSource,
   logger: Logger,
+  migrationsUrl?: string,
 ): Promise<DataSource> {
+  await connectWithRetries(dataSource, logger);
+  let applied: Awaited<ReturnType<DataSource['runMigrations']>>;
+  if (migrationsUrl === undefined) {
+    applied = await migrateUnderLock(dataSource);
+  } else {
+    const options = dataSource.options as PostgresConnectionOptions;
+    const owner = new DataSource({
+      ...options,
+      url: migrationsUrl,
+      applicationName: `${options.applicationName ?? 'credit'}-migrations`,
+      // The lock's session and the migrations' own.
+      extra: { ...(options.extra as object), max: 2 },
+    });
+    await connectWithRetries(owner, logger);
+    try {
+      applied = await migrateUnderLock(owner);
+    } finally {
+      await owner.destroy();
+    }
+  }
+  traceTransactions(dataSource);
+  if (applied.length > 0) {
+    logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} migrations`);
+  }
+  return dataSource;
+}
+
+async function connectWithRetries(dataSource: DataSource, logger: Logger): Promise<void> {
   const backoff = { initialMs: 250, maxMs: DatabaseConnectBackoffMaxMs };
   for (let attempt = 1; ; attempt++) {
     try {
       await dataSource.initialize();
-      break;
+      return;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (attempt >= DatabaseConnectAttemptsMax) {
@@ -65,25 +105,26 @@ export async function initializeDatabase(
       await sleep(delayMs);
     }
   }
-  // Several instances may boot at once: one migrates while the others wait (a session-level
-  // advisory lock per migrations table), then they find nothing left to apply.
+}
+
+/**
+ * Several instances may boot at once: one migrates while the others wait (a session-level
+ * advisory lock per migrations table), then they find nothing left to apply.
+ */
+async function migrateUnderLock(
+  dataSource: DataSource,
+): Promise<Awaited<ReturnType<DataSource['runMigrations']>>> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
-  let applied: Awaited<ReturnType<DataSource['runMigrations']>>;
   try {
     await lock.query(`SELECT pg_advisory_lock(hashtext($1))`, [migrationsTableOf(dataSource)]);
-    applied = await dataSource.runMigrations({ transaction: 'each' });
+    return await dataSource.runMigrations({ transaction: 'each' });
   } finally {
     await lock
       .query(`SELECT pg_advisory_unlock(hashtext($1))`, [migrationsTableOf(dataSource)])
       .catch(() => undefined);
     await lock.release();
   }
-  traceTransactions(dataSource);
-  if (applied.length > 0) {
-    logger.info({ migrations: applied.map((m) => m.name) }, `applied ${applied.length} migrations`);
-  }
-  return dataSource;
 }
 
 /** While tracing is on, every transaction opened in traced work gets a `db.transaction` span. */

@@ -99,6 +99,7 @@ export class PlatformModule
                 ...options.database,
               }),
               logger,
+              config.MIGRATIONS_DATABASE_URL,
             ),
         },
       ],

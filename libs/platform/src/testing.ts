@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
@@ -25,7 +27,15 @@ export interface TestResponse {
 export interface TestApp {
   readonly app: INestApplication;
   readonly baseUrl: string;
+  /** The service's own data source: its runtime role, as in production. */
   readonly dataSource: DataSource;
+  /** The test database's URLs: runtime role, owner role, superuser. */
+  readonly database: ServiceDatabase;
+  /**
+   * Work the runtime role may not do (tampering behind the triggers, a check as superuser): a
+   * superuser connection to the service's database, closed afterwards.
+   */
+  asSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T>;
   request(
     method: string,
     path: string,
@@ -48,6 +58,71 @@ export async function recreateTestDatabase(name: string): Promise<string> {
   return `${postgresUrl()}/${name}`;
 }
 
+/** A service's database as the platform runs it: roles from tools/scripts/database-roles.sql. */
+export interface ServiceDatabase {
+  /** The runtime role, credit_<service>_app (DATABASE_URL). */
+  readonly url: string;
+  /** The owner role, credit_<service>_owner (MIGRATIONS_DATABASE_URL). */
+  readonly migrationsUrl: string;
+  /** The superuser of TEST_POSTGRES_URL. */
+  readonly adminUrl: string;
+}
+
+/** The role name part of a service (`admin-test` → `admin_test`): credit_<it>_app, _owner. */
+export const databaseRolesOf = (service: string) => {
+  const name = service.replace(/-/g, '_');
+  return { owner: `credit_${name}_owner`, app: `credit_${name}_app`, service: name };
+};
+
+let rolesSql: string | undefined;
+/** tools/scripts/database-roles.sql, the setup lib.sh and Docker run too. */
+function databaseRolesSql(): string {
+  if (rolesSql !== undefined) return rolesSql;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'tools/scripts/database-roles.sql');
+    if (existsSync(file)) return (rolesSql = readFileSync(file, 'utf8'));
+    if (path.dirname(dir) === dir) throw new Error('tools/scripts/database-roles.sql not found');
+  }
+}
+
+function roleUrl(role: string, database: string): string {
+  const url = new URL(`${postgresUrl()}/${database}`);
+  url.username = role;
+  url.password = '';
+  return url.toString();
+}
+
+/**
+ * Drops and creates a service's database with its roles, as `npm start` does: the service
+ * migrates as credit_<service>_owner and runs as credit_<service>_app.
+ */
+export async function recreateServiceDatabase(
+  service: string,
+  name: string,
+): Promise<ServiceDatabase> {
+  const adminUrl = await recreateTestDatabase(name);
+  const roles = databaseRolesOf(service);
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`SELECT set_config('credit.service', $1, false)`, [roles.service]);
+    await client.query(databaseRolesSql());
+  } finally {
+    await client.end();
+  }
+  return serviceDatabaseUrls(service, name);
+}
+
+/** The URLs of a service's test database (made by recreateServiceDatabase). */
+export function serviceDatabaseUrls(service: string, name: string): ServiceDatabase {
+  const roles = databaseRolesOf(service);
+  return {
+    url: roleUrl(roles.app, name),
+    migrationsUrl: roleUrl(roles.owner, name),
+    adminUrl: `${postgresUrl()}/${name}`,
+  };
+}
+
 /**
  * A service in-process for integration tests: a fresh database, the test broker, its own consumer
  * group reading only new events, listening on a free port, returned once /health is ready.
@@ -59,10 +134,11 @@ export async function startTestApp<TConfig>(options: {
   module: (config: TConfig, logger: Logger) => DynamicModule;
   env?: Record<string, string>;
 }): Promise<TestApp> {
-  const databaseUrl = await recreateTestDatabase(options.database);
+  const database = await recreateServiceDatabase(options.service, options.database);
   const config = loadConfig(options.envSchema as unknown as z.ZodObject<z.ZodRawShape>, {
     HTTP_PORT: '1',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: database.url,
+    MIGRATIONS_DATABASE_URL: database.migrationsUrl,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     CUSTOMER_API_KEY: TestApiKeys.customer,
     OPERATOR_API_KEY: TestApiKeys.operator,
@@ -94,6 +170,16 @@ export async function startTestApp<TConfig>(options: {
     app,
     baseUrl,
     dataSource: app.get(DataSource),
+    database,
+    async asSuperuser(work) {
+      const client = new Client({ connectionString: database.adminUrl });
+      await client.connect();
+      try {
+        return await work(client);
+      } finally {
+        await client.end();
+      }
+    },
     async request(method, path, requestOptions = {}) {
       const headers: Record<string, string> = {
         authorization: `Bearer ${TestApiKeys[requestOptions.role ?? 'operator']}`,

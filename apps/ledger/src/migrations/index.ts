@@ -11,6 +11,7 @@ import { CreditLineAccounts1764100000002 } from './1764100000002-credit-line-acc
 import { ReconciliationRuns1764100000003 } from './1764100000003-reconciliation-runs';
 import { LoanPositions1764100000004 } from './1764100000004-loan-positions';
 import { OneQueryBalanceCheck1764110000000 } from './1764110000000-one-query-balance-check';
+import { LeastPrivilegeJournal1766500000000 } from './1766500000000-least-privilege-journal';
 
 /** Append-only, applied in order at start and before tests; table ledger_migrations. */
 export const ledgerMigrations = [
@@ -25,4 +26,5 @@ export const ledgerMigrations = [
   AddOutboxHeaders1764900000001,
   AddWorkerSignals1765200000000,
   PayoutStatements1766000000000,
+  LeastPrivilegeJournal1766500000000,
 ];
