@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { borderlineApplicant, cny, waitFor } from '@credit/testing';
+import { borderlineApplicant, cny, testConsent, waitFor } from '@credit/testing';
 import { balance, call, loanIdOf, waitForLoan } from '../support/platform-api';
 
 /**
@@ -13,7 +13,7 @@ async function submit(nationalId: string, request: Record<string, unknown>): Pro
   const submitted = await call('application', 'POST', '/v1/applications', {
     role: 'customer',
     key: `e2e-${randomUUID()}`,
-    body: { applicant: borderlineApplicant({ nationalId }), ...request },
+    body: { applicant: borderlineApplicant({ nationalId }), consent: testConsent(), ...request },
   });
   expect(submitted.status).toBe(201);
   return statusOf(submitted.body.applicationId as string, (s) => s !== 'submitted');

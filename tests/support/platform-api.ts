@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Money } from '@credit/money';
-import { cny, strongProfile, waitFor } from '@credit/testing';
+import { cny, strongProfile, testConsent, waitFor } from '@credit/testing';
 import { apiKeys, type Service } from './services';
 
 /**
@@ -74,7 +74,7 @@ export async function apply(
   const submitted = await call('application', 'POST', '/v1/applications', {
     role: 'customer',
     key: `e2e-${randomUUID()}`,
-    body: { applicant: applicant(nationalId, monthlyIncome), ...request },
+    body: { applicant: applicant(nationalId, monthlyIncome), consent: testConsent(), ...request },
   });
   expect(submitted.status).toBe(201);
   const id = submitted.body.applicationId as string;

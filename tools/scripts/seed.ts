@@ -68,6 +68,8 @@ function addDays(date: string, days: number): string {
 }
 
 const cny = (amount: string) => ({ amount, currency: 'CNY' });
+/** The consent each demo application carries (the purposes and the consent text version). */
+const DemoConsent = { purposes: ['credit-assessment', 'loan-servicing'], textVersion: '2026-01' };
 
 function applicant(name: string, nationalId: string, good: boolean) {
   return {
@@ -158,7 +160,7 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
         'application',
         'POST',
         '/v1/applications',
-        { applicant: who, ...request },
+        { applicant: who, consent: DemoConsent, ...request },
         `${prefix}-${key}`,
       ),
     );
