@@ -16,7 +16,7 @@ import {
   withClient,
   workDir,
 } from './support';
-import { cny } from '@credit/testing';
+import { cny, testConsent } from '@credit/testing';
 import { applicant as e2eApplicant } from '../tests/support/platform-api';
 import { type SpanHop, SpanIndex, spanHops, spansComplete } from './spans';
 
@@ -167,6 +167,7 @@ async function openLines(count: number, runId: string): Promise<Customer[]> {
           {
             kind: 'credit-line',
             applicant: applicant(nationalId),
+            consent: testConsent(),
             creditLine: { requestedLimit: cny('50000.00') },
           },
           `bench-line-${nationalId}`,
@@ -245,6 +246,7 @@ async function rateStep(
           {
             kind: 'draw',
             applicant: applicant(customer.nationalId),
+            consent: testConsent(),
             draw: {
               lineId: customer.lineId,
               product: 'cash-loan',

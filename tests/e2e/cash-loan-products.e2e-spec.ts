@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, dayCount } from '@credit/lending-math';
 import { Money, MoneyDecimal, RoundingMode } from '@credit/money';
-import { cny } from '@credit/testing';
+import { cny, testConsent } from '@credit/testing';
 import {
   applicant,
   applicationOf,
@@ -50,6 +50,7 @@ describe('equal-installment and equal-principal cash loans, end to end', () => {
         body: {
           kind: 'draw',
           applicant: applicant(customer),
+          consent: testConsent(),
           draw: { lineId: line, ...drawRequest },
         },
       });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as routes from '@credit/api';
 import { Money } from '@credit/money';
 import { ApiError, type CallRequest, client } from '@credit/platform';
-import { cny, strongProfile, waitFor } from '@credit/testing';
+import { cny, strongProfile, testConsent, waitFor } from '@credit/testing';
 import { apiKeys, type Service } from './services';
 
 /**
@@ -95,8 +95,14 @@ export async function call(
 
 type Submission = CallRequest<typeof routes.submitApplication>['body'];
 type Applicant = Submission['applicant'];
-/** An application without its applicant: a credit line or a draw. */
-export type ApplicationRequest<S = Submission> = S extends unknown ? Omit<S, 'applicant'> : never;
+/** An application without its applicant and consent: a credit line or a draw. */
+export type ApplicationRequest<S = Submission> = S extends unknown
+  ? Omit<S, 'applicant' | 'consent'>
+  : never;
+/** An application whose consent may be left out: the tests' standard consent then. */
+type SubmissionBody<S = Submission> = S extends { consent: infer C }
+  ? Omit<S, 'consent'> & { consent?: C }
+  : never;
 export type Draw = Extract<Submission, { kind: 'draw' }>['draw'];
 /** A draw without its line. */
 export type DrawRequest = Omit<Draw, 'lineId'>;
@@ -114,10 +120,13 @@ export function applicant(nationalId: string, monthlyIncome = '30000.00'): Appli
   };
 }
 
-/** Submits an application (a fresh idempotency key) and answers the application as submitted. */
-export const submit = (body: Submission) =>
+/**
+ * Submits an application (a fresh idempotency key; the standard consent unless it has its own)
+ * and answers the application as submitted.
+ */
+export const submit = (body: SubmissionBody) =>
   api('application', 'customer').call(routes.submitApplication, {
-    body,
+    body: { consent: testConsent(), ...body } as Submission,
     idempotencyKey: `e2e-${randomUUID()}`,
   });
 export const applicationOf = (id: string) =>

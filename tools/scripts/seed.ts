@@ -75,7 +75,9 @@ export interface DemoReport {
 type Submission = CallRequest<typeof submitApplication>['body'];
 type Applicant = Submission['applicant'];
 /** An application without its applicant: a credit line or a draw. */
-type ApplicationRequest<S = Submission> = S extends unknown ? Omit<S, 'applicant'> : never;
+type ApplicationRequest<S = Submission> = S extends unknown
+  ? Omit<S, 'applicant' | 'consent'>
+  : never;
 type Draw = Extract<Submission, { kind: 'draw' }>['draw'];
 type LoanView = CallAnswer<typeof getLoan>['body'];
 type Installment = LoanView['installments'][number];
@@ -97,6 +99,11 @@ function addDays(date: string, days: number): string {
 }
 
 const cny = (amount: string) => ({ amount, currency: 'CNY' });
+/** The consent each demo application carries (the purposes and the consent text version). */
+const DemoConsent: Submission['consent'] = {
+  purposes: ['credit-assessment', 'loan-servicing'],
+  textVersion: '2026-01',
+};
 
 function applicant(name: string, nationalId: string, good: boolean): Applicant {
   return {
@@ -179,7 +186,7 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
 
   async function apply(key: string, who: Applicant, request: ApplicationRequest) {
     const submitted = await call(`application ${key}`, 'application', submitApplication, {
-      body: { applicant: who, ...request },
+      body: { applicant: who, consent: DemoConsent, ...request },
       idempotencyKey: `${prefix}-${key}`,
     });
     const id = submitted.applicationId;

@@ -4,7 +4,10 @@ import { Topics, platformEventCatalog } from '@credit/contracts';
 import { MessagingModule } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
 import { ApplicationDecidedHandler } from './application-decided/application-decided.handler';
-import { ApplicationRecordedHandler } from './application-decided/application-recorded.handler';
+import {
+  ApplicationRecordedHandler,
+  PersonalDataErasedHandler,
+} from './application-decided/application-recorded.handler';
 import { RecordDecisionService } from './application-decided/record-decision.service';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
@@ -12,12 +15,22 @@ import type { ApplicationConfig } from './config/env';
 import { CreditLinesController } from './credit-lines/credit-lines.controller';
 import { ApplicationStore } from './infrastructure/application-store';
 import { applicationMigrations } from './migrations';
+import { PersonalDataStore } from './infrastructure/personal-data-store';
+import { EnvelopeCipher } from './personal-data/envelope-cipher';
+import { KeyRotationService } from './personal-data/key-rotation.service';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PersonalDataService } from './personal-data/personal-data.service';
 import { PiiCipher } from './personal-data/pii-cipher';
+import { DeclinedRetention } from './personal-data/retention';
 
 /** The consumer group of the application service. */
 export const ApplicationConsumerGroup = 'application';
 /** What its consumer handles; `platformStreams` in libs/contracts lists the same (unit-tested). */
-export const ApplicationEventHandlers = [ApplicationDecidedHandler, ApplicationRecordedHandler];
+export const ApplicationEventHandlers = [
+  ApplicationDecidedHandler,
+  ApplicationRecordedHandler,
+  PersonalDataErasedHandler,
+];
 
 @Module({})
 export class ApplicationModule {
@@ -43,16 +56,21 @@ export class ApplicationModule {
           replayFirst: [Topics.applicationChangelog],
         }),
       ],
-      controllers: [ApplicationsController, CreditLinesController],
+      controllers: [ApplicationsController, CreditLinesController, PersonalDataController],
       providers: [
         {
-          provide: PiiCipher,
-          useValue: new PiiCipher(
-            config.APPLICATION_PII_KEYS,
-            config.APPLICATION_PII_ACTIVE_KEY_ID,
+          // The master keys wrap each application's data key (envelope encryption).
+          provide: EnvelopeCipher,
+          useValue: new EnvelopeCipher(
+            new PiiCipher(config.APPLICATION_PII_KEYS, config.APPLICATION_PII_ACTIVE_KEY_ID),
           ),
         },
         { provide: ApplicationStore, useValue: new ApplicationStore() },
+        { provide: PersonalDataStore, useValue: new PersonalDataStore() },
+        PersonalDataService,
+        KeyRotationService,
+        DeclinedRetention,
+        PersonalDataErasedHandler,
         ApplicationsService,
         RecordDecisionService,
         ApplicationDecidedHandler,

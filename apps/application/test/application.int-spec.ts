@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type Consumer, type KafkaMessage } from 'kafkajs';
 import {
@@ -18,13 +18,16 @@ import {
   freePort,
   purchasePricing,
   replayed,
+  testConsent,
   testKafka,
+  uniquePerson,
   waitFor,
 } from '@credit/testing';
 import { ApplicationModule } from '../src/app.module';
 import { personalDataContext } from '../src/applications/applications.service';
 import { applicationEnvSchema } from '../src/config/env';
 import { customerIdOf } from '../src/personal-data/customer-id';
+import { EnvelopeCipher } from '../src/personal-data/envelope-cipher';
 import { PiiCipher, parsePiiKeys } from '../src/personal-data/pii-cipher';
 
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -38,28 +41,23 @@ const piiEnv = {
   APPLICATION_PII_ACTIVE_KEY_ID: 'k1',
   APPLICATION_CUSTOMER_ID_PEPPER: 'test-pepper-0123456789abcdef',
 };
-const cipher = new PiiCipher(parsePiiKeys(piiEnv.APPLICATION_PII_KEYS), 'k1');
+const sealing = new EnvelopeCipher(new PiiCipher(parsePiiKeys(piiEnv.APPLICATION_PII_KEYS), 'k1'));
 
 /** A person with values unique to this run, so a scan for them cannot hit anything else. */
-function person() {
-  const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-  return {
-    name: `Zhang Testperson ${randomUUID().slice(0, 8)}`,
-    nationalId: `${digits(17)}X`,
-    phone: `+86139${digits(8)}`,
-  };
-}
+const person = () => uniquePerson('Zhang', '+86139');
 type Person = ReturnType<typeof person>;
 
 const applicantOf = (p: Person) => borderlineApplicant(p);
 const creditLineBody = (p: Person, limit = '20000.00') => ({
   kind: 'credit-line',
   applicant: applicantOf(p),
+  consent: testConsent(),
   creditLine: { requestedLimit: { amount: limit, currency: 'CNY' } },
 });
 const purchaseBody = (p: Person, lineId: string, amount = '3000.00') => ({
   kind: 'draw',
   applicant: applicantOf(p),
+  consent: testConsent(),
   draw: {
     lineId,
     product: 'installment-purchase',
@@ -202,11 +200,18 @@ describe('application service on real PostgreSQL and Kafka', () => {
       ['nationalId', stored!.national_id_encrypted!, applicant.nationalId],
       ['phone', stored!.phone_encrypted!, applicant.phone],
     ] as const;
+    // Sealed with the application's own data key, stored wrapped by the active master key.
+    const [dataKey] = await app.dataSource.query<{ kek_id: string; wrapped_key: string }[]>(
+      `SELECT kek_id, wrapped_key FROM application_data_keys WHERE application_id = $1`,
+      [line.applicationId],
+    );
+    expect(dataKey).toMatchObject({ kek_id: 'k1', wrapped_key: expect.stringMatching(/^v1:k1:/) });
+    const key = sealing.unwrap(dataKey!.wrapped_key, line.applicationId);
     for (const [field, ciphertext, plain] of columns) {
-      expect(ciphertext).toMatch(/^v1:k1:/); // sealed with the active key, key id stored
-      expect(cipher.decrypt(ciphertext, personalDataContext(line.applicationId, field))).toBe(
-        plain,
-      );
+      expect(ciphertext).toMatch(/^v2:/);
+      const context = personalDataContext(line.applicationId, field);
+      expect(sealing.open(ciphertext, context, key)).toBe(plain);
+      expect(() => sealing.open(ciphertext, context, undefined)).toThrow(/data key/);
     }
   });
 
@@ -223,6 +228,7 @@ describe('application service on real PostgreSQL and Kafka', () => {
         profile: { ...borderlineProfile, checkingStatus: 'plenty', installmentRatePercent: 9 },
       },
       creditLine: { requestedLimit: { amount: '0.00', currency: 'XXX' } },
+      consent: testConsent(),
     };
     const response = await submit('bad-1', bad);
     expect(response.status).toBe(400);
@@ -352,6 +358,7 @@ describe('application service on real PostgreSQL and Kafka', () => {
       const cash = await submit(key, {
         kind: 'draw',
         applicant: applicantOf(applicant),
+        consent: testConsent(),
         draw: {
           lineId,
           product: 'cash-loan',

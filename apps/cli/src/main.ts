@@ -2,6 +2,7 @@ import { type Command, cliContext } from './context';
 import { dlq, replay } from './commands/admin';
 import { health } from './commands/health';
 import { ledgerExport, ledgerRebuildBalances, ledgerVerify } from './commands/ledger';
+import { personalDataErase, personalDataRotate, personalDataShow } from './commands/personal-data';
 import { reconcile } from './commands/reconcile';
 import { schedule } from './commands/schedule';
 import { score } from './commands/score';
@@ -35,6 +36,18 @@ const commands: Record<string, { run: Command; help: string }> = {
   dlq: {
     run: dlq,
     help: 'dead letters: list|redrive|discard --service S [--id ID] [--topic T] [--type E] [--all] [--reason TEXT] [--status S] [--json]',
+  },
+  'personal-data show': {
+    run: personalDataShow,
+    help: "a customer's access document, decrypted (operator; audited): --customer C-…",
+  },
+  'personal-data erase': {
+    run: personalDataErase,
+    help: "erase a customer's personal data (admin; audited): --customer C-… [--note TEXT] [--key K] [--json]",
+  },
+  'personal-data rotate': {
+    run: personalDataRotate,
+    help: 're-encrypt every sealed value under the active key, resumable, with progress (admin) [--batch-size N] [--json]',
   },
   schedule: {
     run: schedule,

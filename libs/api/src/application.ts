@@ -12,6 +12,9 @@ import {
   drawPricingSchema,
   isCalendarDate,
   loanProducts,
+  ConsentTextVersionLengthMax,
+  consentPurposes,
+  consentPurposesProblem,
 } from '@credit/contracts';
 import {
   defineRoute,
@@ -21,6 +24,7 @@ import {
   uuidSchema,
   validMoneySchema,
 } from '@credit/platform';
+import { personalDataRoutes } from './personal-data';
 import { serviceApi } from './service-api';
 
 /** The application service's HTTP API: the schemas validate the input and document every answer. */
@@ -161,6 +165,28 @@ const drawSchema = z.discriminatedUnion(
   { error: requiredFor('is required for a draw application') },
 );
 
+/** What the applicant consented to (PIPL): required; stored with the time it was given. */
+const consentSchema = z
+  .object(
+    {
+      purposes: z
+        .array(z.enum(consentPurposes))
+        .min(1)
+        .superRefine((purposes, ctx) => {
+          const problem = consentPurposesProblem(purposes);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .meta({ description: 'the purposes consented to; credit-assessment is required' }),
+      textVersion: z
+        .string()
+        .min(1)
+        .max(ConsentTextVersionLengthMax)
+        .meta({ description: 'the version of the consent text shown', examples: ['2026-01'] }),
+    },
+    { error: requiredFor('is required: the purposes consented to and the consent text version') },
+  )
+  .strict();
+
 /** One application, one currency: income, debts and the amount asked for. */
 function oneCurrency(body: unknown, ctx: z.RefinementCtx): void {
   if (!isObject(body) || !isObject(body.applicant)) return;
@@ -203,6 +229,7 @@ export const submitApplicationSchema = (today: () => string) =>
         .object({
           kind: z.literal('credit-line'),
           applicant: applicantSchema(today),
+          consent: consentSchema,
           creditLine: z
             .object(
               { requestedLimit: validMoneySchema(true) },
@@ -216,6 +243,7 @@ export const submitApplicationSchema = (today: () => string) =>
         .object({
           kind: z.literal('draw'),
           applicant: applicantSchema(today),
+          consent: consentSchema,
           creditLine: absent('must be absent for a draw application'),
           draw: drawSchema,
         })
@@ -333,6 +361,7 @@ export const applicationApi = serviceApi('application', {
   tags: {
     applications: 'Applications for a credit line or a draw on one',
     'credit lines': 'The credit lines opened by approved applications',
+    'personal data': "A customer's personal-data rights: access, erasure; key rotation",
   },
-  routes: [submitApplication, getApplication, getCreditLine],
+  routes: [submitApplication, getApplication, getCreditLine, ...personalDataRoutes],
 });

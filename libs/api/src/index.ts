@@ -6,6 +6,7 @@
  * One file per service; admin routes are @credit/messaging's (adminRoutes).
  */
 export * from './application';
+export * from './personal-data';
 export * from './scoring';
 export * from './disbursement';
 export * from './repayment';

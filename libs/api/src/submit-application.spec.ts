@@ -1,6 +1,6 @@
 import { parseWith } from '@credit/platform';
 import { submitApplicationSchema } from './application';
-import { borderlineApplicant, borderlineProfile } from '@credit/testing';
+import { borderlineApplicant, borderlineProfile, testConsent } from '@credit/testing/fixtures';
 
 const today = '2026-05-20';
 const profile = borderlineProfile;
@@ -28,10 +28,15 @@ const purchaseDraw = (draw: Record<string, unknown> = {}) =>
     ...draw,
   });
 
+/** The problems of a body; one without a `consent` key gets the test consent. */
 function problemsOf(body: unknown): Record<string, string[]> {
+  const withConsent =
+    typeof body === 'object' && body !== null && !('consent' in body)
+      ? { ...body, consent: testConsent() }
+      : body;
   const parsed = parseWith(
     submitApplicationSchema(() => today),
-    body,
+    withConsent,
   );
   return parsed.ok ? {} : Object.fromEntries(parsed.problems.map((f) => [f.field, f.problems]));
 }
@@ -137,5 +142,30 @@ describe('submission validation', () => {
       'draw.amount.currency': ['must be CNY, the currency of applicant.monthlyIncome'],
     });
     expect(problemsOf('text')).toEqual({ body: ['must be a JSON object'] });
+  });
+
+  it('requires consent: purposes including credit-assessment, each once, and the text version', () => {
+    const line = {
+      kind: 'credit-line',
+      applicant,
+      creditLine: { requestedLimit: { amount: '20000', currency: 'CNY' } },
+    };
+    expect(problemsOf({ ...line, consent: undefined })).toEqual({
+      consent: ['is required: the purposes consented to and the consent text version'],
+    });
+    expect(problemsOf({ ...line, consent: testConsent(['marketing']) })).toEqual({
+      'consent.purposes': ['must include "credit-assessment" (an application is a request for it)'],
+    });
+    expect(
+      Object.keys(
+        problemsOf({
+          ...line,
+          consent: { purposes: ['credit-assessment', 'credit-assessment', 'spam'], extra: 1 },
+        }),
+      ).sort(),
+    ).toEqual(['consent.extra', 'consent.purposes.2', 'consent.textVersion']);
+    expect(
+      problemsOf({ ...line, consent: testConsent(['credit-assessment', 'marketing']) }),
+    ).toEqual({});
   });
 });

@@ -390,6 +390,7 @@ describe('event payload schemas v1', () => {
       'loan.state-recorded@v1',
       'calendar.business-day-closed@v1',
       'application.recorded@v1',
+      'application.personal-data-erased@v1',
       'payout.statement-reconciled@v1',
     ];
 

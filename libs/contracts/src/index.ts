@@ -6,6 +6,7 @@ export * from './catalog';
 export * from './services';
 export * from './application-rules';
 export * from './referral-rules';
+export * from './personal-data-rules';
 export * from './ledger-accounts';
 export * from './streams';
 export * from './events';

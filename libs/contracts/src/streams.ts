@@ -3,6 +3,7 @@ import {
   ApplicationDecidedV1,
   ApplicationRecordedV1,
   ApplicationSubmittedV1,
+  PersonalDataErasedV1,
   BusinessDayClosedV1,
   DisbursementFailedV1,
   FeeChargedV1,
@@ -150,11 +151,17 @@ export const platformStreams: readonly StreamSpec[] = [
     producers: [
       {
         service: 'application',
-        events: [ApplicationRecordedV1],
-        note: 'an application as accepted over HTTP, personal data sealed',
+        events: [ApplicationRecordedV1, PersonalDataErasedV1],
+        note: 'an application as accepted over HTTP, personal data sealed; an erasure of it',
       },
     ],
-    consumers: [consumer('application', [ApplicationRecordedV1], 'rebuild its state')],
+    consumers: [
+      consumer(
+        'application',
+        [ApplicationRecordedV1, PersonalDataErasedV1],
+        'rebuild its state, erasures included',
+      ),
+    ],
   },
   {
     topic: Topics.payoutStatements,

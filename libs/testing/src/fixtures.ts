@@ -1,6 +1,6 @@
 // The fixtures: pure data and builders, no broker, no ports. Also the library's second entry,
 // `@credit/testing/fixtures`, which the pure libraries' unit specs import.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type {
   ApplicationSubmittedV1Payload,
   CreditProfile,
@@ -58,6 +58,28 @@ export interface TestApplicant {
   monthlyDebtPayments: { amount: string; currency: string };
   profile: CreditProfile;
 }
+
+/**
+ * Personal data unique to one test run (name, national ID, phone), so that a scan of logs, rows or
+ * topics for these values cannot hit anything another test sent.
+ */
+export function uniquePerson(surname = 'Zhang', phonePrefix = '+86139') {
+  const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+  return {
+    name: `${surname} Testperson ${randomUUID().slice(0, 8)}`,
+    nationalId: `${digits(17)}X`,
+    phone: `${phonePrefix}${digits(8)}`,
+  };
+}
+
+/**
+ * The consent an application carries (POST /v1/applications requires it): the purposes and the
+ * version of the consent text the applicant was shown.
+ */
+export const testConsent = (
+  purposes: string[] = ['credit-assessment', 'loan-servicing'],
+  textVersion = '2026-01',
+) => ({ purposes, textVersion });
 
 /** The borderline applicant (34, 12,000 a month, 1,500 of debts); `overrides` replace fields. */
 export const borderlineApplicant = (overrides: Partial<TestApplicant> = {}): TestApplicant => ({

@@ -19,7 +19,7 @@ import {
   recordedPayloadOf,
 } from '../infrastructure/application-store';
 import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
-import { PiiCipher } from '../personal-data/pii-cipher';
+import { PersonalDataService } from '../personal-data/personal-data.service';
 import { type ApplicationView, applicationView, creditLineView } from './application-view';
 import type { SubmitApplicationRequest } from '@credit/api';
 
@@ -28,11 +28,7 @@ const ApplicationConflict = {
   resource: 'another application',
 } as const;
 
-/** The personal-data fields and the associated data that binds each ciphertext to its row. */
-export const personalDataContext = (
-  applicationId: string,
-  field: 'name' | 'nationalId' | 'phone',
-) => `application/${applicationId}/${field}`;
+export { personalDataContext } from '../personal-data/personal-data.service';
 
 @Injectable()
 export class ApplicationsService {
@@ -42,7 +38,7 @@ export class ApplicationsService {
     private readonly dataSource: DataSource,
     private readonly store: ApplicationStore,
     private readonly outbox: OutboxWriter,
-    private readonly cipher: PiiCipher,
+    private readonly personalData: PersonalDataService,
     @Inject(PLATFORM_CONFIG) config: ApplicationConfig,
   ) {
     this.pepper = config.APPLICATION_CUSTOMER_ID_PEPPER;
@@ -68,20 +64,15 @@ export class ApplicationsService {
       if (request.draw) await this.requireDrawableLine(manager, customerId, request.draw);
 
       const id = randomUUID();
+      // Sealed under a data key of its own (crypto-shredding: erasure destroys the key).
+      const sealed = this.personalData.seal(id, dto.applicant);
       const application: NewApplication = {
         id,
         idempotencyKey,
         requestHash,
         customerId,
         kind: dto.kind,
-        encrypted: {
-          name: this.cipher.encrypt(dto.applicant.name, personalDataContext(id, 'name')),
-          nationalId: this.cipher.encrypt(
-            dto.applicant.nationalId,
-            personalDataContext(id, 'nationalId'),
-          ),
-          phone: this.cipher.encrypt(dto.applicant.phone, personalDataContext(id, 'phone')),
-        },
+        encrypted: sealed.fields,
         age: request.age,
         currency: request.monthlyIncome.currency,
         monthlyIncome: request.monthlyIncome.toString(),
@@ -94,6 +85,7 @@ export class ApplicationsService {
           repaymentMethod: request.draw.repaymentMethod ?? null,
         },
         submittedAt: submittedAt.toISOString(),
+        consent: { ...dto.consent, consentedAt: submittedAt.toISOString() },
       };
       const inserted = await this.store.insert(manager, application);
       if (!inserted) {
@@ -106,6 +98,7 @@ export class ApplicationsService {
         );
         return { application: applicationView(twin), replayed: true };
       }
+      await this.personalData.storeDataKey(manager, id, customerId, sealed);
       const payload: ApplicationSubmittedV1Payload = {
         applicationId: id,
         customerId,

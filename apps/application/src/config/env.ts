@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { serviceEnvShape } from '@credit/platform';
+import { env, serviceEnvShape } from '@credit/platform';
 import { CustomerIdPepperLengthMin } from '../personal-data/customer-id';
 import { PiiKeyIdPattern, parsePiiKeys } from '../personal-data/pii-cipher';
 
@@ -30,6 +30,8 @@ export const applicationEnvSchema = z
     APPLICATION_CUSTOMER_ID_PEPPER: z
       .string()
       .min(CustomerIdPepperLengthMin, `must be at least ${CustomerIdPepperLengthMin} characters`),
+    /** Days a declined application's personal data is kept after its decision; then erased. */
+    APPLICATION_DECLINED_PII_RETENTION_DAYS: env.int(0, 36_500).default(180),
   })
   .superRefine((config, ctx) => {
     if (!config.APPLICATION_PII_KEYS.some((key) => key.id === config.APPLICATION_PII_ACTIVE_KEY_ID))

@@ -7,6 +7,7 @@ import type {
   LoanProduct,
 } from '@credit/contracts';
 import type { ApplicationStatus } from '../domain/application';
+import type { ConsentPurpose } from '../domain/personal-data';
 import { IdempotencyStore } from '@credit/platform';
 
 export interface ApplicationRow {
@@ -66,21 +67,24 @@ export interface NewApplication {
     repaymentMethod: CashLoanRepaymentMethod | null;
   } | null;
   submittedAt: string;
+  /** What the applicant consented to; null on applications from before consent was asked. */
+  consent: { purposes: ConsentPurpose[]; textVersion: string; consentedAt: string } | null;
 }
 
 /** An accepted application as its changelog records it (personal data sealed, as stored). */
 export function recordedPayloadOf(a: NewApplication): ApplicationRecordedV1Payload {
-  const { id, encrypted, ...rest } = a;
-  return { applicationId: id, sealed: encrypted, ...rest };
+  const { id, encrypted, consent, ...rest } = a;
+  return { applicationId: id, sealed: encrypted, ...rest, ...(consent && { consent }) };
 }
 
 /** The application a changelog record restores. */
 export function applicationOfRecord(r: ApplicationRecordedV1Payload): NewApplication {
-  const { applicationId, sealed, draw, ...rest } = r;
+  const { applicationId, sealed, draw, consent, ...rest } = r;
   return {
     id: applicationId,
     encrypted: sealed,
     ...rest,
+    consent: consent ?? null,
     // Records from before repayment methods existed: a cash loan was daily-interest.
     draw: draw && {
       ...draw,
@@ -104,13 +108,13 @@ export interface CreditLineRow {
 // Money as text (never through a JS number); timestamps as ISO text in UTC.
 const iso = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
-const ApplicationColumns = `id::text, request_hash, customer_id, kind, status, age, currency,
+export const ApplicationColumns = `id::text, request_hash, customer_id, kind, status, age, currency,
   monthly_income::text, monthly_debt_payments::text, profile, requested_limit::text, line_id,
   draw_product, draw_amount::text, draw_periods, merchant_id, fee_payer, draw_repayment_method,
   model_version, score, pd,
   reasons, rules_fired, granted_line_id, granted_limit::text, price_tier, pricing,
   merchant_fee::text, ${iso('submitted_at')}, ${iso('decided_at')}`;
-const CreditLineColumns = `id, customer_id, application_id::text, currency, credit_limit::text,
+export const CreditLineColumns = `id, customer_id, application_id::text, currency, credit_limit::text,
   price_tier, status, ${iso('opened_at')}`;
 
 /** Reads and writes applications and credit lines with raw SQL. Locking is the caller's choice. */
@@ -142,8 +146,10 @@ export class ApplicationStore {
       `INSERT INTO applications (id, idempotency_key, request_hash, customer_id, kind,
          name_encrypted, national_id_encrypted, phone_encrypted, age, currency, monthly_income,
          monthly_debt_payments, profile, requested_limit, line_id, draw_product, draw_amount,
-         draw_periods, merchant_id, fee_payer, draw_repayment_method, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         draw_periods, merchant_id, fee_payer, draw_repayment_method, submitted_at,
+         consent_purposes, consent_text_version, consented_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+         $23, $24, $25)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -169,6 +175,9 @@ export class ApplicationStore {
         a.draw?.feePayer ?? null,
         a.draw?.repaymentMethod ?? null,
         a.submittedAt,
+        a.consent && JSON.stringify(a.consent.purposes),
+        a.consent?.textVersion ?? null,
+        a.consent?.consentedAt ?? null,
       ],
     );
     return inserted.length === 1;

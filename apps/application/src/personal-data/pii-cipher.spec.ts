@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EnvelopeCipher, sealedVersionOf } from './envelope-cipher';
 import { PiiCipher, PiiCipherError, parsePiiKeys } from './pii-cipher';
 
 const key = () => randomBytes(32);
@@ -99,5 +100,57 @@ describe('personal data cipher (AES-256-GCM)', () => {
       expect(message).not.toContain(a);
     }
     expect(() => new PiiCipher(keys, 'k3')).toThrow(/active key "k3"/);
+  });
+});
+
+const k1 = { id: 'k1', key: key() };
+const k2 = { id: 'k2', key: key() };
+const applicationId = '3f1c0000-0000-4000-8000-000000000001';
+const fieldContext = `application/${applicationId}/nationalId`;
+
+describe('envelope encryption: a data key per application, wrapped by a master key', () => {
+  it('seals with the data key (v2) and opens only with it', () => {
+    const envelope = new EnvelopeCipher(new PiiCipher([k1], 'k1'));
+    const dataKey = envelope.newDataKey();
+    const sealed = envelope.seal(dataKey, nationalId, fieldContext);
+    expect(sealed).toMatch(/^v2:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    expect(sealed).not.toContain(nationalId);
+    expect(sealedVersionOf(sealed)).toBe('v2');
+    expect(envelope.open(sealed, fieldContext, dataKey)).toBe(nationalId);
+    // Destroyed key: nothing opens it, not even every master key (crypto-shredding).
+    expect(codeOf(() => envelope.open(sealed, fieldContext, undefined))).toBe('PII.NO_DATA_KEY');
+    expect(codeOf(() => envelope.open(sealed, fieldContext, envelope.newDataKey()))).toBe(
+      'PII.UNAUTHENTIC',
+    );
+    expect(codeOf(() => envelope.open(sealed, 'application/other/nationalId', dataKey))).toBe(
+      'PII.UNAUTHENTIC',
+    );
+  });
+
+  it('wraps the data key for its application only, and rewraps under a new master key', () => {
+    const before = new EnvelopeCipher(new PiiCipher([k1], 'k1'));
+    const dataKey = before.newDataKey();
+    const wrapped = before.wrap(dataKey, applicationId);
+    expect(PiiCipher.keyIdOf(wrapped)).toBe('k1');
+    expect(before.unwrap(wrapped, applicationId).equals(dataKey)).toBe(true);
+    expect(codeOf(() => before.unwrap(wrapped, 'another-application'))).toBe('PII.UNAUTHENTIC');
+    const after = new EnvelopeCipher(new PiiCipher([k1, k2], 'k2'));
+    const rewrapped = after.wrap(after.unwrap(wrapped, applicationId), applicationId);
+    expect(PiiCipher.keyIdOf(rewrapped)).toBe('k2');
+    const retired = new EnvelopeCipher(new PiiCipher([k2], 'k2'));
+    expect(retired.unwrap(rewrapped, applicationId).equals(dataKey)).toBe(true);
+    expect(codeOf(() => retired.unwrap(wrapped, applicationId))).toBe('PII.UNKNOWN_KEY');
+  });
+
+  it('still opens v1 values sealed directly with a master key', () => {
+    const master = new PiiCipher([k1], 'k1');
+    const legacy = master.encrypt(nationalId, fieldContext);
+    const envelope = new EnvelopeCipher(master);
+    expect(sealedVersionOf(legacy)).toBe('v1');
+    expect(envelope.open(legacy, fieldContext, undefined)).toBe(nationalId);
+    expect(codeOf(() => sealedVersionOf('erased'))).toBe('PII.MALFORMED');
+    expect(
+      codeOf(() => envelope.open('v2:not-base64!:x:y', fieldContext, envelope.newDataKey())),
+    ).toBe('PII.MALFORMED');
   });
 });

@@ -25,7 +25,8 @@ export interface PiiKey {
 
 export class PiiCipherError extends Error {
   constructor(
-    readonly code: 'PII.MALFORMED' | 'PII.UNKNOWN_KEY' | 'PII.UNAUTHENTIC' | 'PII.BAD_KEYS',
+    readonly code:
+      'PII.MALFORMED' | 'PII.UNKNOWN_KEY' | 'PII.UNAUTHENTIC' | 'PII.BAD_KEYS' | 'PII.NO_DATA_KEY',
     message: string,
   ) {
     super(message);
@@ -91,18 +92,7 @@ export class PiiCipher {
   encrypt(plaintext: string, context: string): string {
     const key = this.keys.get(this.activeKeyId);
     if (!key) throw new PiiCipherError('PII.UNKNOWN_KEY', 'the active key is not configured');
-    const iv = randomBytes(PiiIvBytes);
-    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: PiiTagBytes });
-    cipher.setAAD(Buffer.from(context, 'utf8'));
-    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const tag = cipher.getAuthTag();
-    return [
-      FormatVersion,
-      this.activeKeyId,
-      iv.toString('base64'),
-      ciphertext.toString('base64'),
-      tag.toString('base64'),
-    ].join(':');
+    return [FormatVersion, this.activeKeyId, ...sealWithKey(key, plaintext, context)].join(':');
   }
 
   /** Opens a stored value with the key it names. Throws if it was altered or the key is gone. */
@@ -111,17 +101,12 @@ export class PiiCipher {
     const key = this.keys.get(keyId);
     if (!key)
       throw new PiiCipherError('PII.UNKNOWN_KEY', `key "${keyId}" is not configured (retired?)`);
-    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: PiiTagBytes });
-    decipher.setAAD(Buffer.from(context, 'utf8'));
-    decipher.setAuthTag(tag);
-    try {
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
-    } catch {
-      throw new PiiCipherError(
-        'PII.UNAUTHENTIC',
-        'the stored value failed authentication: altered, or sealed for another record',
-      );
-    }
+    return openWithKey(key, { iv, ciphertext, tag }, context);
+  }
+
+  /** The configured key ids (the rotation reports which of them nothing uses any more). */
+  get keyIds(): string[] {
+    return [...this.keys.keys()];
   }
 
   /** The key a stored value was sealed with (to find values to re-encrypt after a rotation). */
@@ -129,30 +114,66 @@ export class PiiCipher {
     return PiiCipher.parse(stored).keyId;
   }
 
-  private static parse(stored: string): {
-    keyId: string;
-    iv: Buffer;
-    ciphertext: Buffer;
-    tag: Buffer;
-  } {
+  private static parse(stored: string): SealedParts & { keyId: string } {
     const parts = stored.split(':');
-    const [version, keyId, iv, ciphertext, tag] = parts;
+    const [version, keyId, ...sealed] = parts;
     if (
       parts.length !== 5 ||
       version !== FormatVersion ||
       keyId === undefined ||
-      !PiiKeyIdPattern.test(keyId) ||
-      iv === undefined ||
-      ciphertext === undefined ||
-      tag === undefined ||
-      ![iv, ciphertext, tag].every((part) => Base64Pattern.test(part))
+      !PiiKeyIdPattern.test(keyId)
     ) {
       throw new PiiCipherError('PII.MALFORMED', 'not a stored personal-data value');
     }
-    const ivBytes = Buffer.from(iv, 'base64');
-    const tagBytes = Buffer.from(tag, 'base64');
-    if (ivBytes.length !== PiiIvBytes || tagBytes.length !== PiiTagBytes)
-      throw new PiiCipherError('PII.MALFORMED', 'IV or tag of the wrong length');
-    return { keyId, iv: ivBytes, ciphertext: Buffer.from(ciphertext, 'base64'), tag: tagBytes };
+    return { keyId, ...sealedPartsOf(sealed) };
   }
+}
+
+/** The binary parts of one AES-256-GCM sealed value. */
+export interface SealedParts {
+  readonly iv: Buffer;
+  readonly ciphertext: Buffer;
+  readonly tag: Buffer;
+}
+
+/** AES-256-GCM under `key` with a random IV: `[iv, ciphertext, tag]` in base64. */
+export function sealWithKey(key: Buffer, plaintext: string, context: string): string[] {
+  const iv = randomBytes(PiiIvBytes);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: PiiTagBytes });
+  cipher.setAAD(Buffer.from(context, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [iv, ciphertext, cipher.getAuthTag()].map((part) => part.toString('base64'));
+}
+
+/** Opens what sealWithKey sealed; PII.UNAUTHENTIC when altered or sealed for another context. */
+export function openWithKey(key: Buffer, parts: SealedParts, context: string): string {
+  const decipher = createDecipheriv('aes-256-gcm', key, parts.iv, { authTagLength: PiiTagBytes });
+  decipher.setAAD(Buffer.from(context, 'utf8'));
+  decipher.setAuthTag(parts.tag);
+  try {
+    return Buffer.concat([decipher.update(parts.ciphertext), decipher.final()]).toString('utf8');
+  } catch {
+    throw new PiiCipherError(
+      'PII.UNAUTHENTIC',
+      'the stored value failed authentication: altered, or sealed for another record',
+    );
+  }
+}
+
+/** `[iv, ciphertext, tag]` in base64 → bytes; PII.MALFORMED when not that. */
+export function sealedPartsOf(parts: readonly string[]): SealedParts {
+  const [iv, ciphertext, tag] = parts;
+  if (
+    parts.length !== 3 ||
+    iv === undefined ||
+    ciphertext === undefined ||
+    tag === undefined ||
+    ![iv, ciphertext, tag].every((part) => Base64Pattern.test(part))
+  )
+    throw new PiiCipherError('PII.MALFORMED', 'not a stored personal-data value');
+  const ivBytes = Buffer.from(iv, 'base64');
+  const tagBytes = Buffer.from(tag, 'base64');
+  if (ivBytes.length !== PiiIvBytes || tagBytes.length !== PiiTagBytes)
+    throw new PiiCipherError('PII.MALFORMED', 'IV or tag of the wrong length');
+  return { iv: ivBytes, ciphertext: Buffer.from(ciphertext, 'base64'), tag: tagBytes };
 }

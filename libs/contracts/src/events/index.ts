@@ -1,6 +1,6 @@
 import { EventCatalog, type EventDefinition } from '../catalog';
 import { ApplicationDecidedV1, ApplicationSubmittedV1 } from './application';
-import { ApplicationRecordedV1 } from './application-changelog';
+import { ApplicationRecordedV1, PersonalDataErasedV1 } from './application-changelog';
 import { LedgerEntryPostedV1 } from './ledger';
 import { DisbursementFailedV1, LoanCreatedV1, LoanDisbursedV1 } from './loan';
 import {
@@ -52,6 +52,7 @@ export const platformEventDefinitions: readonly EventDefinition[] = [
   LoanStateRecordedV1,
   BusinessDayClosedV1,
   ApplicationRecordedV1,
+  PersonalDataErasedV1,
   PayoutStatementReconciledV1,
 ];
 
