@@ -17,6 +17,7 @@ import {
   pageLimitSchema,
   unsignedDecimalSchema,
 } from '@credit/platform';
+import { BusinessDaysAheadMax } from '../infrastructure/business-calendar';
 import { ReceivablesPageMax } from '../loans/loans.service';
 
 /** The repayment service's HTTP API: the schemas validate the input and document every answer. */
@@ -76,9 +77,7 @@ export const quoteSchema = z
       description:
         'defaults to 30/360 for equal-installment and equal-principal, ACT/365 otherwise',
     }),
-    startDate: absentOr(
-      z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'startDate must be a date such as 2026-11-25'),
-    ).meta({ description: 'defaults to today' }),
+    startDate: absentOr(businessDateSchema('startDate')).meta({ description: 'defaults to today' }),
   })
   .strict();
 
@@ -217,10 +216,11 @@ export const payoffQuote = defineRoute({
   role: 'customer',
   params: loanIdParams,
   query: z.object({
-    date: z
-      .string()
+    date: businessDateSchema('date')
       .optional()
-      .meta({ description: 'YYYY-MM-DD, not before the business date; defaults to it' }),
+      .meta({
+        description: `YYYY-MM-DD, not before the business date nor more than ${BusinessDaysAheadMax} days after it; defaults to it`,
+      }),
   }),
   responses: {
     201: {
@@ -292,7 +292,7 @@ export const closeBusinessDay = defineRoute({
   body: z
     .object({
       businessDate: businessDateSchema('businessDate').meta({
-        description: 'the business date to close (idempotent by date)',
+        description: `the business date to close (idempotent by date), at most ${BusinessDaysAheadMax} days after the current business date`,
       }),
     })
     .strict(),

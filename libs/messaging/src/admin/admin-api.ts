@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { absentOr, defineRoute, pageLimitSchema, uuidSchema } from '@credit/platform';
+import {
+  absentOr,
+  dateRangeProblem,
+  defineRoute,
+  pageLimitSchema,
+  uuidSchema,
+  withinDateRange,
+} from '@credit/platform';
 import { AdminActionListMax } from './admin-audit';
 
 /** The admin surface every service carries: its request schemas and route definitions. */
@@ -9,8 +16,11 @@ const nonEmptyString = z
     error: (issue) => (issue.input === undefined ? undefined : 'must be a non-empty string'),
   })
   .refine((value) => value.trim() !== '', { error: 'must be a non-empty string' });
+/** Most items a list of an admin request may have (ids, topics, event types). */
+export const AdminListMax = 1000;
 const stringList = z
-  .array(z.string(), { error: 'must be a non-empty array of non-empty strings' })
+  .array(z.string().max(200), { error: 'must be a non-empty array of non-empty strings' })
+  .max(AdminListMax)
   .refine((list) => list.length > 0 && list.every((item) => item !== ''), {
     error: 'must be a non-empty array of non-empty strings',
   });
@@ -18,7 +28,10 @@ const instant = z
   .string({ error: 'must be an ISO 8601 date-time such as 2026-11-25T08:00:00Z' })
   .refine((value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)), {
     error: 'must be an ISO 8601 date-time such as 2026-11-25T08:00:00Z',
+    abort: true,
   })
+  // Kafka's timestamps start at the epoch: an earlier one would fail inside the replay.
+  .refine((value) => withinDateRange(Date.parse(value)), { error: dateRangeProblem })
   .meta({ format: 'date-time' });
 const offset = z
   .string({ error: 'must be an offset: a string of digits' })
