@@ -6,7 +6,7 @@ import { runWithContext, newCorrelationId } from './correlation';
 import { isInvariantViolation } from '@credit/kernel';
 import { ExitCodeInvariant } from './crash';
 import { HttpErrorFilter } from './errors';
-import { ResponseContractInterceptor } from './http/endpoint';
+import { HostileInputInterceptor, ResponseContractInterceptor } from './http/endpoint';
 import {
   type HttpHardening,
   defaultHttpHardening,
@@ -99,6 +99,7 @@ export function configureApp(
   });
   hardenHttp(app, http);
   app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalInterceptors(new HostileInputInterceptor());
   if (process.env.NODE_ENV === 'test')
     app.useGlobalInterceptors(new ResponseContractInterceptor(logger));
   serveDocuments(app, {
