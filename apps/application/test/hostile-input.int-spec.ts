@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type TestApp, TestApiKeys, startTestApp } from '@credit/platform';
-import { borderlineApplicant, cny, fuzzService, tableChecksums } from '@credit/testing';
+import { borderlineApplicant, cny, fuzzService, settledChecksums } from '@credit/testing';
 import { applicationApi } from '../src/api/application-api';
 import { ApplicationModule } from '../src/app.module';
 import { applicationEnvSchema } from '../src/config/env';
@@ -39,7 +39,7 @@ describe('application service under hostile input', () => {
   afterAll(() => app.close());
 
   it('refuses an application carrying __proto__ or constructor keys, and stores nothing', async () => {
-    const before = await tableChecksums(app.dataSource);
+    const before = await settledChecksums(app.dataSource);
     const json = JSON.stringify(body);
     for (const [member, field] of [
       ['"__proto__":{"status":"approved"}', '__proto__'],
@@ -70,7 +70,7 @@ describe('application service under hostile input', () => {
     });
     expect(nul.status).toBe(400);
     expect(nul.body.error.field).toBe('applicant.name');
-    expect(await tableChecksums(app.dataSource)).toEqual(before);
+    expect(await settledChecksums(app.dataSource)).toEqual(before);
   });
 
   it('answers every route without a 5xx, refuses every defective write and changes nothing', async () => {
