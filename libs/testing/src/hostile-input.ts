@@ -356,7 +356,7 @@ export async function fuzzService(options: {
     ids: options.ids ?? {},
     token: TestApiKeys.admin,
     seed: options.seed,
-    perRoute: options.perRoute ?? 24,
+    perRoute: options.perRoute ?? 16,
     readOnlyWrites: options.readOnlyWrites,
   });
   const after = await settledChecksums(options.app.dataSource);
