@@ -153,7 +153,9 @@ const printable = (key: string) =>
   [...key]
     .map((char) => {
       const code = char.charCodeAt(0);
-      return code < 0x20 || code === 0x7f || (code >= 0xd800 && code <= 0xdfff) ? '?' : char;
+      // A pair is one character here (two code units); one code unit in the range is lone.
+      const lone = char.length === 1 && code >= 0xd800 && code <= 0xdfff;
+      return code < 0x20 || code === 0x7f || lone ? '?' : char;
     })
     .join('')
     .slice(0, 64);

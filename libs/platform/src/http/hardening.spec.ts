@@ -54,6 +54,9 @@ describe('hostileInputProblems', () => {
       ]),
     );
     expect(hostileInputProblems({ ok: '😀 合法', n: 1, list: [null, true] }, 'body')).toEqual([]);
+    expect(hostileInputProblems({ '😀\u0000': 1 }, 'body')).toEqual([
+      { field: '😀?', problems: ['must not contain NUL characters'] },
+    ]);
     expect(hostileInputProblems('\u0000', 'id')).toEqual([
       { field: 'id', problems: ['must not contain NUL characters'] },
     ]);
