@@ -2,12 +2,14 @@ import { z } from 'zod';
 import {
   absentOr,
   currencyCodeSchema,
+  dateRangeProblem,
   decimalStringSchema,
   idempotencyKeySchema,
   isoTimestampSchema,
   pageLimitSchema,
   unsignedDecimalSchema,
   uuidSchema,
+  withinDateRange,
 } from '@credit/platform';
 import {
   LedgerAccountIdLengthMax as AccountIdLengthMax,
@@ -319,7 +321,11 @@ const dateParam = z
   .transform((value, ctx) => {
     if (value === '') return null;
     const date = dateParamOf(value);
-    if (date) return date;
+    if (date && withinDateRange(date.getTime())) return date;
+    if (date) {
+      ctx.addIssue({ code: 'custom', message: dateRangeProblem });
+      return z.NEVER;
+    }
     ctx.addIssue({
       code: 'custom',
       message: 'must be an ISO 8601 date (YYYY-MM-DD) or a timestamp with a zone',

@@ -15,6 +15,11 @@ import { serviceApi } from './service-api';
 
 /** Loans per page of the receivables listing at most. */
 export const ReceivablesPageMax = 1000;
+/**
+ * How far past the current business date a date given over HTTP may reach (a payoff quote's
+ * date, a close of business): the work they do grows with the days rolled forward.
+ */
+export const BusinessDaysAheadMax = 731;
 
 const RatePattern = /^(0|[1-9]\d{0,2})(\.\d{1,10})?$/;
 const rate = (field: string, example: string) =>
@@ -71,9 +76,7 @@ export const quoteSchema = z
       description:
         'defaults to 30/360 for equal-installment and equal-principal, ACT/365 otherwise',
     }),
-    startDate: absentOr(
-      z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'startDate must be a date such as 2026-11-25'),
-    ).meta({ description: 'defaults to today' }),
+    startDate: absentOr(businessDateSchema('startDate')).meta({ description: 'defaults to today' }),
   })
   .strict();
 
@@ -212,10 +215,11 @@ export const payoffQuote = defineRoute({
   role: 'customer',
   params: loanIdParams,
   query: z.object({
-    date: z
-      .string()
+    date: businessDateSchema('date')
       .optional()
-      .meta({ description: 'YYYY-MM-DD, not before the business date; defaults to it' }),
+      .meta({
+        description: `YYYY-MM-DD, not before the business date nor more than ${BusinessDaysAheadMax} days after it; defaults to it`,
+      }),
   }),
   responses: {
     201: {
@@ -287,7 +291,7 @@ export const closeBusinessDay = defineRoute({
   body: z
     .object({
       businessDate: businessDateSchema('businessDate').meta({
-        description: 'the business date to close (idempotent by date)',
+        description: `the business date to close (idempotent by date), at most ${BusinessDaysAheadMax} days after the current business date`,
       }),
     })
     .strict(),

@@ -2,13 +2,17 @@ import {
   type CanActivate,
   type ExecutionContext,
   ForbiddenException,
+  HttpException,
+  HttpStatus,
   Injectable,
+  Optional,
   SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { AuthFailureLimiter } from './http/hardening';
 
 /** Roles in increasing power: an operator may do what a customer may, an admin what an operator may. */
 export const RoleRank = { customer: 1, operator: 2, admin: 3 } as const;
@@ -78,20 +82,49 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** The source a failed authentication is counted against: the client's address. */
+export function sourceOf(request: Request): string {
+  return request.ip ?? request.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Every route that is not public needs a valid key, and its role when it names one. Failed
+ * authentications (no key, a wrong key) are counted per source; a source over its allowance is
+ * answered 429 with Retry-After, whatever key it sends, until its allowance refills.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly limiter: AuthFailureLimiter;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly directory: ApiKeyDirectory,
-  ) {}
+    @Optional() limiter?: AuthFailureLimiter,
+  ) {
+    this.limiter = limiter ?? new AuthFailureLimiter(20, 10);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const source = sourceOf(request);
+    const retryAfter = this.limiter.retryAfterSeconds(source);
+    if (retryAfter > 0) {
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
+      throw new HttpException(
+        {
+          code: 'AUTH.RATE_LIMITED',
+          message: `too many failed authentications from this address; retry after ${retryAfter} s`,
+          retryAfterSeconds: retryAfter,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     const token = bearerToken(request.headers.authorization);
     if (!token) {
+      this.limiter.recordFailure(source);
       throw new UnauthorizedException({
         code: 'AUTH.MISSING_KEY',
         message: 'Authorization: Bearer <api key> is required',
@@ -99,6 +132,7 @@ export class ApiKeyGuard implements CanActivate {
     }
     const role = this.directory.roleOf(token);
     if (!role) {
+      this.limiter.recordFailure(source);
       throw new UnauthorizedException({
         code: 'AUTH.INVALID_KEY',
         message: 'the API key is not valid',

@@ -6,7 +6,13 @@ import { runWithContext, newCorrelationId } from './correlation';
 import { isInvariantViolation } from '@credit/kernel';
 import { ExitCodeInvariant } from './crash';
 import { HttpErrorFilter } from './errors';
-import { ResponseContractInterceptor } from './http/endpoint';
+import { HostileInputInterceptor, ResponseContractInterceptor } from './http/endpoint';
+import {
+  type HttpHardening,
+  defaultHttpHardening,
+  hardenHttp,
+  httpHardeningOf,
+} from './http/hardening';
 import { type ServiceApi, openApiDocument } from './http/openapi';
 import { PinoNestLogger, createLogger } from './logging';
 import {
@@ -61,7 +67,7 @@ export async function runService<TConfig extends ServiceConfig>(
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bufferLogs: false,
   });
-  configureApp(app, logger, definition.api);
+  configureApp(app, logger, definition.api, httpHardeningOf(config));
   app.enableShutdownHooks();
   await app.listen(config.HTTP_PORT);
   logger.info(
@@ -71,14 +77,17 @@ export async function runService<TConfig extends ServiceConfig>(
 }
 
 /**
- * Everything a service's HTTP side has besides its controllers: correlation ids, the error shape,
- * the OpenAPI document at /docs/openapi.json (input is validated per route, by `@Input()`). Tests build their apps with it too, so
- * they test what runs; under test every JSON answer is also checked against its route's schema.
+ * Everything a service's HTTP side has besides its controllers: correlation ids, security
+ * headers, CORS, the size- and depth-limited JSON body parser, the error shape, the OpenAPI
+ * document at /docs/openapi.json (input is validated per route, by `@Input()`). Tests build their
+ * apps with it too, so they test what runs; under test every JSON answer is also checked against
+ * its route's schema.
  */
 export function configureApp(
   app: INestApplication,
   logger: Logger,
   api: Pick<ServiceApi, 'title' | 'description'> & Partial<ServiceApi>,
+  http: HttpHardening = defaultHttpHardening,
 ): void {
   app.use((request: Request, response: Response, next: () => void) => {
     const header = request.headers['x-correlation-id'];
@@ -88,7 +97,9 @@ export function configureApp(
     const span = requestSpan(request, response);
     runWithContext({ correlationId, causationId: null }, () => withActiveSpan(span, next));
   });
+  hardenHttp(app, http);
   app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalInterceptors(new HostileInputInterceptor());
   if (process.env.NODE_ENV === 'test')
     app.useGlobalInterceptors(new ResponseContractInterceptor(logger));
   serveDocuments(app, {

@@ -170,6 +170,30 @@ export const serviceEnvShape = {
   CUSTOMER_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /** Largest HTTP request body in bytes: a larger one is refused with 413. */
+  HTTP_BODY_LIMIT_BYTES: env.int(1_024, 67_108_864).default(1_048_576),
+  /** Deepest nesting of arrays and objects in a JSON body: deeper is refused with 400. */
+  HTTP_JSON_DEPTH_MAX: env.int(2, 256).default(32),
+  /** Origins browsers may call the API from (comma-separated, exact `https://host[:port]`); unset: CORS closed. */
+  CORS_ALLOWED_ORIGINS: env
+    .list()
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/,
+            'must be origins such as https://app.example.com',
+          ),
+      ),
+    )
+    .optional(),
+  /** Strict-Transport-Security max-age in seconds (set where TLS ends in front of the service); 0: not sent. */
+  HTTP_HSTS_MAX_AGE_SECONDS: env.int(0, 63_072_000).default(0),
+  /** Failed authentications a source (client IP) may make at once before 429 (0: no limit). */
+  AUTH_FAILURE_BURST: env.int(0, 100_000).default(20),
+  /** How fast a source's allowance of failed authentications refills, per minute (0: no limit). */
+  AUTH_FAILURES_PER_MINUTE: env.int(0, 100_000).default(10),
   /** OTLP/HTTP base URL spans are exported to (`<url>/v1/traces`, JSON); unset: tracing off. */
   TRACING_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
   /** This instance's name among the service's instances (admin-action ownership, logs); default host-pid-random. */

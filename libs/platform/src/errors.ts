@@ -84,6 +84,18 @@ interface ErrorBody {
   [extra: string]: unknown;
 }
 
+/** Answers the platform's error shape, `{ error: { code, message, ... } }`, outside a route. */
+export function sendHttpError(
+  response: Response,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
+  if (response.headersSent) return;
+  response.status(status).json({ error: { ...extra, code, message } });
+}
+
 /** Maps every error to one JSON shape: `{ error: { code, message, ... } }`. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -121,6 +133,20 @@ export class HttpErrorFilter implements ExceptionFilter {
             ? String(raw.message)
             : exception.message;
       return { status, body: { code: `HTTP.${status}`, message } };
+    }
+    // A client error raised by middleware (http-errors: a status below 500, its message meant
+    // for the client), such as a malformed percent-encoding in the path.
+    const client = exception as { status?: unknown; expose?: unknown; message?: unknown };
+    if (
+      typeof client.status === 'number' &&
+      client.status >= 400 &&
+      client.status < 500 &&
+      client.expose === true
+    ) {
+      return {
+        status: client.status,
+        body: { code: `HTTP.${client.status}`, message: String(client.message) },
+      };
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,

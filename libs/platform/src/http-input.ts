@@ -17,21 +17,37 @@ export const uuidSchema = z
   .regex(UuidPattern, 'must be a UUID')
   .transform((value) => value.toLowerCase());
 
-/** An ISO 8601 timestamp (a date, optionally with a time) as a Date. */
+/**
+ * The dates the platform takes as input: from the Unix epoch (Kafka's timestamps start there) to
+ * the end of 2199 (PostgreSQL holds far more; nothing the platform does reaches further).
+ */
+export const DateRange = { min: '1970-01-01', max: '2199-12-31' } as const;
+export const dateRangeProblem = `must be between ${DateRange.min} and ${DateRange.max}`;
+const dateRangeMs = { min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) };
+
+/** Whether an instant (epoch ms) or a `YYYY-MM-DD` date lies within `DateRange`. */
+export function withinDateRange(value: number | string): boolean {
+  if (typeof value === 'string') return value >= DateRange.min && value <= DateRange.max;
+  return value >= dateRangeMs.min && value < dateRangeMs.max;
+}
+
+/** An ISO 8601 timestamp (a date, optionally with a time) as a Date, within `DateRange`. */
 export const isoTimestampSchema = z
   .string()
   .refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), {
     error: 'must be an ISO 8601 timestamp',
   })
+  .refine((value) => withinDateRange(Date.parse(value)), { error: dateRangeProblem, abort: true })
   .transform((value) => new Date(Date.parse(value)))
   .meta({ format: 'date-time' });
 
-/** A business date `YYYY-MM-DD` that exists in the calendar. */
+/** A business date `YYYY-MM-DD` that exists in the calendar, within `DateRange`. */
 export const businessDateSchema = (field: string) =>
   z
     .string({ error: `${field} must be a date such as 2026-11-25` })
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date such as 2026-11-25`)
-    .pipe(z.iso.date({ error: `${field} must be a real calendar date` }));
+    .pipe(z.iso.date({ error: `${field} must be a real calendar date` }))
+    .refine((value) => withinDateRange(value), { error: `${field} ${dateRangeProblem}` });
 
 /** A page size in a query string: a whole number from 1 to `max`, `fallback` when absent. */
 export const pageLimitSchema = (fallback: number, max: number) => {
@@ -129,6 +145,55 @@ export function parseOrThrow<S extends z.ZodType>(
   return parsed.value;
 }
 
+/** Keys that would reach an object's prototype when copied or merged: refused everywhere. */
+const ForbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+const LoneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A name safe to repeat in an answer: control characters shown as `?`, at most 64 characters. */
+const printable = (key: string) =>
+  [...key]
+    .map((char) => {
+      const code = char.charCodeAt(0);
+      // A pair is one character here (two code units); one code unit in the range is lone.
+      const lone = char.length === 1 && code >= 0xd800 && code <= 0xdfff;
+      return code < 0x20 || code === 0x7f || lone ? '?' : char;
+    })
+    .join('')
+    .slice(0, 64);
+
+function stringProblem(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain NUL characters';
+  if (LoneSurrogate.test(value)) return 'must be valid Unicode text (a lone surrogate)';
+  return undefined;
+}
+
+/**
+ * What no route accepts in any part of a request, whatever its schema: NUL characters and lone
+ * surrogates in a string or a key (PostgreSQL's text can't hold them), and the keys `__proto__`,
+ * `constructor` and `prototype` (own keys, as JSON.parse makes them). Each named on its field.
+ */
+export function hostileInputProblems(value: unknown, root: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (stack.length > 0 && problems.length < 20) {
+    const { value: current, path } = stack.pop()!;
+    const field = path.length > 0 ? path.join('.') : root;
+    if (typeof current === 'string') {
+      const problem = stringProblem(current);
+      if (problem) problems.push({ field, problems: [problem] });
+    } else if (typeof current === 'object' && current !== null) {
+      for (const key of Object.keys(current)) {
+        const child = [...path, printable(key)];
+        const keyProblem = ForbiddenKeys.has(key)
+          ? 'is not an allowed field name'
+          : stringProblem(key);
+        if (keyProblem) problems.push({ field: child.join('.'), problems: [keyProblem] });
+        else stack.push({ value: (current as Record<string, unknown>)[key], path: child });
+      }
+    }
+  }
+  return problems;
+}
+
 /** The raw parts of a request a route reads. */
 export interface RawRequest {
   readonly params: unknown;
@@ -144,6 +209,11 @@ export interface RawRequest {
 export function parseRouteInput<T extends AnyRoute>(route: T, request: RawRequest): RouteInput<T> {
   const problems: FieldProblem[] = [];
   const part = (schema: z.ZodType | undefined, value: unknown, root: string): unknown => {
+    const hostile = hostileInputProblems(value, root);
+    if (hostile.length > 0) {
+      problems.push(...hostile);
+      return undefined;
+    }
     if (!schema) return undefined;
     const parsed = parseWith(schema, value, root);
     if (parsed.ok) return parsed.value;

@@ -22,3 +22,4 @@ export * from './http/endpoint';
 export * from './http/openapi';
 export * from './http/fields';
 export * from './http/client';
+export * from './http/hardening';

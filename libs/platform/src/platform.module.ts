@@ -23,6 +23,7 @@ import {
   initializeDatabase,
 } from './database';
 import { HealthController, HealthRegistry } from './health';
+import { AuthFailureLimiter } from './http/hardening';
 import { HttpMetricsMiddleware, Metrics, MetricsController } from './metrics';
 import { flushTracing } from './tracing';
 import { PgNotifier } from './pg-notifier';
@@ -85,6 +86,13 @@ export class PlatformModule
             operator: config.OPERATOR_API_KEY,
             admin: config.ADMIN_API_KEY,
           }),
+        },
+        {
+          provide: AuthFailureLimiter,
+          useValue: new AuthFailureLimiter(
+            config.AUTH_FAILURE_BURST,
+            config.AUTH_FAILURES_PER_MINUTE,
+          ),
         },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         {

@@ -7,7 +7,8 @@ import pino, { type Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { configureApp } from './bootstrap';
-import { loadConfig } from './config';
+import { type ServiceConfig, loadConfig } from './config';
+import { httpHardeningOf } from './http/hardening';
 import { PinoNestLogger } from './logging';
 
 /** API keys of in-process test services. */
@@ -155,7 +156,12 @@ export async function startTestApp<TConfig>(options: {
   const app = await NestFactory.create(options.module(config, logger), {
     logger: new PinoNestLogger(logger),
   });
-  configureApp(app, logger, { title: `${options.service} (test)`, description: 'test' });
+  configureApp(
+    app,
+    logger,
+    { title: `${options.service} (test)`, description: 'test' },
+    httpHardeningOf(config as Partial<ServiceConfig>),
+  );
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as { address(): { port: number } };
   const address = server.address();

@@ -6,3 +6,4 @@ export * from './fixtures';
 export * from './kafka';
 export * from './ports';
 export * from './wait';
+export * from './hostile-input';

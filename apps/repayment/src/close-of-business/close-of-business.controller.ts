@@ -11,6 +11,6 @@ export class CloseOfBusinessController {
   async close(
     @Input() { body }: RouteInput<typeof closeBusinessDay>,
   ): Promise<CloseOfBusinessReport> {
-    return this.cob.close(body.businessDate);
+    return this.cob.closeRequested(body.businessDate);
   }
 }

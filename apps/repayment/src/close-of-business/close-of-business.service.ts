@@ -9,7 +9,12 @@ import { DataSource } from 'typeorm';
 import { type IsoDate, addDays } from '@credit/lending-math';
 import { AlwaysLeader, LOGGER, PLATFORM_CONFIG, PeriodicTask } from '@credit/platform';
 import type { RepaymentConfig } from '../config/env';
-import { closedDayReport, recordClosedDay, todayUtc } from '../infrastructure/business-calendar';
+import {
+  businessDateWithinHorizon,
+  closedDayReport,
+  recordClosedDay,
+  todayUtc,
+} from '../infrastructure/business-calendar';
 import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
 import { LoansService } from '../loans/loans.service';
@@ -59,6 +64,12 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
       logger,
       dataSource,
     );
+  }
+
+  /** A close asked for over HTTP: at most BusinessDaysAheadMax days past the business date. */
+  async closeRequested(businessDate: IsoDate): Promise<CloseOfBusinessReport> {
+    await businessDateWithinHorizon(this.dataSource.manager, 'businessDate', businessDate);
+    return this.close(businessDate);
   }
 
   async close(

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { addDays, compareIsoDates, type IsoDate } from '@credit/lending-math';
+import { DomainError } from '@credit/platform';
+import { BusinessDaysAheadMax } from '@credit/api';
 
 /** Today's date in UTC, the platform's business time zone. */
 export function todayUtc(now: Date = new Date()): IsoDate {
@@ -19,6 +21,27 @@ export async function currentBusinessDate(
   if (!last) return today;
   const afterLast = addDays(last, 1);
   return compareIsoDates(afterLast, today) > 0 ? afterLast : today;
+}
+
+export { BusinessDaysAheadMax };
+
+/** The current business date; 400 naming `field` and the bound when `date` is further ahead. */
+export async function businessDateWithinHorizon(
+  manager: EntityManager,
+  field: string,
+  date: IsoDate,
+): Promise<IsoDate> {
+  const today = await currentBusinessDate(manager);
+  const max = addDays(today, BusinessDaysAheadMax);
+  if (compareIsoDates(date, max) > 0) {
+    const problem = `must not be after ${max} (${BusinessDaysAheadMax} days after the business date ${today})`;
+    throw new DomainError('VALIDATION.FAILED', `${field} ${problem}`, 'invalid', {
+      field,
+      fields: [{ field, problems: [problem] }],
+      max,
+    });
+  }
+  return today;
 }
 
 /** The latest business date closed so far, or null before the first close. */

@@ -24,7 +24,11 @@ import {
 } from '../domain/loan';
 import { scheduleFor } from '../domain/schedule';
 import type { RepaymentConfig } from '../config/env';
-import { currentBusinessDate, lastClosedBusinessDate } from '../infrastructure/business-calendar';
+import {
+  businessDateWithinHorizon,
+  currentBusinessDate,
+  lastClosedBusinessDate,
+} from '../infrastructure/business-calendar';
 import { publishLoanEvents } from '../infrastructure/loan-events';
 import { LoanChangelog } from '../infrastructure/loan-changelog';
 import { LoanStore } from '../infrastructure/loan-store';
@@ -139,6 +143,7 @@ export class LoansService {
         'invalid',
         { fields: [{ field: 'date', problems: ['must be a date such as 2026-12-31'] }] },
       );
+    await businessDateWithinHorizon(manager, 'date', on);
     if (compareIsoDates(on, today) < 0 || compareIsoDates(on, loan.processedThrough) < 0) {
       throw new DomainError(
         'VALIDATION.FAILED',

@@ -1,6 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { type LoanTerms, loanTermsSchema } from '@credit/contracts';
-import { type ScheduleJSON, defaultDayCount, scheduleToJSON } from '@credit/lending-math';
+import {
+  type ScheduleJSON,
+  defaultDayCount,
+  isLendingMathError,
+  scheduleToJSON,
+} from '@credit/lending-math';
 import { Money, isMoneyError } from '@credit/money';
 import { Endpoint, Input, type RouteInput, parseOrThrow, validationFailed } from '@credit/platform';
 import { quoteSchedule } from '@credit/api';
@@ -41,6 +46,12 @@ export class QuotesController {
     if (!principal.isPositive()) {
       throw validationFailed([{ field: 'principal', problems: ['must be greater than zero'] }]);
     }
-    return { ...scheduleToJSON(scheduleFor(terms, principal)), terms };
+    try {
+      return { ...scheduleToJSON(scheduleFor(terms, principal)), terms };
+    } catch (error) {
+      // Every input of the schedule came from the request: what the math refuses is a 400.
+      if (!isLendingMathError(error)) throw error;
+      throw validationFailed([{ field: 'body', problems: [error.message] }]);
+    }
   }
 }

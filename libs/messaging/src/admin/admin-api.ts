@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { absentOr, defineRoute, pageLimitSchema, uuidSchema } from '@credit/platform';
+import { DateRange, absentOr, defineRoute, pageLimitSchema, uuidSchema } from '@credit/platform';
 import { AdminActionListMax } from './admin-audit';
 
 /** The admin surface every service carries: its request schemas and route definitions. */
@@ -9,8 +9,11 @@ const nonEmptyString = z
     error: (issue) => (issue.input === undefined ? undefined : 'must be a non-empty string'),
   })
   .refine((value) => value.trim() !== '', { error: 'must be a non-empty string' });
+/** Most items a list of an admin request may have (ids, topics, event types). */
+export const AdminListMax = 1000;
 const stringList = z
-  .array(z.string(), { error: 'must be a non-empty array of non-empty strings' })
+  .array(z.string().max(200), { error: 'must be a non-empty array of non-empty strings' })
+  .max(AdminListMax)
   .refine((list) => list.length > 0 && list.every((item) => item !== ''), {
     error: 'must be a non-empty array of non-empty strings',
   });
@@ -18,6 +21,12 @@ const instant = z
   .string({ error: 'must be an ISO 8601 date-time such as 2026-11-25T08:00:00Z' })
   .refine((value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)), {
     error: 'must be an ISO 8601 date-time such as 2026-11-25T08:00:00Z',
+    abort: true,
+  })
+  // Kafka's timestamps start at the epoch: an earlier one would fail inside the replay. A later
+  // one than any record merely selects nothing.
+  .refine((value) => Date.parse(value) >= 0, {
+    error: `must not be before ${DateRange.min}T00:00:00Z (Kafka's timestamps start there)`,
   })
   .meta({ format: 'date-time' });
 const offset = z

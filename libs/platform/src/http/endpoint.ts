@@ -14,7 +14,8 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
 import { Public, RequireRole } from '../auth';
-import { parseRouteInput, parseWith } from '../http-input';
+import { hostileInputProblems, parseRouteInput, parseWith } from '../http-input';
+import { mergeFieldProblems, validationFailed } from '../errors';
 import { type AnyRoute, type ResponseStatus, defaultStatus } from './route';
 
 const ROUTE_METADATA = 'credit:route';
@@ -54,6 +55,27 @@ export const Input = createParamDecorator((_: unknown, context: ExecutionContext
     header: (name) => request.header(name),
   });
 });
+
+/**
+ * Refuses, before any handler runs (whether it reads `@Input()` or not), path parameters, query
+ * and body carrying what no route accepts: NUL, lone surrogates, prototype keys (400 naming the
+ * fields). Installed by `configureApp` for every controller.
+ */
+@Injectable()
+export class HostileInputInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() === 'http') {
+      const request = context.switchToHttp().getRequest<Request>();
+      const problems = [
+        ...hostileInputProblems(request.params, 'params'),
+        ...hostileInputProblems(request.query, 'query'),
+        ...hostileInputProblems(request.body, 'body'),
+      ];
+      if (problems.length > 0) throw validationFailed(mergeFieldProblems(problems));
+    }
+    return next.handle();
+  }
+}
 
 /**
  * Checks every JSON answer against the route's response schema and answers 500 naming the

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { RoleRank } from '../auth';
 import { IdempotencyKeyHeader, idempotencyKeySchema } from '../http-input';
-import { type AnyRoute, type ErrorStatus, hasInput } from './route';
+import { type AnyRoute, type ErrorStatus } from './route';
 
 /** A service's HTTP API: what its OpenAPI document is generated from. */
 export interface ServiceApi {
@@ -38,10 +38,13 @@ export const errorBodySchema = z
 
 export const PlatformSecurityScheme = 'bearer';
 
-const errorStatusText: Record<ErrorStatus | 401 | 403, string> = {
+const errorStatusText: Record<ErrorStatus | 401 | 403 | 413 | 415 | 429, string> = {
   400: 'The request is invalid; nothing changed',
   401: 'The API key is missing or unknown',
   403: 'The API key lacks the role the operation needs',
+  413: 'The body is larger than the limit (HTTP_BODY_LIMIT_BYTES); nothing changed',
+  415: 'The body is not JSON in UTF-8; nothing changed',
+  429: 'Too many failed authentications from this address: retry after Retry-After seconds',
   404: 'Not found',
   409: 'Conflicts with the current state or an earlier request with the same key',
   422: 'Refused by a business rule; nothing changed',
@@ -62,10 +65,17 @@ function errorCodes(route: AnyRoute): [number, string[]][] {
   const codes = new Map<number, string[]>();
   const add = (status: number, list: readonly string[]) =>
     codes.set(status, [...(codes.get(status) ?? []), ...list]);
-  if (hasInput(route)) add(400, ['VALIDATION.FAILED']);
+  // Every route refuses hostile input (NUL, lone surrogates, prototype keys), read or not.
+  add(400, ['VALIDATION.FAILED']);
+  if (route.body) add(400, ['HTTP.INVALID_JSON', 'HTTP.JSON_TOO_DEEP']);
   if (route.role !== 'public') add(401, ['AUTH.MISSING_KEY', 'AUTH.INVALID_KEY']);
   if (route.role !== 'public' && RoleRank[route.role] > RoleRank.customer)
     add(403, ['AUTH.FORBIDDEN']);
+  if (route.body) {
+    add(413, ['HTTP.PAYLOAD_TOO_LARGE']);
+    add(415, ['HTTP.UNSUPPORTED_MEDIA_TYPE']);
+  }
+  if (route.role !== 'public') add(429, ['AUTH.RATE_LIMITED']);
   for (const [status, list] of Object.entries(route.errors ?? {})) add(Number(status), list);
   return [...codes].sort(([a], [b]) => a - b);
 }
@@ -73,6 +83,16 @@ function errorCodes(route: AnyRoute): [number, string[]][] {
 function errorResponse(status: number, codes: string[]) {
   return {
     description: `${errorStatusText[status as ErrorStatus]}: ${codes.join(', ')}`,
+    ...(status === 429
+      ? {
+          headers: {
+            'Retry-After': {
+              description: 'seconds until this address may try again',
+              schema: { type: 'integer', minimum: 1 },
+            },
+          },
+        }
+      : {}),
     content: {
       'application/json': {
         schema: {

@@ -104,7 +104,19 @@ describe('OpenAPI from routes', () => {
     ]);
     expect(operation.requestBody).toMatchObject({ required: true });
     const responses = operation.responses as Record<string, { description: string }>;
-    expect(Object.keys(responses)).toEqual(['200', '201', '400', '401', '403', '409']);
+    expect(Object.keys(responses)).toEqual([
+      '200',
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '415',
+      '429',
+    ]);
+    expect(responses['413']?.description).toContain('HTTP.PAYLOAD_TOO_LARGE');
+    expect(responses['429']?.description).toContain('AUTH.RATE_LIMITED');
     expect(responses['409']?.description).toContain('THING.CONFLICT');
     expect(responses['403']?.description).toContain('AUTH.FORBIDDEN');
   });

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { type TestApp, TestApiKeys, startTestApp } from '@credit/platform';
+import { borderlineApplicant, cny, fuzzService, settledChecksums } from '@credit/testing';
+import { applicationApi } from '@credit/api';
+import { ApplicationModule } from '../src/app.module';
+import { applicationEnvSchema } from '../src/config/env';
+
+// A hostile client over every route of the application service (its own and the admin routes),
+// with a real application to aim at: no 5xx, every defective write refused, nothing changed.
+describe('application service under hostile input', () => {
+  let app: TestApp;
+  let applicationId: string;
+  const body = {
+    kind: 'credit-line',
+    applicant: borderlineApplicant(),
+    creditLine: { requestedLimit: cny('20000.00') },
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      service: 'application',
+      database: 'credit_test_application_hostile',
+      envSchema: applicationEnvSchema,
+      module: (config, logger) => ApplicationModule.register(config, logger),
+      env: {
+        APPLICATION_PII_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        APPLICATION_PII_ACTIVE_KEY_ID: 'k1',
+        APPLICATION_CUSTOMER_ID_PEPPER: 'test-pepper-0123456789abcdef',
+      },
+    });
+    const submitted = await app.request('POST', '/v1/applications', {
+      role: 'customer',
+      idempotencyKey: 'hostile-seed',
+      body,
+    });
+    expect(submitted.status).toBe(201);
+    applicationId = submitted.body.applicationId as string;
+  });
+  afterAll(() => app.close());
+
+  it('refuses an application carrying __proto__ or constructor keys, and stores nothing', async () => {
+    const before = await settledChecksums(app.dataSource);
+    const json = JSON.stringify(body);
+    for (const [member, field] of [
+      ['"__proto__":{"status":"approved"}', '__proto__'],
+      ['"constructor":{"prototype":{"approved":true}}', 'constructor'],
+    ]) {
+      for (const text of [
+        `{${member},${json.slice(1)}`,
+        json.replace('"name":', `${member},"name":`),
+      ]) {
+        const response = await fetch(`${app.baseUrl}/v1/applications`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${TestApiKeys.customer}`,
+            'content-type': 'application/json',
+            'idempotency-key': `hostile-${field}`,
+          },
+          body: text,
+        });
+        expect(response.status).toBe(400);
+        const { error } = (await response.json()) as { error: { fields: { field: string }[] } };
+        expect(error.fields.map((f) => f.field).join(' ')).toContain(field);
+      }
+    }
+    const nul = await app.request('POST', '/v1/applications', {
+      role: 'customer',
+      idempotencyKey: 'hostile-nul',
+      body: { ...body, applicant: { ...body.applicant, name: 'Wang\u0000Fang' } },
+    });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.field).toBe('applicant.name');
+    expect(await settledChecksums(app.dataSource)).toEqual(before);
+  });
+
+  it('answers every route without a 5xx, refuses every defective write and changes nothing', async () => {
+    const { findings, sent, before, after } = await fuzzService({
+      app,
+      api: applicationApi,
+      ids: { id: [applicationId] },
+      seed: 1,
+    });
+    expect(findings).toEqual([]);
+    expect(sent).toBeGreaterThan(200);
+    expect(after).toEqual(before);
+  });
+});

@@ -1,0 +1,32 @@
+import { type TestApp, startTestApp } from '@credit/platform';
+import { fuzzService } from '@credit/testing';
+import { disbursementApi } from '@credit/api';
+import { DisbursementModule } from '../src/app.module';
+import { disbursementEnvSchema } from '../src/config/env';
+
+// A hostile client over every route of the disbursement service (its own and the admin routes):
+// no 5xx, every defective write refused, the database unchanged.
+describe('disbursement service under hostile input', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({
+      service: 'disbursement',
+      database: 'credit_test_disbursement_hostile',
+      envSchema: disbursementEnvSchema,
+      module: (config, logger) => DisbursementModule.register(config, logger),
+      env: { SETTLEMENT_SCHEDULE_ENABLED: 'false' },
+    });
+  });
+  afterAll(() => app.close());
+
+  it('answers every route without a 5xx, refuses every defective write and changes nothing', async () => {
+    const { findings, sent, before, after } = await fuzzService({
+      app,
+      api: disbursementApi,
+      seed: 3,
+    });
+    expect(findings).toEqual([]);
+    expect(sent).toBeGreaterThan(100);
+    expect(after).toEqual(before);
+  });
+});
