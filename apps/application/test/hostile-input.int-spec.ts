@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type TestApp, TestApiKeys, startTestApp } from '@credit/platform';
-import { borderlineApplicant, cny, fuzzService, settledChecksums } from '@credit/testing';
+import {
+  borderlineApplicant,
+  cny,
+  fuzzService,
+  settledChecksums,
+  testConsent,
+} from '@credit/testing';
 import { applicationApi } from '@credit/api';
 import { ApplicationModule } from '../src/app.module';
 import { applicationEnvSchema } from '../src/config/env';
@@ -13,6 +19,7 @@ describe('application service under hostile input', () => {
   const body = {
     kind: 'credit-line',
     applicant: borderlineApplicant(),
+    consent: testConsent(),
     creditLine: { requestedLimit: cny('20000.00') },
   };
 

@@ -411,11 +411,14 @@ describe('personal-data rights (PIPL) in the application service', () => {
 
     // A batch that fails before it commits (as if the process died) changes nothing, its
     // cursor included...
-    await app.dataSource.query(`
-      CREATE FUNCTION pii_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'simulated crash'; END $$;
-      CREATE TRIGGER pii_test_fail BEFORE UPDATE ON pii_rotations
-        FOR EACH ROW EXECUTE FUNCTION pii_test_fail();`);
+    // (as the superuser: the service's runtime role may not create functions or triggers)
+    await app.asSuperuser((db) =>
+      db.query(`
+        CREATE FUNCTION pii_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'simulated crash'; END $$;
+        CREATE TRIGGER pii_test_fail BEFORE UPDATE ON pii_rotations
+          FOR EACH ROW EXECUTE FUNCTION pii_test_fail();`),
+    );
     const left = await legacyLeft();
     const failed = await step('rotate-crash');
     expect(failed.status).toBeGreaterThanOrEqual(500);
@@ -424,7 +427,7 @@ describe('personal-data rights (PIPL) in the application service', () => {
       `SELECT done FROM pii_rotations WHERE status = 'running'`,
     );
     expect(stopped!.done).toBe(2);
-    await app.dataSource.query(`DROP TRIGGER pii_test_fail ON pii_rotations`);
+    await app.asSuperuser((db) => db.query(`DROP TRIGGER pii_test_fail ON pii_rotations`));
     // ...and the next calls resume from the last committed batch, to the end.
     let progress = first.body;
     for (let n = 2; progress.status !== 'finished' && n < 100; n++) {
