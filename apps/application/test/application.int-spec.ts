@@ -11,7 +11,7 @@ import {
   dlqTopicOf,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { type TestApp, TestApiKeys, recreateServiceDatabase, startTestApp } from '@credit/platform';
+import { type TestApp, TestApiKeys, recreateServiceDatabase } from '@credit/platform';
 import {
   borderlineApplicant,
   borderlineProfile,
@@ -23,9 +23,8 @@ import {
   uniquePerson,
   waitFor,
 } from '@credit/testing';
-import { ApplicationModule } from '../src/app.module';
 import { personalDataContext } from '../src/applications/applications.service';
-import { applicationEnvSchema } from '../src/config/env';
+import { startApplication } from './harness';
 import { customerIdOf } from '../src/personal-data/customer-id';
 import { EnvelopeCipher } from '../src/personal-data/envelope-cipher';
 import { PiiCipher, parsePiiKeys } from '../src/personal-data/pii-cipher';
@@ -144,13 +143,7 @@ describe('application service on real PostgreSQL and Kafka', () => {
   const get = (path: string) => app.request('GET', path, { role: 'customer' });
 
   beforeAll(async () => {
-    app = await startTestApp({
-      service: 'application',
-      database: 'credit_test_application',
-      envSchema: applicationEnvSchema,
-      module: (config, logger) => ApplicationModule.register(config, logger),
-      env: piiEnv,
-    });
+    app = await startApplication('credit_test_application', piiEnv);
   });
   afterAll(() => app.close());
 
@@ -640,14 +633,7 @@ describe('personal data never appears in logs or Kafka messages (the real servic
 
 describe('rebuilding the application service from the log', () => {
   const database = 'credit_test_application_rebuild';
-  const start = () =>
-    startTestApp({
-      service: 'application',
-      database,
-      envSchema: applicationEnvSchema,
-      module: (config, logger) => ApplicationModule.register(config, logger),
-      env: piiEnv,
-    });
+  const start = () => startApplication(database, piiEnv);
   /** Every stored application and line, and the views: what a rebuild must restore. */
   const snapshot = async (app: TestApp, ids: string[]) => ({
     applications: await app.dataSource.query<unknown[]>(`SELECT * FROM applications ORDER BY id`),

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { type TestApp, TestApiKeys, startTestApp } from '@credit/platform';
+import { type TestApp, TestApiKeys } from '@credit/platform';
 import {
   borderlineApplicant,
   cny,
@@ -8,8 +7,7 @@ import {
   testConsent,
 } from '@credit/testing';
 import { applicationApi } from '@credit/api';
-import { ApplicationModule } from '../src/app.module';
-import { applicationEnvSchema } from '../src/config/env';
+import { startApplication } from './harness';
 
 // A hostile client over every route of the application service (its own and the admin routes),
 // with a real application to aim at: no 5xx, every defective write refused, nothing changed.
@@ -24,17 +22,7 @@ describe('application service under hostile input', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp({
-      service: 'application',
-      database: 'credit_test_application_hostile',
-      envSchema: applicationEnvSchema,
-      module: (config, logger) => ApplicationModule.register(config, logger),
-      env: {
-        APPLICATION_PII_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-        APPLICATION_PII_ACTIVE_KEY_ID: 'k1',
-        APPLICATION_CUSTOMER_ID_PEPPER: 'test-pepper-0123456789abcdef',
-      },
-    });
+    app = await startApplication('credit_test_application_hostile');
     const submitted = await app.request('POST', '/v1/applications', {
       role: 'customer',
       idempotencyKey: 'hostile-seed',

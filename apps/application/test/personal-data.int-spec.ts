@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApplicationDecidedV1, Topics } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { type TestApp, startTestApp } from '@credit/platform';
+import { type TestApp } from '@credit/platform';
 import {
   borderlineApplicant,
   replayed,
@@ -10,8 +10,7 @@ import {
   uniquePerson,
   waitFor,
 } from '@credit/testing';
-import { ApplicationModule } from '../src/app.module';
-import { applicationEnvSchema } from '../src/config/env';
+import { startApplication } from './harness';
 import { MillisecondsPerDay } from '../src/domain/personal-data';
 import { EnvelopeCipher } from '../src/personal-data/envelope-cipher';
 import { personalDataContext } from '../src/personal-data/personal-data.service';
@@ -118,13 +117,7 @@ describe('personal-data rights (PIPL) in the application service', () => {
     );
 
   beforeAll(async () => {
-    app = await startTestApp({
-      service: 'application',
-      database: 'credit_test_application_pii',
-      envSchema: applicationEnvSchema,
-      module: (config, logger) => ApplicationModule.register(config, logger),
-      env: piiEnv,
-    });
+    app = await startApplication('credit_test_application_pii', piiEnv);
   });
   afterAll(() => app.close());
 

@@ -4,26 +4,17 @@
  * No framework, no database, no cryptography.
  */
 
-import {
-  type ConsentPurpose,
-  ConsentTextVersionLengthMax,
-  RequiredConsentPurpose,
-  consentPurposes,
-  consentPurposesProblem,
-  erasureReasons,
-  type ErasureReason,
-} from '@credit/contracts';
+import type { ConsentPurpose, ErasureReason } from '@credit/contracts';
 
 // The consent and erasure rules the API shares live in the contracts; the domain re-exports them.
 export {
-  type ConsentPurpose,
   ConsentTextVersionLengthMax,
   RequiredConsentPurpose,
   consentPurposes,
   consentPurposesProblem,
   erasureReasons,
-  type ErasureReason,
-};
+} from '@credit/contracts';
+export type { ConsentPurpose, ErasureReason };
 
 /** The consent an application records: the purposes, the text shown (its version), when. */
 export interface Consent {

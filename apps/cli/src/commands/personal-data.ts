@@ -6,6 +6,7 @@ import {
   getPersonalData,
   rotatePersonalData,
 } from '@credit/api';
+import type { AnyRoute, CallRequest } from '@credit/platform';
 import type { CliContext } from '../context';
 import { UsageError, parseFlags } from '../flags';
 import { callService, orFailure } from '../service-call';
@@ -25,7 +26,24 @@ function customerOf(flags: { customer?: string }): string {
 }
 
 const adminKey = (env: NodeJS.ProcessEnv) => env.ADMIN_API_KEY ?? DevAdminApiKey;
-const options = (apiKey: string) => ({ apiKey, timeoutMs: PersonalDataTimeoutMs });
+
+/** Calls the application service; undefined once the failure is written as `<command>: <why>`. */
+function callApplication<T extends AnyRoute>(
+  context: CliContext,
+  command: string,
+  route: T,
+  request: CallRequest<T>,
+  apiKey: string,
+) {
+  return orFailure(
+    command,
+    callService(context, 'application', route, request, {
+      apiKey,
+      timeoutMs: PersonalDataTimeoutMs,
+    }),
+    (line) => context.out(line),
+  );
+}
 
 /**
  * `personal-data show --customer C-…`: the customer's access document (operator key), as JSON.
@@ -39,16 +57,12 @@ export async function personalDataShow(
   const customer = customerOf(
     parseFlags(args, ShowFlags, 'usage: personal-data show --customer C-…\n'),
   );
-  const answer = await orFailure(
+  const answer = await callApplication(
+    context,
     'personal-data show',
-    callService(
-      context,
-      'application',
-      getPersonalData,
-      { params: { customerId: customer } },
-      options(operatorKey(env)),
-    ),
-    (line) => context.out(line),
+    getPersonalData,
+    { params: { customerId: customer } },
+    operatorKey(env),
   );
   if (!answer) return 1;
   context.out(JSON.stringify(answer.body, null, 2));
@@ -71,20 +85,16 @@ export async function personalDataErase(
     'usage: personal-data erase --customer C-… [--note TEXT] [--key K] [--json]\n',
   );
   const customer = customerOf(flags);
-  const answer = await orFailure(
+  const answer = await callApplication(
+    context,
     'personal-data erase',
-    callService(
-      context,
-      'application',
-      erasePersonalData,
-      {
-        params: { customerId: customer },
-        body: flags.note ? { note: flags.note } : {},
-        idempotencyKey: flags.key ?? `cli-erase-${randomUUID()}`,
-      },
-      options(adminKey(env)),
-    ),
-    (line) => context.out(line),
+    erasePersonalData,
+    {
+      params: { customerId: customer },
+      body: flags.note ? { note: flags.note } : {},
+      idempotencyKey: flags.key ?? `cli-erase-${randomUUID()}`,
+    },
+    adminKey(env),
   );
   if (!answer) return 1;
   const erased = answer.body;
@@ -124,16 +134,12 @@ export async function personalDataRotate(
   const prefix = flags.key ?? `cli-rotate-${randomUUID()}`;
   let progress;
   for (let step = 1; progress?.status !== 'finished'; step++) {
-    const answer = await orFailure(
+    const answer = await callApplication(
+      context,
       'personal-data rotate',
-      callService(
-        context,
-        'application',
-        rotatePersonalData,
-        { body: batchSize ? { batchSize } : {}, idempotencyKey: `${prefix}-${step}` },
-        options(adminKey(env)),
-      ),
-      (line) => context.out(line),
+      rotatePersonalData,
+      { body: batchSize ? { batchSize } : {}, idempotencyKey: `${prefix}-${step}` },
+      adminKey(env),
     );
     if (!answer) return 1;
     progress = answer.body;
