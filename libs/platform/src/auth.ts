@@ -4,6 +4,7 @@ import {
   ForbiddenException,
   HttpException,
   HttpStatus,
+  Inject,
   Injectable,
   Optional,
   SetMetadata,
@@ -32,27 +33,44 @@ export const RequireRole = (role: Role) => SetMetadata(ROLE_METADATA, role);
 /** Health, metrics and the OpenAPI document: no key needed. */
 export const Public = () => SetMetadata(PUBLIC_METADATA, true);
 
+/** Who is calling: what the guard puts on the request once a bearer credential checks out. */
 export interface Principal {
   readonly role: Role;
-  /** A non-secret fingerprint of the key (first 12 hex digits of its SHA-256): who acted, for audits. */
-  readonly keyId: string;
+  /**
+   * The credential presented, never a secret: `env-<role>` for a key from the environment,
+   * a named credential's id, `token:<kid>` for a customer token.
+   */
+  readonly credentialId: string;
+  /** Who acted: a named credential's holder, `bootstrap` for an environment key, the customer id of a customer token. */
+  readonly holder: string;
+  /** The customer a customer token speaks for; absent for operators and admins. */
+  readonly customerId?: string;
 }
+
+/** One way of recognising a bearer credential (environment keys, named credentials, customer tokens). */
+export interface Authenticator {
+  /** The principal the credential stands for, or undefined when this authenticator does not know it. */
+  authenticate(credential: string): Principal | undefined;
+}
+
+/** The authenticators the guard asks in turn (a Nest provider holding `Authenticator[]`). */
+export const AUTHENTICATORS = Symbol('credit:authenticators');
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
 }
 
-/** `admin:3f2a9c01b7de`: the role and key fingerprint an audit records as the actor. */
+/** `admin:alice:cred_3f2a9c01b7de`: the role, holder and credential an audit records as the actor. */
 export function actorOf(principal: Principal | undefined): string {
-  return principal ? `${principal.role}:${principal.keyId}` : 'unknown';
+  return principal ? `${principal.role}:${principal.holder}:${principal.credentialId}` : 'unknown';
 }
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-/** Resolves a bearer key to a role, comparing in constant time. */
-export class ApiKeyDirectory {
+/** The keys from the environment (bootstrap credentials): a bearer key to a role, compared in constant time. */
+export class ApiKeyDirectory implements Authenticator {
   private readonly entries: { role: Role; digest: Buffer }[];
 
   constructor(keys: ApiKeys) {
@@ -73,6 +91,11 @@ export class ApiKeyDirectory {
       if (timingSafeEqual(entry.digest, presented)) found = entry.role;
     }
     return found;
+  }
+
+  authenticate(credential: string): Principal | undefined {
+    const role = this.roleOf(credential);
+    return role ? { role, credentialId: `env-${role}`, holder: 'bootstrap' } : undefined;
   }
 }
 
@@ -98,7 +121,7 @@ export class ApiKeyGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly directory: ApiKeyDirectory,
+    @Inject(AUTHENTICATORS) private readonly authenticators: readonly Authenticator[],
     @Optional() limiter?: AuthFailureLimiter,
   ) {
     this.limiter = limiter ?? new AuthFailureLimiter(20, 10);
@@ -130,8 +153,8 @@ export class ApiKeyGuard implements CanActivate {
         message: 'Authorization: Bearer <api key> is required',
       });
     }
-    const role = this.directory.roleOf(token);
-    if (!role) {
+    const principal = this.authenticate(token);
+    if (!principal) {
       this.limiter.recordFailure(source);
       throw new UnauthorizedException({
         code: 'AUTH.INVALID_KEY',
@@ -139,13 +162,21 @@ export class ApiKeyGuard implements CanActivate {
       });
     }
     const required = this.reflector.getAllAndOverride<Role | undefined>(ROLE_METADATA, targets);
-    if (required && RoleRank[role] < RoleRank[required]) {
+    if (required && RoleRank[principal.role] < RoleRank[required]) {
       throw new ForbiddenException({
         code: 'AUTH.FORBIDDEN',
-        message: `this operation needs the ${required} role; the key has the ${role} role`,
+        message: `this operation needs the ${required} role; the key has the ${principal.role} role`,
       });
     }
-    request.principal = { role, keyId: digest(token).toString('hex').slice(0, 12) };
+    request.principal = principal;
     return true;
+  }
+
+  private authenticate(token: string): Principal | undefined {
+    for (const authenticator of this.authenticators) {
+      const principal = authenticator.authenticate(token);
+      if (principal) return principal;
+    }
+    return undefined;
   }
 }

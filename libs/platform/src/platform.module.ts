@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ApiKeyDirectory, ApiKeyGuard } from './auth';
+import { ApiKeyDirectory, ApiKeyGuard, AUTHENTICATORS, type Authenticator } from './auth';
 import type { ServiceConfig } from './config';
 import {
   type DatabaseOptions,
@@ -86,6 +86,11 @@ export class PlatformModule
             operator: config.OPERATOR_API_KEY,
             admin: config.ADMIN_API_KEY,
           }),
+        },
+        {
+          provide: AUTHENTICATORS,
+          useFactory: (keys: ApiKeyDirectory): Authenticator[] => [keys],
+          inject: [ApiKeyDirectory],
         },
         {
           provide: AuthFailureLimiter,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   ApiKeyDirectory,
   ApiKeyGuard,
+  AUTHENTICATORS,
   Endpoint,
   Input,
   type RouteInput,
@@ -44,7 +45,7 @@ class EchoController {
 @Module({
   controllers: [EchoController],
   providers: [
-    { provide: ApiKeyDirectory, useValue: new ApiKeyDirectory(TestApiKeys) },
+    { provide: AUTHENTICATORS, useValue: [new ApiKeyDirectory(TestApiKeys)] },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],
 })

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   ApiKeyDirectory,
   ApiKeyGuard,
+  AUTHENTICATORS,
   AuthFailureLimiter,
   Endpoint,
   Input,
@@ -49,7 +50,7 @@ class EchoController {
 @Module({
   controllers: [EchoController],
   providers: [
-    { provide: ApiKeyDirectory, useValue: new ApiKeyDirectory(TestApiKeys) },
+    { provide: AUTHENTICATORS, useValue: [new ApiKeyDirectory(TestApiKeys)] },
     { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(3, 6) },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],
