@@ -13,3 +13,4 @@ export * from './repayment';
 export * from './ledger';
 export * from './ledger-schemas';
 export * from './service-api';
+export * from './portfolio';

@@ -1,5 +1,5 @@
 import { Money } from '@credit/money';
-import { delinquencyRates } from './delinquency';
+import { delinquencyCsv, delinquencyRates } from './delinquency';
 import type { LoanPosition } from './position';
 import { monthsBetween, stateOf } from './position';
 import { rollRates } from './roll-rates';
@@ -44,18 +44,28 @@ describe('delinquency rates', () => {
     ]);
     expect(report).toEqual({
       asOf: '2026-03-31',
+      currency: 'CNY',
       loans: 4,
       outstanding: '1000.00',
       rates: {
-        '1+': { byCount: '0.750000', byBalance: '0.400000' },
-        '30+': { byCount: '0.250000', byBalance: '0.100000' },
-        '90+': { byCount: '0.000000', byBalance: '0.000000' },
+        '1+': { loans: 3, outstanding: '400.00', byCount: '0.750000', byBalance: '0.400000' },
+        '30+': { loans: 1, outstanding: '100.00', byCount: '0.250000', byBalance: '0.100000' },
+        '90+': { loans: 0, outstanding: '0.00', byCount: '0.000000', byBalance: '0.000000' },
       },
     });
+    expect(delinquencyCsv(report).split('\n')).toEqual([
+      'as_of,currency,threshold,loans_past,loans,by_count,outstanding_past,outstanding,by_balance',
+      '2026-03-31,CNY,1+,3,4,0.750000,400.00,1000.00,0.400000',
+      '2026-03-31,CNY,30+,1,4,0.250000,100.00,1000.00,0.100000',
+      '2026-03-31,CNY,90+,0,4,0.000000,0.00,1000.00,0.000000',
+      '',
+    ]);
   });
 
   it('reports zero rates, not NaN, for an empty book', () => {
     expect(delinquencyRates('2026-03-31', 'CNY', []).rates['1+']).toEqual({
+      loans: 0,
+      outstanding: '0.00',
       byCount: '0.000000',
       byBalance: '0.000000',
     });
