@@ -118,6 +118,39 @@ describe('portfolio: the book by loan and business date, from events only', () =
     expect((await report('asOf=2026-01-31')).body).toMatchObject({ loans: 0, outstanding: '0.00' });
   });
 
+  it('rolls the March book into April, bucket to bucket, by count and balance', async () => {
+    const response = await app.request('GET', '/v1/portfolio/roll-rates?from=2026-03&to=2026-04');
+    expect(response.status).toBe(200);
+    const rows = response.body.rows as {
+      from: string;
+      loans: number;
+      balance: string;
+      to: Record<string, { loans: number; balance: string; byCount: string; byBalance: string }>;
+    }[];
+    const row = (from: string) => rows.find((r) => r.from === from);
+    // Current in March: loan 1 (1000.00) stays current, loan 5 (500.00) rolls to 31-60.
+    expect(row('current')).toMatchObject({ loans: 2, balance: '1500.00' });
+    expect(row('current')?.to.current).toEqual({
+      loans: 1,
+      balance: '1000.00',
+      byCount: '0.500000',
+      byBalance: '0.666667',
+    });
+    expect(row('current')?.to['31-60']).toEqual({
+      loans: 1,
+      balance: '500.00',
+      byCount: '0.500000',
+      byBalance: '0.333333',
+    });
+    expect(row('1-30')?.to['1-30']).toMatchObject({ loans: 1, byCount: '1.000000' });
+    expect(row('31-60')?.to['31-60']).toMatchObject({ loans: 1, balance: '100.00' });
+    // Loan 4 was paid off before the end of March: not in any row.
+    expect(rows.reduce((sum, r) => sum + r.loans, 0)).toBe(4);
+    const later = await app.request('GET', '/v1/portfolio/roll-rates?from=2026-04&to=2026-03');
+    expect(later.status).toBe(400);
+    expect(JSON.stringify(later.body)).toContain('to must be a later month than from');
+  });
+
   it('answers the same report as CSV', async () => {
     const response = await fetch(
       `${app.baseUrl}/v1/portfolio/delinquency?asOf=2026-03-31&format=csv`,

@@ -1,4 +1,9 @@
-import { type DelinquencyBucket, delinquencyBucket } from '@credit/lending-math';
+import {
+  type DelinquencyBucket,
+  dateInMonth,
+  daysInMonth,
+  delinquencyBucket,
+} from '@credit/lending-math';
 import type { Money } from '@credit/money';
 
 export type LoanStatus = 'active' | 'paid-off' | 'charged-off';
@@ -43,4 +48,10 @@ export function monthsBetween(from: string, to: string): number {
   const [fy = 0, fm = 0] = from.split('-').map(Number);
   const [ty = 0, tm = 0] = to.split('-').map(Number);
   return (ty - fy) * 12 + (tm - fm);
+}
+
+/** The last day of a `YYYY-MM` month, as an ISO date. */
+export function monthEnd(month: string): string {
+  const [year = 0, m = 0] = month.split('-').map(Number);
+  return dateInMonth(year, m, daysInMonth(year, m));
 }

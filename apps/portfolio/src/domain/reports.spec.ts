@@ -2,7 +2,7 @@ import { Money } from '@credit/money';
 import { delinquencyCsv, delinquencyRates } from './delinquency';
 import type { LoanPosition } from './position';
 import { monthsBetween, stateOf } from './position';
-import { rollRates } from './roll-rates';
+import { rollRateCounts, rollRateCsv, rollRateMatrix } from './roll-rates';
 import { type VintageLoan, vintageCurves } from './vintage';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
@@ -87,7 +87,7 @@ describe('roll rates', () => {
       position('L4', '50.00', 70),
       position('L9', '500.00', 0), // opened in between: not in the matrix
     ];
-    const rows = rollRates('CNY', first, second);
+    const rows = rollRateMatrix('CNY', rollRateCounts('CNY', first, second));
     const current = rows.find((r) => r.from === 'current');
     expect(current).toMatchObject({ loans: 2, balance: '400.00' });
     expect(current?.to.current).toMatchObject({
@@ -109,10 +109,16 @@ describe('roll rates', () => {
       balance: '50.00',
     });
     expect(rows.find((r) => r.from === '90+')).toMatchObject({ loans: 0, balance: '0.00' });
+    const csv = rollRateCsv('2026-03', '2026-04', rows).split('\n');
+    expect(csv[0]).toBe(
+      'from_month,to_month,from_state,to_state,loans,balance,by_count,by_balance',
+    );
+    expect(csv).toContain('2026-03,2026-04,current,1-30,1,100.00,0.500000,0.250000');
+    expect(csv).toHaveLength(1 + 5 * 7 + 1);
   });
 
   it('refuses positions that lose a loan between the two month ends', () => {
-    expect(() => rollRates('CNY', [position('L1', '1.00', 0)], [])).toThrow('L1');
+    expect(() => rollRateCounts('CNY', [position('L1', '1.00', 0)], [])).toThrow('L1');
   });
 });
 

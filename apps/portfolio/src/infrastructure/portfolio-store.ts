@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { type DelinquencyBucket, DelinquencyBuckets } from '@credit/lending-math';
 import { Money } from '@credit/money';
 import {
   type DelinquencyThreshold,
@@ -7,6 +8,8 @@ import {
   type DelinquencyTotals,
 } from '../domain/delinquency';
 import type { LoanSnapshot } from '../domain/loan-snapshot';
+import type { LoanState } from '../domain/position';
+import type { RollRateCount } from '../domain/roll-rates';
 
 export interface DecisionRow {
   readonly applicationId: string;
@@ -20,15 +23,23 @@ export interface DecisionRow {
 }
 
 /**
- * Each loan's latest snapshot on or before $1 in currency $2: the book on that date. Used by
- * every report, so a report is one set-based query over the snapshots, never a loop per loan.
+ * Each loan's latest snapshot on or before the date parameter, in the currency parameter: the
+ * book on that date. Every report is one set-based query over it, never a loop per loan.
  */
-const bookOn = `
+const bookOn = (date: string, currency: string) => `
   SELECT DISTINCT ON (loan_id) loan_id, status, days_past_due, product,
          principal_outstanding + interest_outstanding + fee_outstanding + penalty_outstanding AS outstanding
     FROM loan_snapshots
-   WHERE as_of <= $1 AND currency = $2
+   WHERE as_of <= ${date} AND currency = ${currency}
    ORDER BY loan_id, as_of DESC`;
+
+/** A book row's state: its delinquency bucket while active (lending-math's bounds), else its status. */
+const stateOf = (row: string) =>
+  `CASE WHEN ${row}.status <> 'active' THEN ${row}.status ${DelinquencyBuckets.map((b) =>
+    b.maxDaysPastDue === null
+      ? `ELSE '${b.bucket}'`
+      : `WHEN ${row}.days_past_due <= ${b.maxDaysPastDue} THEN '${b.bucket}'`,
+  ).join(' ')} END`;
 
 /** The portfolio's read model: rows written by the event handlers, reports read set-based. */
 export class PortfolioStore {
@@ -115,7 +126,7 @@ export class PortfolioStore {
          COALESCE(sum(outstanding) FILTER (WHERE days_past_due > ${DelinquencyThresholds[name]}), 0)::text AS outstanding_${index}`,
     ).join(',\n');
     const [row] = await manager.query<Record<string, string | number>[]>(
-      `WITH book AS (${bookOn})
+      `WITH book AS (${bookOn('$1', '$2')})
        SELECT count(*)::int AS loans, COALESCE(sum(outstanding), 0)::text AS outstanding, ${columns}
          FROM book WHERE status = 'active'`,
       [asOf, currency],
@@ -131,5 +142,31 @@ export class PortfolioStore {
       ]),
     ) as Record<DelinquencyThreshold, { loans: number; outstanding: Money }>;
     return { loans: Number(row?.loans ?? 0), outstanding: money(row?.outstanding), past };
+  }
+
+  /** Loans active on `first` counted by their state then and on `second`, with their balance then. */
+  static async rollRateCounts(
+    manager: EntityManager,
+    first: string,
+    second: string,
+    currency: string,
+  ): Promise<RollRateCount[]> {
+    const rows = await manager.query<
+      { from_state: DelinquencyBucket; to_state: LoanState; loans: number; balance: string }[]
+    >(
+      `WITH a AS (${bookOn('$1', '$3')}), b AS (${bookOn('$2', '$3')})
+       SELECT ${stateOf('a')} AS from_state, ${stateOf('b')} AS to_state,
+              count(*)::int AS loans, sum(a.outstanding)::text AS balance
+         FROM a JOIN b USING (loan_id)
+        WHERE a.status = 'active'
+        GROUP BY 1, 2`,
+      [first, second, currency],
+    );
+    return rows.map((r) => ({
+      from: r.from_state,
+      to: r.to_state,
+      loans: r.loans,
+      balance: Money.of(r.balance, currency),
+    }));
   }
 }
