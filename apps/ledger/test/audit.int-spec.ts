@@ -32,6 +32,21 @@ describe('ledger audit trail: who posted, reversed, created and held', () => {
       [key],
     );
 
+  /** A hold of `amount` from the bank to capital, placed with the `role`'s key. */
+  const placeHold = (key: string, role: 'operator' | 'admin', amount: string, expiresAt?: string) =>
+    ledger.request('POST', '/v1/holds', {
+      role,
+      idempotencyKey: key,
+      body: {
+        debitAccount: 'assets:bank:settlement',
+        creditAccount: 'equity:capital',
+        amount,
+        currency: 'CNY',
+        description: 'Audit hold',
+        ...(expiresAt ? { expiresAt } : {}),
+      },
+    });
+
   beforeAll(async () => {
     ledger = await startLedger('credit_test_ledger_audit');
   });
@@ -134,30 +149,11 @@ describe('ledger audit trail: who posted, reversed, created and held', () => {
   });
 
   it('a hold records who placed it and who posted it; the posting entry records the poster', async () => {
-    const hold = await ledger.request('POST', '/v1/holds', {
-      idempotencyKey: 'audit-hold-post',
-      body: {
-        debitAccount: 'assets:bank:settlement',
-        creditAccount: 'equity:capital',
-        amount: '30.00',
-        currency: 'CNY',
-        description: 'Audit hold',
-      },
-    });
+    const hold = await placeHold('audit-hold-post', 'operator', '30.00');
     expect(hold.status).toBe(201);
     expect(hold.body).toMatchObject({ actor: Operator, resolvedBy: null, status: 'pending' });
 
-    const placedAgain = await ledger.request('POST', '/v1/holds', {
-      role: 'admin',
-      idempotencyKey: 'audit-hold-post',
-      body: {
-        debitAccount: 'assets:bank:settlement',
-        creditAccount: 'equity:capital',
-        amount: '30.00',
-        currency: 'CNY',
-        description: 'Audit hold',
-      },
-    });
+    const placedAgain = await placeHold('audit-hold-post', 'admin', '30.00');
     expect(placedAgain.status).toBe(200);
     expect(placedAgain.body.actor).toBe(Operator);
 
@@ -184,20 +180,7 @@ describe('ledger audit trail: who posted, reversed, created and held', () => {
   });
 
   it('a voided hold records who voided it; an expired one records the ledger', async () => {
-    const place = (key: string, expiresAt?: string) =>
-      ledger.request('POST', '/v1/holds', {
-        role: 'admin',
-        idempotencyKey: key,
-        body: {
-          debitAccount: 'assets:bank:settlement',
-          creditAccount: 'equity:capital',
-          amount: '1.00',
-          currency: 'CNY',
-          description: 'Audit hold',
-          ...(expiresAt ? { expiresAt } : {}),
-        },
-      });
-    const toVoid = await place('audit-hold-void');
+    const toVoid = await placeHold('audit-hold-void', 'admin', '1.00');
     const voided = await ledger.request('POST', `/v1/holds/${toVoid.body.id}/void`, {
       idempotencyKey: 'audit-hold-void-resolve',
       body: { reason: 'not needed' },
@@ -205,7 +188,12 @@ describe('ledger audit trail: who posted, reversed, created and held', () => {
     expect(voided.status).toBe(200);
     expect(voided.body).toMatchObject({ actor: Admin, resolvedBy: Operator, status: 'voided' });
 
-    const toExpire = await place('audit-hold-expire', new Date(Date.now() + 1_500).toISOString());
+    const toExpire = await placeHold(
+      'audit-hold-expire',
+      'admin',
+      '1.00',
+      new Date(Date.now() + 1_500).toISOString(),
+    );
     expect(toExpire.status).toBe(201);
     const expired = await waitFor('the hold expired', async () => {
       const hold = (await ledger.request('GET', `/v1/holds/${toExpire.body.id}`)).body;

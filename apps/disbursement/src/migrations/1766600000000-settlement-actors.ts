@@ -1,25 +1,19 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { addActorColumn } from '@credit/platform';
 
 /**
  * Who ran each operator write of the disbursement service (issue 15's audit trail): on a merchant
  * settlement, who opened it (`opened_by`) and who paid it (`paid_by`, set with status `paid`); on a
  * payout reconciliation, who reconciled the date last (`actor`). An operator's actor is
  * `role:holder:credentialId`, the daily tasks' `system:disbursement`. Rows written before this
- * migration record `unknown`; the defaults are dropped at once, so every new row names its actor.
+ * migration record `unknown`; every new row names its actor (addActorColumn).
  */
 export class SettlementActors1766600000000 implements MigrationInterface {
   name = 'SettlementActors1766600000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const [table, column] of [
-      ['merchant_settlements', 'opened_by'],
-      ['payout_reconciliations', 'actor'],
-    ] as const) {
-      await queryRunner.query(
-        `ALTER TABLE ${table} ADD COLUMN ${column} text NOT NULL DEFAULT 'unknown'`,
-      );
-      await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP DEFAULT`);
-    }
+    await addActorColumn(queryRunner, 'merchant_settlements', 'opened_by');
+    await addActorColumn(queryRunner, 'payout_reconciliations', 'actor');
     await queryRunner.query(`ALTER TABLE merchant_settlements ADD COLUMN paid_by text`);
     await queryRunner.query(
       `UPDATE merchant_settlements SET paid_by = 'unknown' WHERE status = 'paid' AND paid_by IS NULL`,

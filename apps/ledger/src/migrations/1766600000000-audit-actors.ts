@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { addActorColumn } from '@credit/platform';
 
 /**
  * Who did each write (issue 15's audit trail): the actor (`role:holder:credentialId`, or
@@ -8,24 +9,16 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * The journal's `actor` is outside the hash chain's content (canonicalContent names its fields),
  * so adding it changes no link and `journal verify` still holds. Rows written before this
- * migration record `unknown` (the default is dropped at once: every new row must name its actor).
- * Adding a column with a constant default rewrites no row and fires no row trigger, so the
- * journal's append-only triggers are untouched.
+ * migration record `unknown` and every new row must name its actor (addActorColumn, which fires
+ * none of the journal's append-only triggers).
  */
 export class AuditActors1766600000000 implements MigrationInterface {
   name = 'AuditActors1766600000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const [table, column] of [
-      ['journal_entries', 'actor'],
-      ['accounts', 'created_by'],
-      ['holds', 'actor'],
-    ] as const) {
-      await queryRunner.query(
-        `ALTER TABLE ${table} ADD COLUMN ${column} text NOT NULL DEFAULT 'unknown'`,
-      );
-      await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP DEFAULT`);
-    }
+    await addActorColumn(queryRunner, 'journal_entries', 'actor');
+    await addActorColumn(queryRunner, 'accounts', 'created_by');
+    await addActorColumn(queryRunner, 'holds', 'actor');
     // A resolved hold names who resolved it; holds resolved before this migration record `unknown`.
     await queryRunner.query(`ALTER TABLE holds ADD COLUMN resolved_by text`);
     await queryRunner.query(
