@@ -157,6 +157,12 @@ describe('disbursement service on real PostgreSQL and Kafka', () => {
         date,
       ]);
     expect(await actorOf(businessDate)).toEqual([{ actor: Operator }]);
+    expect(
+      await app.dataSource.query(
+        `SELECT event_id::text AS "eventId", actor FROM payout_reconciliation_runs WHERE business_date = $1`,
+        [businessDate],
+      ),
+    ).toEqual([{ eventId: first.body.eventId, actor: Operator }]);
 
     await app.app.get(PayoutWorker).reconciliation.runNow();
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);

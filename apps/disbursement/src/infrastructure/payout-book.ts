@@ -73,12 +73,17 @@ export class PayoutBook {
     report: unknown,
     actor: string,
   ): Promise<void> {
+    // The date's latest result, and (kept when a later result replaces it) who ran each.
     await manager.query(
-      `INSERT INTO payout_reconciliations (business_date, event_id, breaks, report, actor)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (business_date) DO UPDATE
-         SET event_id = EXCLUDED.event_id, breaks = EXCLUDED.breaks, report = EXCLUDED.report,
-             reconciled_at = now(), actor = EXCLUDED.actor`,
+      `WITH latest AS (
+         INSERT INTO payout_reconciliations (business_date, event_id, breaks, report, actor)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (business_date) DO UPDATE
+           SET event_id = EXCLUDED.event_id, breaks = EXCLUDED.breaks, report = EXCLUDED.report,
+               reconciled_at = now(), actor = EXCLUDED.actor
+       )
+       INSERT INTO payout_reconciliation_runs (event_id, business_date, breaks, actor)
+       VALUES ($2, $1, $3, $5)`,
       [businessDate, eventId, breaks, JSON.stringify(report), actor],
     );
   }
