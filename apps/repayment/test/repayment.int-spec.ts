@@ -7,6 +7,7 @@ import { type TestApp, startTestApp } from '@credit/platform';
 import { loanTerms, purchasePricing, replayed, testKafka, waitFor } from '@credit/testing';
 import { RepaymentModule } from '../src/app.module';
 import { repaymentEnvSchema } from '../src/config/env';
+import { CloseOfBusinessService } from '../src/close-of-business/close-of-business.service';
 
 const writer = new OutboxWriter('test-disbursement');
 const kafka = testKafka('repayment-test');
@@ -340,6 +341,51 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
     }
   });
 
+  describe('close of business audit', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await start('credit_test_repayment_audit');
+      await disburse(app, '1000.00', {});
+    });
+    afterAll(() => app.close());
+
+    const closedBy = async (date: string) =>
+      app.dataSource.query<{ actor: string }[]>(
+        `SELECT actor FROM business_days WHERE business_date = $1`,
+        [date],
+      );
+
+    it('records who closed a date; closing it again, whoever asks, records nothing new', async () => {
+      const date = addDays(today, 3);
+      const first = await close(app, date);
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({
+        alreadyClosed: false,
+        closedBy: 'operator:bootstrap:env-operator',
+      });
+      const again = await app.request('POST', '/v1/close-of-business', {
+        role: 'admin',
+        body: { businessDate: date },
+      });
+      expect(again.body).toMatchObject({
+        alreadyClosed: true,
+        closedBy: 'operator:bootstrap:env-operator',
+      });
+      expect(await closedBy(date)).toEqual([{ actor: 'operator:bootstrap:env-operator' }]);
+      const [announced] = await app.dataSource.query<{ closedBy: string }[]>(
+        `SELECT envelope->'payload'->>'closedBy' AS "closedBy" FROM outbox
+          WHERE envelope->>'type' = 'calendar.business-day-closed' AND envelope->'payload'->>'businessDate' = $1`,
+        [date],
+      );
+      expect(announced).toEqual({ closedBy: 'operator:bootstrap:env-operator' });
+    });
+
+    it('the scheduled close of yesterday records the service itself', async () => {
+      await app.app.get(CloseOfBusinessService).task.runNow();
+      expect(await closedBy(addDays(today, -1))).toEqual([{ actor: 'system:repayment' }]);
+    });
+  });
+
   describe('rebuild from the log', () => {
     const database = 'credit_test_repayment_rebuild';
     /** Every stored row of these loans, and the dates closed: what a rebuild must restore. */
@@ -363,7 +409,7 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
           [loanIds],
         ),
         businessDays: await rows(
-          `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date, closed_at, report FROM business_days
+          `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date, closed_at, report, actor FROM business_days
             WHERE business_date = ANY($1::date[]) ORDER BY business_date`,
           [dates],
         ),
@@ -407,6 +453,11 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
       const original = await snapshot(before, loanIds, dates);
       expect(original.repayments).toHaveLength(3);
       expect(original.businessDays).toHaveLength(2);
+      // Who closed each date comes back with the rebuild (the changelog carries it).
+      expect(original.businessDays).toMatchObject([
+        { actor: 'operator:bootstrap:env-operator' },
+        { actor: 'operator:bootstrap:env-operator' },
+      ]);
       await before.close();
 
       // Same database name: startTestApp drops and recreates it empty, with a new consumer group.

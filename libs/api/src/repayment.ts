@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dayCountConventions, loanTermsSchema, repaymentMethods } from '@credit/contracts';
 import {
   absentOr,
+  actorSchema,
   businessDateSchema,
   currencyCodeSchema,
   defineRoute,
@@ -303,6 +304,9 @@ export const closeBusinessDay = defineRoute({
         alreadyClosed: z.boolean(),
         loansClosed: z.number().int(),
         events: z.record(z.string(), z.number().int()),
+        closedBy: actorSchema(
+          'who closed the date (the first close when it was closed before; system:repayment for the scheduled close)',
+        ),
       }),
     },
   },

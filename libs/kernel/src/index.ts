@@ -19,3 +19,4 @@ export {
   backoffDelayMs,
   worstBackoffMs,
 } from './backoff';
+export { systemActor } from './audit';
