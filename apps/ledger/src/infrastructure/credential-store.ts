@@ -65,7 +65,8 @@ export const CredentialStore = {
 
   /** Revokes a credential not yet revoked (the caller holds its row lock). */
   async revoke(manager: EntityManager, id: string, revokedBy: string): Promise<CredentialRow> {
-    const [row] = await manager.query<CredentialRow[]>(
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [[row]] = await manager.query<[CredentialRow[], number]>(
       `UPDATE credentials SET revoked_at = now(), revoked_by = $2
         WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
       [id, revokedBy],
