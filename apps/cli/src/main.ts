@@ -11,7 +11,10 @@ import { topicsEnsure, topicsList } from './commands/topics';
 import { UsageError } from './flags';
 
 const commands: Record<string, { run: Command; help: string }> = {
-  'topics ensure': { run: topicsEnsure, help: 'create every domain topic and its .dlq companion' },
+  'topics ensure': {
+    run: topicsEnsure,
+    help: 'create every domain topic and its .dlq companion, and the compacted platform.credentials',
+  },
   'topics list': { run: topicsList, help: 'list the platform topics as the broker reports them' },
   health: { run: health, help: 'readiness of the five services' },
   'ledger verify': {
