@@ -200,7 +200,8 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
     );
     this.runtime.start();
     this.relay.start();
-    this.credentials.start();
+    // Once Kafka is reachable (the runtime logs the attempts until then).
+    void this.runtime.whenStarted().then(() => this.credentials.start());
   }
 
   async onApplicationShutdown(): Promise<void> {
