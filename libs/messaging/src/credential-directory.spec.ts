@@ -83,10 +83,15 @@ describe('CredentialDirectory', () => {
     expect(credentials.size).toBe(0);
   });
 
-  it('is loading, and not ready, until it has read the topic', () => {
+  it('is not ready, and cannot tell a named secret, until it has read the topic', () => {
     const credentials = directory();
-    expect(credentials.loading()).toContain('platform.credentials');
-    expect(credentials.readiness().up).toBe(false);
+    expect(credentials.readiness()).toEqual({
+      up: false,
+      detail: 'named credentials not read yet from platform.credentials',
+    });
+    expect(credentials.loading(secret)).toBe(true);
+    // Anything that is not a named credential's secret is not its to know: 401 at once.
+    expect(credentials.loading('dev-operator-key-0000000000000001')).toBe(false);
   });
 });
 

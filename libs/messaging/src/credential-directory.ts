@@ -6,6 +6,7 @@ import {
   type Authenticator,
   CredentialBook,
   type HealthCheckResult,
+  credentialIdOfSecret,
   type Principal,
 } from '@credit/platform';
 
@@ -71,16 +72,19 @@ export class CredentialDirectory implements Authenticator {
     return this.book.authenticate(credential);
   }
 
-  loading(): string | undefined {
-    if (this.catchUp?.done) return undefined;
-    return this.catchUp
-      ? `reading named credentials from ${CredentialsTopic}: ${this.catchUp.describe()}`
-      : `named credentials not read yet from ${CredentialsTopic}${this.lastError ? `: ${this.lastError}` : ''}`;
+  /** Whether it cannot tell yet if it knows `credential`: a named credential's secret, before it caught up. */
+  loading(credential: string): boolean {
+    return !this.catchUp?.done && credentialIdOfSecret(credential) !== undefined;
   }
 
   readiness(): HealthCheckResult {
-    const loading = this.loading();
-    return loading ? { up: false, detail: loading } : { up: true };
+    if (this.catchUp?.done) return { up: true };
+    return {
+      up: false,
+      detail: this.catchUp
+        ? `reading named credentials from ${CredentialsTopic}: ${this.catchUp.describe()}`
+        : `named credentials not read yet from ${CredentialsTopic}${this.lastError ? `: ${this.lastError}` : ''}`,
+    };
   }
 
   /** How many credentials it knows, revoked ones included. */

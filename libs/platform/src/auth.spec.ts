@@ -37,7 +37,7 @@ describe('ApiKeyDirectory (bootstrap keys from the environment)', () => {
 describe('ApiKeyGuard with named credentials still loading', () => {
   const loadingCredentials = {
     authenticate: () => undefined,
-    loading: () => 'reading named credentials from platform.credentials',
+    loading: (credential: string) => credential.startsWith('cred_'),
   };
 
   function contextWith(token: string) {
@@ -75,6 +75,11 @@ describe('ApiKeyGuard with named credentials still loading', () => {
       expect(status).toBe(503);
     }
     expect(headers['Retry-After']).toBe('1');
+  });
+
+  it('answers 401 at once for a bearer that is no named credential', () => {
+    const { context } = contextWith('not-a-credential-000000000001');
+    expect(() => guard().canActivate(context)).toThrow('the API key is not valid');
   });
 
   it('still admits the keys it knows', () => {

@@ -56,10 +56,11 @@ export interface Authenticator {
   /** The principal the credential stands for, or undefined when this authenticator does not know it. */
   authenticate(credential: string): Principal | undefined;
   /**
-   * Why this authenticator may not know every credential yet (still loading them at boot), or
-   * undefined once it does: an unknown credential is then answered 503, not 401.
+   * True while this authenticator cannot yet tell whether it knows `credential` (it is still
+   * loading its credentials at boot, and the credential has their form): the guard then answers
+   * 503 with Retry-After, not 401.
    */
-  loading?(): string | undefined;
+  loading?(credential: string): boolean;
 }
 
 /** The authenticators the guard asks in turn (a Nest provider holding `Authenticator[]`). */
@@ -170,11 +171,13 @@ export class ApiKeyGuard implements CanActivate {
     }
     const principal = this.authenticate(token);
     if (!principal) {
-      const loading = this.loading();
-      if (loading) {
+      if (this.authenticators.some((authenticator) => authenticator.loading?.(token))) {
         context.switchToHttp().getResponse<Response>().setHeader('Retry-After', '1');
         throw new HttpException(
-          { code: 'AUTH.CREDENTIALS_LOADING', message: `not ready to authenticate: ${loading}` },
+          {
+            code: 'AUTH.CREDENTIALS_LOADING',
+            message: 'the named credentials are still loading (the service is starting): retry',
+          },
           HttpStatus.SERVICE_UNAVAILABLE,
         );
       }
@@ -193,14 +196,6 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.principal = principal;
     return true;
-  }
-
-  private loading(): string | undefined {
-    for (const authenticator of this.authenticators) {
-      const why = authenticator.loading?.();
-      if (why) return why;
-    }
-    return undefined;
   }
 
   private authenticate(token: string): Principal | undefined {
