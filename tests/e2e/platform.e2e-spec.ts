@@ -4,14 +4,17 @@ import { urlOf } from '../support/platform-api';
 import { apiKeys, serviceList } from '../support/services';
 
 describe('platform foundation through public APIs', () => {
-  it.each(serviceList)('%s is ready: its database and Kafka are up', async (service) => {
-    const response = await fetch(`${urlOf(service)}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      status: 'ready',
-      checks: { database: { up: true }, kafka: { up: true } },
-    });
-  });
+  it.each(serviceList)(
+    '%s is ready: its database and Kafka are up, the named credentials read',
+    async (service) => {
+      const response = await fetch(`${urlOf(service)}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        status: 'ready',
+        checks: { database: { up: true }, kafka: { up: true }, credentials: { up: true } },
+      });
+    },
+  );
 
   it.each(serviceList)(
     '%s publishes an OpenAPI document that declares bearer auth',

@@ -54,8 +54,8 @@ cat <<INFO
 
   Development API keys (Authorization: Bearer <key>):
     customer  ${CUSTOMER_API_KEY}
-    operator  ${OPERATOR_API_KEY}
-    admin     ${ADMIN_API_KEY}
+    operator  ${OPERATOR_API_KEY:-(unset: disabled)}   (bootstrap: issue named credentials, README "Credentials")
+    admin     ${ADMIN_API_KEY:-(unset: disabled)}
 
   Every service: GET /health (readiness), GET /metrics (Prometheus), /docs (OpenAPI).
   Instances: ${pid_names[*]}

@@ -12,4 +12,5 @@ export * from './disbursement';
 export * from './repayment';
 export * from './ledger';
 export * from './ledger-schemas';
+export * from './credentials';
 export * from './service-api';

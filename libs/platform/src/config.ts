@@ -168,8 +168,10 @@ export const serviceEnvShape = {
   OUTBOX_POLL_INTERVAL_MS: env.int(5, 60_000).default(1_000),
   OUTBOX_BATCH_SIZE_MAX: env.int(1, 5_000).default(200),
   CUSTOMER_API_KEY: z.string().min(16, 'must be at least 16 characters'),
-  OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters'),
-  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /** Bootstrap operator key (holder `bootstrap`, id env-operator); unset: disabled. Issue named credentials instead. */
+  OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Bootstrap admin key (holder `bootstrap`, id env-admin); unset: disabled. Issue named credentials with it, then unset it. */
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Largest HTTP request body in bytes: a larger one is refused with 413. */
   HTTP_BODY_LIMIT_BYTES: env.int(1_024, 67_108_864).default(1_048_576),
   /** Deepest nesting of arrays and objects in a JSON body: deeper is refused with 400. */

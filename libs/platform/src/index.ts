@@ -23,3 +23,4 @@ export * from './http/openapi';
 export * from './http/fields';
 export * from './http/client';
 export * from './http/hardening';
+export * from './credentials';

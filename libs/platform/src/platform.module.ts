@@ -14,7 +14,13 @@ import { hostname } from 'node:os';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ApiKeyDirectory, ApiKeyGuard, AUTHENTICATORS, type Authenticator } from './auth';
+import {
+  ApiKeyDirectory,
+  ApiKeyGuard,
+  AUTHENTICATORS,
+  type Authenticator,
+  NAMED_CREDENTIALS,
+} from './auth';
 import type { ServiceConfig } from './config';
 import {
   type DatabaseOptions,
@@ -89,8 +95,9 @@ export class PlatformModule
         },
         {
           provide: AUTHENTICATORS,
-          useFactory: (keys: ApiKeyDirectory): Authenticator[] => [keys],
-          inject: [ApiKeyDirectory],
+          useFactory: (keys: ApiKeyDirectory, named?: Authenticator): Authenticator[] =>
+            named ? [keys, named] : [keys],
+          inject: [ApiKeyDirectory, { token: NAMED_CREDENTIALS, optional: true }],
         },
         {
           provide: AuthFailureLimiter,

@@ -13,6 +13,7 @@ import { LoanPositions1764100000004 } from './1764100000004-loan-positions';
 import { OneQueryBalanceCheck1764110000000 } from './1764110000000-one-query-balance-check';
 import { LeastPrivilegeJournal1766500000000 } from './1766500000000-least-privilege-journal';
 import { AuditActors1766600000000 } from './1766600000000-audit-actors';
+import { Credentials1766600000001 } from './1766600000001-credentials';
 
 /** Append-only, applied in order at start and before tests; table ledger_migrations. */
 export const ledgerMigrations = [
@@ -29,4 +30,5 @@ export const ledgerMigrations = [
   PayoutStatements1766000000000,
   LeastPrivilegeJournal1766500000000,
   AuditActors1766600000000,
+  Credentials1766600000001,
 ];
