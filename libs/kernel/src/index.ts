@@ -19,3 +19,10 @@ export {
   backoffDelayMs,
   worstBackoffMs,
 } from './backoff';
+export {
+  CustomerIdHexLength,
+  CustomerIdPattern,
+  CustomerIdPepperLengthMin,
+  customerIdOf,
+  normalizeNationalId,
+} from './customer-id';

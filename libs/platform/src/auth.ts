@@ -19,8 +19,8 @@ import { AuthFailureLimiter } from './http/hardening';
 export const RoleRank = { customer: 1, operator: 2, admin: 3 } as const;
 export type Role = keyof typeof RoleRank;
 
+/** The environment keys: operators and admins (customers present signed customer tokens). */
 export interface ApiKeys {
-  readonly customer: string;
   readonly operator: string;
   readonly admin: string;
 }
@@ -53,6 +53,21 @@ export interface Authenticator {
   authenticate(credential: string): Principal | undefined;
 }
 
+/**
+ * A credential an authenticator recognises as its own but refuses (a customer token expired or
+ * invalid): 401 with this code, counted as a failed authentication. The message says why in the
+ * words of the code, never which part of a well-formed credential failed.
+ */
+export class CredentialRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CredentialRefused';
+  }
+}
+
 /** The authenticators the guard asks in turn (a Nest provider holding `Authenticator[]`). */
 export const AUTHENTICATORS = Symbol('credit:authenticators');
 
@@ -74,11 +89,10 @@ export class ApiKeyDirectory implements Authenticator {
   private readonly entries: { role: Role; digest: Buffer }[];
 
   constructor(keys: ApiKeys) {
-    const distinct = new Set([keys.customer, keys.operator, keys.admin]);
-    if (distinct.size !== 3) {
-      throw new Error('CUSTOMER_API_KEY, OPERATOR_API_KEY and ADMIN_API_KEY must all differ');
+    if (keys.operator === keys.admin) {
+      throw new Error('OPERATOR_API_KEY and ADMIN_API_KEY must differ');
     }
-    this.entries = (Object.keys(RoleRank) as Role[]).map((role) => ({
+    this.entries = (['operator', 'admin'] as const).map((role) => ({
       role,
       digest: digest(keys[role]),
     }));
@@ -150,10 +164,10 @@ export class ApiKeyGuard implements CanActivate {
       this.limiter.recordFailure(source);
       throw new UnauthorizedException({
         code: 'AUTH.MISSING_KEY',
-        message: 'Authorization: Bearer <api key> is required',
+        message: 'Authorization: Bearer <api key or customer token> is required',
       });
     }
-    const principal = this.authenticate(token);
+    const principal = this.authenticate(token, source);
     if (!principal) {
       this.limiter.recordFailure(source);
       throw new UnauthorizedException({
@@ -172,10 +186,16 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(token: string): Principal | undefined {
-    for (const authenticator of this.authenticators) {
-      const principal = authenticator.authenticate(token);
-      if (principal) return principal;
+  private authenticate(token: string, source: string): Principal | undefined {
+    try {
+      for (const authenticator of this.authenticators) {
+        const principal = authenticator.authenticate(token);
+        if (principal) return principal;
+      }
+    } catch (error) {
+      if (!(error instanceof CredentialRefused)) throw error;
+      this.limiter.recordFailure(source);
+      throw new UnauthorizedException({ code: error.code, message: error.message });
     }
     return undefined;
   }

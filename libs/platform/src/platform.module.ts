@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ApiKeyDirectory, ApiKeyGuard, AUTHENTICATORS, type Authenticator } from './auth';
 import type { ServiceConfig } from './config';
+import { customerTokenVerifierOf, CustomerTokenVerifier } from './customer-token';
 import {
   type DatabaseOptions,
   createDataSource,
@@ -82,15 +83,18 @@ export class PlatformModule
         {
           provide: ApiKeyDirectory,
           useValue: new ApiKeyDirectory({
-            customer: config.CUSTOMER_API_KEY,
             operator: config.OPERATOR_API_KEY,
             admin: config.ADMIN_API_KEY,
           }),
         },
+        { provide: CustomerTokenVerifier, useValue: customerTokenVerifierOf(config) },
         {
           provide: AUTHENTICATORS,
-          useFactory: (keys: ApiKeyDirectory): Authenticator[] => [keys],
-          inject: [ApiKeyDirectory],
+          useFactory: (keys: ApiKeyDirectory, tokens: CustomerTokenVerifier): Authenticator[] => [
+            keys,
+            tokens,
+          ],
+          inject: [ApiKeyDirectory, CustomerTokenVerifier],
         },
         {
           provide: AuthFailureLimiter,

@@ -8,8 +8,14 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
-import { invariant } from '@credit/kernel';
-import { PLATFORM_CONFIG } from '@credit/platform';
+import { customerIdOf, invariant } from '@credit/kernel';
+import {
+  DomainError,
+  PLATFORM_CONFIG,
+  type Principal,
+  customerScopeOf,
+  mayAccessCustomer,
+} from '@credit/platform';
 import type { ApplicationConfig } from '../config/env';
 import { ApplicationError, ageOn } from '../domain/application';
 import {
@@ -18,7 +24,7 @@ import {
   type NewApplication,
   recordedPayloadOf,
 } from '../infrastructure/application-store';
-import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
+import { requestHashOf } from '../personal-data/customer-id';
 import { PersonalDataService } from '../personal-data/personal-data.service';
 import { type ApplicationView, applicationView, creditLineView } from './application-view';
 import type { SubmitApplicationRequest } from '@credit/api';
@@ -46,15 +52,24 @@ export class ApplicationsService {
 
   /**
    * Validates, encrypts the personal data, stores the application and appends
-   * application.submitted (customer id, no personal data) in one transaction.
+   * application.submitted (customer id, no personal data) in one transaction. A customer applies
+   * only as themselves: the national ID must be theirs (403, nothing stored, before any replay).
    */
   async submit(
     idempotencyKey: string,
     dto: SubmitApplicationRequest,
+    caller: Principal | undefined,
   ): Promise<{ application: ApplicationView; replayed: boolean }> {
     const submittedAt = new Date();
     const today = submittedAt.toISOString().slice(0, 10);
     const customerId = customerIdOf(dto.applicant.nationalId, this.pepper);
+    if (!mayAccessCustomer(caller, customerId))
+      throw new DomainError(
+        'APPLICATION.APPLICANT_NOT_CALLER',
+        `applicant.nationalId is not the national ID of the customer the token speaks for (${customerScopeOf(caller) ?? 'none'}): a customer applies only as themselves`,
+        'forbidden',
+        { field: 'applicant.nationalId' },
+      );
     const requestHash = requestHashOf(dto, this.pepper);
     const request = this.requestOf(dto, today);
 
@@ -143,9 +158,10 @@ export class ApplicationsService {
     });
   }
 
-  async view(applicationId: string): Promise<ApplicationView> {
+  /** An application; another customer's answers as a missing one. */
+  async view(applicationId: string, caller: Principal | undefined): Promise<ApplicationView> {
     const row = await this.store.find(this.dataSource.manager, applicationId, false);
-    if (!row)
+    if (!row || !mayAccessCustomer(caller, row.customer_id))
       throw new ApplicationError(
         'APPLICATION.NOT_FOUND',
         `application ${applicationId} does not exist`,
@@ -154,9 +170,10 @@ export class ApplicationsService {
     return applicationView(row);
   }
 
-  async lineView(lineId: string) {
+  /** A credit line; another customer's answers as a missing one. */
+  async lineView(lineId: string, caller: Principal | undefined) {
     const row = await this.store.findLine(this.dataSource.manager, lineId, false);
-    if (!row)
+    if (!row || !mayAccessCustomer(caller, row.customer_id))
       throw new ApplicationError(
         'APPLICATION.LINE_NOT_FOUND',
         `credit line ${lineId} does not exist`,
