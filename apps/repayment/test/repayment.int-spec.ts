@@ -488,13 +488,16 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
         lineId,
         drawn,
       });
+      let ownRepayment = '';
       for (const [method, path, options] of routes) {
         const answer = await app.request(method, path.replace('{id}', loanId), {
           ...owner,
           ...options,
         });
         expect([path, answer.status]).toEqual([path, method === 'GET' ? 200 : 201]);
+        if (path.endsWith('/repayments')) ownRepayment = answer.body.repaymentId as string;
       }
+      expect(ownRepayment).toMatch(/./);
       // The owner's key replayed by another customer: on the owner's loan a 404; on a loan of
       // their own a conflict; never the owner's repayment.
       const theirLoan = await disburse(app, '500.00', {}, null, stranger.customer);
@@ -506,6 +509,7 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
         });
         expect(replay.status).toBe(target === loanId ? 404 : 409);
         expect(replay.body.repaymentId).toBeUndefined();
+        expect(JSON.stringify(replay.body)).not.toContain(ownRepayment);
       }
       // Operators and admins: every customer's (the repayment key replays the owner's answer).
       const staffStatus = { GET: 200, POST: 201 } as const;

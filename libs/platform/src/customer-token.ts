@@ -1,5 +1,5 @@
 import { type KeyObject, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { CustomerIdPattern } from '@credit/kernel';
+import { CustomerIdPattern, customerIdOf } from '@credit/kernel';
 import { type Authenticator, CredentialRefused, type Principal } from './auth';
 import type { ServiceConfig } from './config';
 
@@ -231,4 +231,29 @@ export function customerTokenSigningKeyOf(env: NodeJS.ProcessEnv = process.env):
   if (!kid)
     throw new Error('CUSTOMER_TOKEN_SIGNING_KID is required with CUSTOMER_TOKEN_SIGNING_KEY');
   return { privateKey, kid };
+}
+
+/** DEVELOPMENT ONLY — the customer id pepper of .env.example, what tools default to. */
+export const DevelopmentCustomerIdPepper = 'dev-TOz8-BTnlJXmlps11-WfaZEl';
+
+/** The customer a national ID is, as the application service derives it (APPLICATION_CUSTOMER_ID_PEPPER). */
+export function customerOfNationalIdIn(env: NodeJS.ProcessEnv, nationalId: string): string {
+  return customerIdOf(
+    nationalId,
+    env.APPLICATION_CUSTOMER_ID_PEPPER || DevelopmentCustomerIdPepper,
+  );
+}
+
+/** A customer's token signed with the tools' key (customerTokenSigningKeyOf), valid `ttlSeconds`. */
+export function mintToolCustomerToken(
+  env: NodeJS.ProcessEnv,
+  customerId: string,
+  ttlSeconds = 3_600,
+): string {
+  return mintCustomerToken({
+    ...customerTokenSigningKeyOf(env),
+    customerId,
+    ttlSeconds,
+    now: new Date(),
+  });
 }

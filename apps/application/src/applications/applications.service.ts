@@ -75,7 +75,7 @@ export class ApplicationsService {
 
     return this.dataSource.transaction(async (manager) => {
       const previous = await this.store.keys.find(manager, idempotencyKey);
-      if (previous) return this.replay(previous, requestHash, idempotencyKey);
+      if (previous) return this.replay(previous, requestHash, idempotencyKey, caller);
       if (request.draw) await this.requireDrawableLine(manager, customerId, request.draw);
 
       const id = randomUUID();
@@ -105,12 +105,10 @@ export class ApplicationsService {
       const inserted = await this.store.insert(manager, application);
       if (!inserted) {
         // A concurrent request with the same key committed first: answer as its replay.
-        const twin = await this.store.keys.replayOfTwin(
-          manager,
-          idempotencyKey,
-          requestHash,
-          ApplicationConflict,
-        );
+        const twin = await this.store.keys.replayOfTwin(manager, idempotencyKey, requestHash, {
+          ...ApplicationConflict,
+          conceal: customerScopeOf(caller) !== undefined,
+        });
         return { application: applicationView(twin), replayed: true };
       }
       await this.personalData.storeDataKey(manager, id, customerId, sealed);
@@ -182,12 +180,21 @@ export class ApplicationsService {
     return creditLineView(row);
   }
 
+  /**
+   * The earlier answer under the key. Keys are not scoped per customer, but a replay needs the
+   * same request (its hash holds the national ID, which a customer must own): a key another
+   * customer used is a conflict that does not name their application.
+   */
   private replay(
     previous: ApplicationRow,
     requestHash: string,
     idempotencyKey: string,
+    caller: Principal | undefined,
   ): { application: ApplicationView; replayed: boolean } {
-    this.store.keys.decide(idempotencyKey, previous, requestHash, ApplicationConflict);
+    this.store.keys.decide(idempotencyKey, previous, requestHash, {
+      ...ApplicationConflict,
+      conceal: !mayAccessCustomer(caller, previous.customer_id),
+    });
     return { application: applicationView(previous), replayed: true };
   }
 

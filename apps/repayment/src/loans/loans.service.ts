@@ -12,7 +12,13 @@ import { legacyJsonRequestHash, requestHash as repaymentRequestHash } from '@cre
 import { type IsoDate, compareIsoDates, isIsoDate } from '@credit/lending-math';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money, isMoneyError } from '@credit/money';
-import { DomainError, PLATFORM_CONFIG, type Principal, mayAccessCustomer } from '@credit/platform';
+import {
+  DomainError,
+  PLATFORM_CONFIG,
+  type Principal,
+  customerScopeOf,
+  mayAccessCustomer,
+} from '@credit/platform';
 import {
   type LoanPolicy,
   type LoanState,
@@ -205,12 +211,20 @@ export class LoansService {
       // request hash holds the loan id, so a key used on another loan is a conflict, never its
       // answer).
       const loan = await this.require(manager, loanId, true, caller);
-      const previous = await repaymentKeys.replayOf(
-        manager,
-        idempotencyKey,
-        [requestHash, legacyJsonRequestHash(request)],
-        { code: 'REPAYMENT.IDEMPOTENCY_CONFLICT', resource: 'another repayment' },
-      );
+      const recorded = await repaymentKeys.find(manager, idempotencyKey);
+      const previous =
+        recorded &&
+        repaymentKeys.decide(
+          idempotencyKey,
+          recorded,
+          [requestHash, legacyJsonRequestHash(request)],
+          {
+            code: 'REPAYMENT.IDEMPOTENCY_CONFLICT',
+            resource: 'another repayment',
+            // A key used on another loan may be another customer's: not named to a customer.
+            conceal: customerScopeOf(caller) !== undefined && recorded.loan_id !== loanId,
+          },
+        );
       if (previous) return { repayment: this.repaymentView(previous), replayed: true };
       const date = await currentBusinessDate(manager);
       const outcome = receivePayment(loan, amount, date, this.policy);
