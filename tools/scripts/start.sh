@@ -56,7 +56,7 @@ cat <<INFO
     operator  ${OPERATOR_API_KEY}
     admin     ${ADMIN_API_KEY}
   Customers: a customer token (signed with the development key of .env.example):
-    TOKEN=$(npm run -s cli -- tokens mint --national-id 19850101-1234)
+    TOKEN=\$(npm run -s cli -- tokens mint --national-id 19850101-1234)
 
   Every service: GET /health (readiness), GET /metrics (Prometheus), /docs (OpenAPI).
   Instances: ${pid_names[*]}
