@@ -1,65 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationDecidedV1, type ApplicationDecidedV1Payload } from '@credit/contracts';
-import { OutboxWriter, recordOf } from '@credit/messaging';
 import { type TestApp, startTestApp } from '@credit/platform';
-import { cashLoanPricing, purchasePricing, testKafka, waitFor } from '@credit/testing';
+import { waitFor } from '@credit/testing';
 import { DisbursementModule } from '../src/app.module';
 import { disbursementEnvSchema } from '../src/config/env';
 import { DisbursementsService } from '../src/disbursements/disbursements.service';
-
-const writer = new OutboxWriter('test-scoring');
-const kafka = testKafka('disbursement-test');
-
-function decided(
-  product: 'installment-purchase' | 'cash-loan',
-  amount: string,
-  decision: 'approved' | 'declined' = 'approved',
-): ApplicationDecidedV1Payload {
-  const applicationId = `A-${randomUUID().slice(0, 8)}`;
-  return {
-    applicationId,
-    customerId: `C-${applicationId}`,
-    kind: 'draw',
-    decision,
-    modelVersion: 'scorecard-v1',
-    score: 560,
-    pd: '0.1000',
-    reasons: [],
-    rulesFired: [],
-    creditLine: null,
-    draw:
-      decision === 'approved'
-        ? {
-            lineId: 'LINE-1',
-            product,
-            amount: { amount, currency: 'CNY' },
-            periods: 3,
-            merchantId: product === 'installment-purchase' ? 'M-7' : null,
-            feePayer: product === 'installment-purchase' ? 'merchant' : null,
-            merchantFee: null,
-            pricing: product === 'installment-purchase' ? purchasePricing() : cashLoanPricing(),
-          }
-        : null,
-    decidedAt: new Date().toISOString(),
-  };
-}
-
-/** Publishes the decisions (each `copies` times); returns their event ids. */
-async function publish(payloads: ApplicationDecidedV1Payload[], copies = 1): Promise<string[]> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const envelopes = payloads.map((payload) =>
-    writer.build({ definition: ApplicationDecidedV1, key: payload.customerId, payload }),
-  );
-  const records = envelopes.flatMap((envelope) =>
-    Array.from({ length: copies }, () => recordOf(envelope)),
-  );
-  await producer.send({ topic: ApplicationDecidedV1.topic, messages: records });
-  await producer.disconnect();
-  return envelopes.map((envelope) => envelope.eventId);
-}
+import { decided, publish } from './support';
 
 describe('disbursement service on real PostgreSQL and Kafka', () => {
   let app: TestApp;

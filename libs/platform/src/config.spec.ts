@@ -51,3 +51,15 @@ describe('consumer retry schedule against the session timeout', () => {
     ).toBe('');
   });
 });
+
+describe('trusted proxies', () => {
+  it('takes addresses, CIDRs and the named ranges, and refuses anything else naming the variable', () => {
+    const config = loadConfig(serviceEnvSchema, {
+      ...baseEnv,
+      HTTP_TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,fd00::/8',
+    });
+    expect(config.HTTP_TRUSTED_PROXIES).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
+    expect(problemsOf({ HTTP_TRUSTED_PROXIES: 'everyone' })).toContain('HTTP_TRUSTED_PROXIES');
+    expect(problemsOf({ HTTP_TRUSTED_PROXIES: 'true' })).toContain('HTTP_TRUSTED_PROXIES');
+  });
+});

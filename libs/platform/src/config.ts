@@ -210,6 +210,24 @@ export const serviceEnvShape = {
     .optional(),
   /** Strict-Transport-Security max-age in seconds (set where TLS ends in front of the service); 0: not sent. */
   HTTP_HSTS_MAX_AGE_SECONDS: env.int(0, 63_072_000).default(0),
+  /**
+   * Proxies in front of the service (comma-separated addresses, CIDRs, or loopback / linklocal /
+   * uniquelocal) whose X-Forwarded-For names the client the failed-auth limit counts; unset: the
+   * TCP peer is the source and the header is ignored.
+   */
+  HTTP_TRUSTED_PROXIES: env
+    .list()
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)$/,
+            'must be addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+          ),
+      ),
+    )
+    .optional(),
   /** Failed authentications a source (client IP) may make at once before 429 (0: no limit). */
   AUTH_FAILURE_BURST: env.int(0, 100_000).default(20),
   /** How fast a source's allowance of failed authentications refills, per minute (0: no limit). */

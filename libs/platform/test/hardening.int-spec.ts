@@ -244,7 +244,50 @@ describe('HTTP hardening', () => {
     expect(await errorOf(limited)).toMatchObject({ code: 'AUTH.RATE_LIMITED' });
     // While limited, even the right key is refused: guessing can't go on.
     expect((await send('/v1/echo/E-1', '{}')).status).toBe(429);
+    // No proxy is trusted here: a client naming another address in X-Forwarded-For is still itself.
+    expect((await send('/v1/echo/E-1', '{}', { 'x-forwarded-for': '203.0.113.7' })).status).toBe(
+      429,
+    );
     // Public routes stay open.
     expect((await fetch(`${baseUrl}/docs/openapi.json`)).status).toBe(200);
+  });
+
+  it('behind a trusted proxy, counts failures against the client X-Forwarded-For names', async () => {
+    const proxied = await NestFactory.create(EchoModule, { logger: false });
+    configureApp(
+      proxied,
+      pino({ level: 'silent' }),
+      { title: 'echo', description: 'test', routes: [echo], tags: { test: 'test' } },
+      {
+        bodyLimitBytes: 4_096,
+        jsonDepthMax: 8,
+        corsAllowedOrigins: [],
+        hstsMaxAgeSeconds: 0,
+        trustedProxies: ['loopback'],
+      },
+    );
+    await proxied.listen(0, '127.0.0.1');
+    try {
+      const port = (proxied.getHttpServer() as { address(): { port: number } }).address().port;
+      const from = (client: string, key: string) =>
+        fetch(`http://127.0.0.1:${port}/v1/echo/E-1`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${key}`,
+            'content-type': 'application/json',
+            'x-forwarded-for': client,
+          },
+          body: '{}',
+        });
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt++) {
+        statuses.push((await from('198.51.100.1', 'wrong-key-000000000000')).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // Another client behind the same proxy keeps its own allowance.
+      expect((await from('198.51.100.2', TestApiKeys.operator)).status).toBe(201);
+    } finally {
+      await proxied.close();
+    }
   });
 });

@@ -19,6 +19,13 @@ export interface HttpHardening {
   readonly corsAllowedOrigins: readonly string[];
   /** `Strict-Transport-Security: max-age=<n>; includeSubDomains`; 0: not sent. */
   readonly hstsMaxAgeSeconds: number;
+  /**
+   * The proxies in front of the service whose `X-Forwarded-For` names the client (Express's
+   * `trust proxy`: addresses, CIDRs, `loopback`/`linklocal`/`uniquelocal`); empty: none, the
+   * source of a request is its TCP peer, and a client can't pick its own address for the
+   * failed-auth limit by sending the header.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 export const defaultHttpHardening: HttpHardening = {
@@ -36,6 +43,7 @@ export function httpHardeningOf(
       | 'HTTP_JSON_DEPTH_MAX'
       | 'CORS_ALLOWED_ORIGINS'
       | 'HTTP_HSTS_MAX_AGE_SECONDS'
+      | 'HTTP_TRUSTED_PROXIES'
     >
   >,
 ): HttpHardening {
@@ -44,13 +52,21 @@ export function httpHardeningOf(
     jsonDepthMax: config.HTTP_JSON_DEPTH_MAX ?? defaultHttpHardening.jsonDepthMax,
     corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS ?? [],
     hstsMaxAgeSeconds: config.HTTP_HSTS_MAX_AGE_SECONDS ?? 0,
+    trustedProxies: config.HTTP_TRUSTED_PROXIES ?? [],
   };
 }
 
 /** Installs the headers, CORS and the body parser; before `listen` (Nest then adds no parser). */
 export function hardenHttp(app: INestApplication, options: HttpHardening): void {
-  const express = app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void };
+  const express = app.getHttpAdapter().getInstance() as {
+    disable?: (setting: string) => void;
+    set?: (setting: string, value: unknown) => void;
+  };
   express.disable?.('x-powered-by');
+  express.set?.(
+    'trust proxy',
+    options.trustedProxies?.length ? [...options.trustedProxies] : false,
+  );
   app.use(securityHeaders(options));
   app.use(cors(options));
   app.use(jsonBodyParser(options));
