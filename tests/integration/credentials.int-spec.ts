@@ -5,6 +5,7 @@ import {
   type RunningProcess,
   type Service,
   apiKeys,
+  customerTokenPublicKeys,
   repoRoot,
   spawnService,
 } from '../support/services';
@@ -37,7 +38,7 @@ async function boot(service: Service, extra: Record<string, string> = {}): Promi
     KAFKA_BROKERS: brokers,
     KAFKA_CONSUMER_GROUP: `${service}-credentials-${runId}`,
     KAFKA_CONSUMER_START: 'latest',
-    CUSTOMER_API_KEY: apiKeys.customer,
+    CUSTOMER_TOKEN_PUBLIC_KEYS: customerTokenPublicKeys,
     OPERATOR_API_KEY: apiKeys.operator,
     ADMIN_API_KEY: apiKeys.admin,
     KAFKA_CONNECT_BACKOFF_INITIAL_MS: '200',

@@ -10,7 +10,7 @@ import {
   uniquePerson,
   waitFor,
 } from '@credit/testing';
-import { startApplication } from './harness';
+import { startApplication, submitAsApplicant } from './harness';
 import { MillisecondsPerDay } from '../src/domain/personal-data';
 import { EnvelopeCipher } from '../src/personal-data/envelope-cipher';
 import { personalDataContext } from '../src/personal-data/personal-data.service';
@@ -95,12 +95,7 @@ describe('personal-data rights (PIPL) in the application service', () => {
   let app: TestApp;
   const since = new Date().toISOString();
   const submit = async (p: Person, consent?: unknown) => {
-    const response = await app.request('POST', '/v1/applications', {
-      role: 'customer',
-      idempotencyKey: `pii-${randomUUID()}`,
-      body: creditLineBody(p, consent),
-    });
-    return response;
+    return submitAsApplicant(app, `pii-${randomUUID()}`, creditLineBody(p, consent));
   };
   const accessOf = (customerId: string, role: 'operator' | 'customer' | 'admin' = 'operator') =>
     app.request('GET', `/v1/customers/${customerId}/personal-data`, { role });

@@ -7,6 +7,7 @@ import { personalDataErase, personalDataRotate, personalDataShow } from './comma
 import { reconcile } from './commands/reconcile';
 import { schedule } from './commands/schedule';
 import { score } from './commands/score';
+import { tokensMint } from './commands/tokens';
 import { topicsEnsure, topicsList } from './commands/topics';
 import { UsageError } from './flags';
 
@@ -64,6 +65,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   'personal-data rotate': {
     run: personalDataRotate,
     help: 're-encrypt every sealed value under the active key, resumable, with progress (admin) [--batch-size N] [--json]',
+  },
+  'tokens mint': {
+    run: tokensMint,
+    help: 'print a customer token (CUSTOMER_TOKEN_SIGNING_KEY, default the development key): --customer C-… | --national-id ID [--ttl-seconds N]',
   },
   schedule: {
     run: schedule,

@@ -259,7 +259,7 @@ export const repaymentLineExposure = defineRoute({
   path: '/v1/lines/{lineId}/exposure',
   summary: 'What is drawn on a revolving line: principal outstanding of its active loans',
   description:
-    "A draw raises it, principal repaid lowers it again; the line's available limit is its limit (application service) minus this.",
+    "A draw raises it, principal repaid lowers it again; the line's available limit is its limit (application service) minus this. A customer sees only their own loans: another customer's line answers as an unknown one (nothing drawn).",
   tags: ['loans'],
   role: 'customer',
   params: z.object({ lineId: z.string().min(1).max(128) }),

@@ -20,3 +20,10 @@ export {
   worstBackoffMs,
 } from './backoff';
 export { systemActor } from './audit';
+export {
+  CustomerIdHexLength,
+  CustomerIdPattern,
+  CustomerIdPepperLengthMin,
+  customerIdOf,
+  normalizeNationalId,
+} from './customer-id';

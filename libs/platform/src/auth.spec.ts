@@ -3,13 +3,12 @@ import type { Reflector } from '@nestjs/core';
 import { ApiKeyDirectory, ApiKeyGuard, actorOf } from './auth';
 import { AuthFailureLimiter } from './http/hardening';
 
-const customer = 'customer-key-0000000000000001';
 const operator = 'operator-key-0000000000000001';
 const admin = 'admin-key-00000000000000000001';
 
 describe('ApiKeyDirectory (bootstrap keys from the environment)', () => {
   it('knows each configured key as the bootstrap holder of its role', () => {
-    const keys = new ApiKeyDirectory({ customer, operator, admin });
+    const keys = new ApiKeyDirectory({ operator, admin });
     expect(keys.authenticate(admin)).toEqual({
       role: 'admin',
       credentialId: 'env-admin',
@@ -20,17 +19,15 @@ describe('ApiKeyDirectory (bootstrap keys from the environment)', () => {
   });
 
   it('disables the operator and admin keys that are unset', () => {
-    const keys = new ApiKeyDirectory({ customer });
+    const keys = new ApiKeyDirectory({});
     expect(keys.authenticate(operator)).toBeUndefined();
     expect(keys.authenticate(admin)).toBeUndefined();
-    expect(keys.authenticate(customer)?.role).toBe('customer');
-    expect(new ApiKeyDirectory({ customer, admin }).authenticate(admin)?.role).toBe('admin');
+    expect(new ApiKeyDirectory({ admin }).authenticate(admin)?.role).toBe('admin');
+    expect(new ApiKeyDirectory({ admin }).authenticate(operator)).toBeUndefined();
   });
 
   it('refuses one key for two roles', () => {
-    expect(() => new ApiKeyDirectory({ customer, operator: admin, admin })).toThrow(
-      'must all differ',
-    );
+    expect(() => new ApiKeyDirectory({ operator: admin, admin })).toThrow('must differ');
   });
 });
 
@@ -55,7 +52,7 @@ describe('ApiKeyGuard with named credentials still loading', () => {
   const guard = (limiter = new AuthFailureLimiter(1, 1)) =>
     new ApiKeyGuard(
       { getAllAndOverride: () => undefined } as unknown as Reflector,
-      [new ApiKeyDirectory({ customer, operator, admin }), loadingCredentials],
+      [new ApiKeyDirectory({ operator, admin }), loadingCredentials],
       limiter,
     );
 

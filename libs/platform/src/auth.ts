@@ -20,11 +20,11 @@ export const RoleRank = { customer: 1, operator: 2, admin: 3 } as const;
 export type Role = keyof typeof RoleRank;
 
 /**
- * The keys from the environment. The operator and admin keys are bootstrap credentials: optional
- * (unset: that key is disabled), for issuing named credentials and then being unset.
+ * The operator and admin keys from the environment (customers present signed customer tokens):
+ * bootstrap credentials, optional (unset: that key is disabled), for issuing named credentials
+ * and then being unset.
  */
 export interface ApiKeys {
-  readonly customer: string;
   readonly operator?: string;
   readonly admin?: string;
 }
@@ -63,6 +63,21 @@ export interface Authenticator {
   loading?(credential: string): boolean;
 }
 
+/**
+ * A credential an authenticator recognises as its own but refuses (a customer token expired or
+ * invalid): 401 with this code, counted as a failed authentication. The message says why in the
+ * words of the code, never which part of a well-formed credential failed.
+ */
+export class CredentialRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CredentialRefused';
+  }
+}
+
 /** The authenticators the guard asks in turn (a Nest provider holding `Authenticator[]`). */
 export const AUTHENTICATORS = Symbol('credit:authenticators');
 
@@ -90,12 +105,12 @@ export class ApiKeyDirectory implements Authenticator {
   private readonly entries: { role: Role; digest: Buffer }[];
 
   constructor(keys: ApiKeys) {
-    const given = (Object.keys(RoleRank) as Role[]).flatMap((role) => {
+    const given = (['operator', 'admin'] as const).flatMap((role) => {
       const key = keys[role];
       return key === undefined ? [] : [{ role, key }];
     });
     if (new Set(given.map((entry) => entry.key)).size !== given.length) {
-      throw new Error('CUSTOMER_API_KEY, OPERATOR_API_KEY and ADMIN_API_KEY must all differ');
+      throw new Error('OPERATOR_API_KEY and ADMIN_API_KEY must differ');
     }
     this.entries = given.map(({ role, key }) => ({ role, digest: digest(key) }));
   }
@@ -166,10 +181,10 @@ export class ApiKeyGuard implements CanActivate {
       this.limiter.recordFailure(source);
       throw new UnauthorizedException({
         code: 'AUTH.MISSING_KEY',
-        message: 'Authorization: Bearer <api key> is required',
+        message: 'Authorization: Bearer <api key or customer token> is required',
       });
     }
-    const principal = this.authenticate(token);
+    const principal = this.authenticate(token, source);
     if (!principal) {
       if (this.authenticators.some((authenticator) => authenticator.loading?.(token))) {
         context.switchToHttp().getResponse<Response>().setHeader('Retry-After', '1');
@@ -198,10 +213,16 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(token: string): Principal | undefined {
-    for (const authenticator of this.authenticators) {
-      const principal = authenticator.authenticate(token);
-      if (principal) return principal;
+  private authenticate(token: string, source: string): Principal | undefined {
+    try {
+      for (const authenticator of this.authenticators) {
+        const principal = authenticator.authenticate(token);
+        if (principal) return principal;
+      }
+    } catch (error) {
+      if (!(error instanceof CredentialRefused)) throw error;
+      this.limiter.recordFailure(source);
+      throw new UnauthorizedException({ code: error.code, message: error.message });
     }
     return undefined;
   }

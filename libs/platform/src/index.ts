@@ -1,4 +1,6 @@
 export * from './auth';
+export * from './customer-token';
+export * from './ownership';
 export * from './bootstrap';
 export * from './config';
 export * from './correlation';

@@ -22,6 +22,7 @@ import {
   NAMED_CREDENTIALS,
 } from './auth';
 import type { ServiceConfig } from './config';
+import { customerTokenVerifierOf, CustomerTokenVerifier } from './customer-token';
 import {
   type DatabaseOptions,
   createDataSource,
@@ -88,16 +89,23 @@ export class PlatformModule
         {
           provide: ApiKeyDirectory,
           useValue: new ApiKeyDirectory({
-            customer: config.CUSTOMER_API_KEY,
             operator: config.OPERATOR_API_KEY,
             admin: config.ADMIN_API_KEY,
           }),
         },
+        { provide: CustomerTokenVerifier, useValue: customerTokenVerifierOf(config) },
         {
           provide: AUTHENTICATORS,
-          useFactory: (keys: ApiKeyDirectory, named?: Authenticator): Authenticator[] =>
-            named ? [keys, named] : [keys],
-          inject: [ApiKeyDirectory, { token: NAMED_CREDENTIALS, optional: true }],
+          useFactory: (
+            keys: ApiKeyDirectory,
+            tokens: CustomerTokenVerifier,
+            named?: Authenticator,
+          ): Authenticator[] => (named ? [keys, named, tokens] : [keys, tokens]),
+          inject: [
+            ApiKeyDirectory,
+            CustomerTokenVerifier,
+            { token: NAMED_CREDENTIALS, optional: true },
+          ],
         },
         {
           provide: AuthFailureLimiter,

@@ -5,7 +5,6 @@ const base = {
   HTTP_PORT: '3003',
   DATABASE_URL: 'postgres://credit_disbursement_app@127.0.0.1:5432/credit_disbursement',
   KAFKA_BROKERS: '127.0.0.1:9092',
-  CUSTOMER_API_KEY: 'customer-key-0000000000000001',
   LEDGER_URL: 'http://127.0.0.1:3005',
 };
 
