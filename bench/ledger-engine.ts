@@ -83,10 +83,10 @@ export class LedgerEngineBench {
   private static async prepare(dataSource: DataSource): Promise<void> {
     await dataSource.runMigrations({ transaction: 'each' });
     await dataSource.query(
-      `INSERT INTO accounts (id, name, type, normal_side, currency)
-       SELECT 'assets:bench:a' || lpad(g::text, 5, '0'), 'bench ' || g, 'asset', 'debit', 'CNY'
+      `INSERT INTO accounts (id, name, type, normal_side, currency, created_by)
+       SELECT 'assets:bench:a' || lpad(g::text, 5, '0'), 'bench ' || g, 'asset', 'debit', 'CNY', 'system:bench'
          FROM generate_series(1, $1::int) g
-       UNION ALL SELECT $2, 'bench house account', 'asset', 'debit', 'CNY'
+       UNION ALL SELECT $2, 'bench house account', 'asset', 'debit', 'CNY', 'system:bench'
        ON CONFLICT DO NOTHING`,
       [BenchAccountsMax, HouseAccount],
     );
@@ -114,6 +114,7 @@ export class LedgerEngineBench {
       sourceEventType: null,
       rule: null,
       reversesEntryId: null,
+      actor: 'system:bench',
       lines: [
         { account: debit, side: 'debit', amount: '1.00', currency: 'CNY' },
         { account: credit, side: 'credit', amount: '1.00', currency: 'CNY' },
@@ -181,8 +182,9 @@ export class LedgerEngineBench {
       // A million lines with their foreign-key checks take longer than the service's 30 s limit.
       await runner.query(`SET LOCAL statement_timeout = '15min'`);
       await runner.query(
-        `INSERT INTO accounts (id, name, type, normal_side, currency)
-         VALUES ($1, 'balance read bench', 'asset', 'debit', 'CNY'), ($2, 'bench contra', 'asset', 'debit', 'CNY')
+        `INSERT INTO accounts (id, name, type, normal_side, currency, created_by)
+         VALUES ($1, 'balance read bench', 'asset', 'debit', 'CNY', 'system:bench'),
+                ($2, 'bench contra', 'asset', 'debit', 'CNY', 'system:bench')
          ON CONFLICT DO NOTHING`,
         [account, contra],
       );
@@ -200,8 +202,8 @@ export class LedgerEngineBench {
         [entries],
       );
       await runner.query(
-        `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description)
-         SELECT id, 'bench-bulk-' || $1 || '-' || n, 'bench', t, t, 'bench bulk load'
+        `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description, actor)
+         SELECT id, 'bench-bulk-' || $1 || '-' || n, 'bench', t, t, 'bench bulk load', 'system:bench'
            FROM (SELECT id, n, timestamptz '2020-01-01' + n * interval '1 second' AS t FROM bulk_entries) b
           ORDER BY n`,
         [account],

@@ -16,6 +16,7 @@ import {
   withClient,
   workDir,
 } from './support';
+import { customerOfNationalIdIn, mintToolCustomerToken } from '@credit/platform';
 import { cny, testConsent } from '@credit/testing';
 import { applicant as e2eApplicant } from '../tests/support/platform-api';
 import { type SpanHop, SpanIndex, spanHops, spansComplete } from './spans';
@@ -35,7 +36,20 @@ const basePorts = {
 type Service = keyof typeof basePorts;
 const urlOf = (service: Service) => `http://127.0.0.1:${basePorts[service] + BenchPortOffset}`;
 const databaseOf = (service: Service) => `credit_bench_${service}`;
-const customerKey = () => process.env.CUSTOMER_API_KEY ?? 'dev-customer-key-0000000000000001';
+const tokens = new Map<string, string>();
+/**
+ * The token of the customer a national ID is (CUSTOMER_TOKEN_SIGNING_KEY, the development key by
+ * default), minted once per customer and run: the bench measures the platform, not the signing.
+ */
+function customerToken(nationalId: string): string {
+  let token = tokens.get(nationalId);
+  if (!token) {
+    const customerId = customerOfNationalIdIn(process.env, nationalId);
+    token = mintToolCustomerToken(process.env, customerId, 4 * 3_600);
+    tokens.set(nationalId, token);
+  }
+  return token;
+}
 
 /** The applicant the scorecard approves, as the e2e tests send it, under the bench's own name. */
 const applicant = (nationalId: string) => ({ ...e2eApplicant(nationalId), name: 'Bench Customer' });
@@ -43,14 +57,16 @@ const applicant = (nationalId: string) => ({ ...e2eApplicant(nationalId), name: 
 /** The scored part alone (what POST /v1/score takes): no name, national id or phone. */
 const { name: _name, nationalId: _id, phone: _phone, ...scoredApplicant } = e2eApplicant('-');
 
+/** A POST as a customer: the applicant of an application, a bench customer for a what-if. */
 async function post(
   service: Service,
   route: string,
   body: unknown,
   idempotencyKey?: string,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  const nationalId = (body as { applicant?: { nationalId?: string } }).applicant?.nationalId;
   const headers: Record<string, string> = {
-    authorization: `Bearer ${customerKey()}`,
+    authorization: `Bearer ${customerToken(nationalId ?? 'BENCH-WHAT-IF')}`,
     'content-type': 'application/json',
   };
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;

@@ -65,8 +65,8 @@ async function load(dataSource: ReturnType<typeof createDataSource>, loans: numb
     );
     // The loan's four accounts under their roots, each with its balance row.
     await runner.query(
-      `INSERT INTO accounts (id, name, type, normal_side, currency, parent_id)
-       SELECT c.root || ':' || b.loan_id, 'bench loan ' || b.loan_id, 'asset', 'debit', 'CNY', c.root
+      `INSERT INTO accounts (id, name, type, normal_side, currency, parent_id, created_by)
+       SELECT c.root || ':' || b.loan_id, 'bench loan ' || b.loan_id, 'asset', 'debit', 'CNY', c.root, 'system:bench'
          FROM bench_loans b CROSS JOIN unnest($1::text[]) AS c(root)`,
       [Object.values(roots)],
     );
@@ -81,9 +81,9 @@ async function load(dataSource: ReturnType<typeof createDataSource>, loans: numb
     // One entry per loan, from a consumed event (its inbox row), debiting the four accounts.
     await runner.query(
       `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description,
-                                    source_event_id, source_event_type, rule)
+                                    source_event_id, source_event_type, rule, actor)
        SELECT entry_id, 'bench-reconciliation-' || n, 'bench', t, t, 'bench loan ' || loan_id, event_id,
-              'loan.disbursed', 'bench'
+              'loan.disbursed', 'bench', 'system:bench'
          FROM (SELECT *, timestamptz '2020-01-01' + n * interval '1 second' AS t FROM bench_loans) b
         ORDER BY n`,
     );

@@ -17,6 +17,7 @@ import {
   sideTotal,
   waitForLoan,
 } from '../support/platform-api';
+import { customerOfNationalId } from '../support/services';
 
 interface Installment {
   dueDate: string;
@@ -45,7 +46,7 @@ describe('equal-installment and equal-principal cash loans, end to end', () => {
     // Invalid on purpose: sent raw, as the typed client would not let it be written.
     const submit = (drawRequest: Record<string, unknown>) =>
       call('application', 'POST', '/v1/applications', {
-        role: 'customer',
+        customer: customerOfNationalId(customer),
         key: `e2e-${randomUUID()}`,
         body: {
           kind: 'draw',

@@ -19,6 +19,7 @@ import {
   repay,
   waitForLoan,
 } from '../support/platform-api';
+import { customerOfNationalId } from '../support/services';
 
 /**
  * Personal data never travels on Kafka, and an erasure leaves the books alone. After a full
@@ -32,14 +33,16 @@ const person = () => uniquePerson('Zhou', '+86135');
 
 async function submit(p: ReturnType<typeof person>, request: Record<string, unknown>) {
   const submitted = await call('application', 'POST', '/v1/applications', {
-    role: 'customer',
+    customer: customerOfNationalId(p.nationalId),
     key: `e2e-pii-${randomUUID()}`,
     body: { applicant: { ...applicant(p.nationalId), ...p }, consent: testConsent(), ...request },
   });
   expect(submitted.status).toBe(201);
   const id = submitted.body.applicationId as string;
   return waitFor(`the decision on ${id}`, async () => {
-    const view = await call('application', 'GET', `/v1/applications/${id}`, { role: 'customer' });
+    const view = await call('application', 'GET', `/v1/applications/${id}`, {
+      customer: customerOfNationalId(p.nationalId),
+    });
     return view.body.status !== 'submitted' ? view.body : undefined;
   });
 }

@@ -1,17 +1,22 @@
 import { ConfigResourceTypes } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { DevelopmentCustomerTokenKey, mintCustomerToken } from '@credit/platform';
 import { testKafka } from '@credit/testing';
 import { urlOf } from '../support/platform-api';
-import { apiKeys, serviceList } from '../support/services';
+import { apiKeys, customerOfNationalId, customerToken, serviceList } from '../support/services';
 
 describe('platform foundation through public APIs', () => {
-  it.each(serviceList)('%s is ready: its database and Kafka are up', async (service) => {
-    const response = await fetch(`${urlOf(service)}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      status: 'ready',
-      checks: { database: { up: true }, kafka: { up: true } },
-    });
-  });
+  it.each(serviceList)(
+    '%s is ready: its database and Kafka are up, the named credentials read',
+    async (service) => {
+      const response = await fetch(`${urlOf(service)}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        status: 'ready',
+        checks: { database: { up: true }, kafka: { up: true }, credentials: { up: true } },
+      });
+    },
+  );
 
   it.each(serviceList)(
     '%s publishes an OpenAPI document that declares bearer auth',
@@ -69,13 +74,53 @@ describe('platform foundation through public APIs', () => {
       );
     });
 
-    it('rejects a customer key on an operator endpoint with 403', async () => {
+    const customer = customerOfNationalId('19850101-1234');
+
+    it('rejects a customer token on an operator endpoint with 403', async () => {
       const response = await fetch(url(), {
-        headers: { authorization: `Bearer ${apiKeys.customer}` },
+        headers: { authorization: `Bearer ${customerToken(customer)}` },
       });
       expect(response.status).toBe(403);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
         'AUTH.FORBIDDEN',
+      );
+    });
+
+    it.each(serviceList)(
+      '%s refuses an expired customer token (AUTH.TOKEN_EXPIRED) and a forged one (AUTH.TOKEN_INVALID) with 401',
+      async (service) => {
+        const expired = mintCustomerToken({
+          ...DevelopmentCustomerTokenKey,
+          customerId: customer,
+          ttlSeconds: 60,
+          now: new Date(Date.now() - 3_600_000),
+        });
+        const [header, , signature] = customerToken(customer).split('.');
+        const claims = Buffer.from(
+          JSON.stringify({ sub: customer, aud: 'credit-platform', iat: 1, exp: 4_102_444_800 }),
+        ).toString('base64url');
+        for (const [token, code] of [
+          [expired, 'AUTH.TOKEN_EXPIRED'],
+          [`${header}.${claims}.${signature}`, 'AUTH.TOKEN_INVALID'],
+        ] as const) {
+          const response = await fetch(`${urlOf(service)}/v1/ops/messaging`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect([
+            response.status,
+            ((await response.json()) as { error: { code: string } }).error.code,
+          ]).toEqual([401, code]);
+        }
+      },
+    );
+
+    it('serves a customer token on a customer route: an application that is not theirs is 404', async () => {
+      const response = await fetch(`${urlOf('application')}/v1/applications/${randomUUID()}`, {
+        headers: { authorization: `Bearer ${customerToken(customer)}` },
+      });
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'APPLICATION.NOT_FOUND',
       );
     });
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { databaseRolesOf, recreateServiceDatabase } from '@credit/platform';
 import { freePort, waitUntil } from '@credit/testing';
-import { apiKeys, serviceList, spawnService } from '../support/services';
+import { apiKeys, customerTokenPublicKeys, serviceList, spawnService } from '../support/services';
 
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 /** What application and disbursement require beyond the common variables (test values). */
@@ -33,7 +33,7 @@ describe('database roles of every service', () => {
         KAFKA_BROKERS: brokers,
         KAFKA_CONSUMER_GROUP: `${service}-roles-${Date.now()}`,
         KAFKA_CONSUMER_START: 'latest',
-        CUSTOMER_API_KEY: apiKeys.customer,
+        CUSTOMER_TOKEN_PUBLIC_KEYS: customerTokenPublicKeys,
         OPERATOR_API_KEY: apiKeys.operator,
         ADMIN_API_KEY: apiKeys.admin,
         LOG_LEVEL: 'warn',

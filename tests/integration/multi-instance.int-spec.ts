@@ -12,7 +12,13 @@ import {
   testKafka,
   waitUntil,
 } from '@credit/testing';
-import { type RunningProcess, type Service, apiKeys, spawnService } from '../support/services';
+import {
+  type RunningProcess,
+  type Service,
+  apiKeys,
+  customerTokenPublicKeys,
+  spawnService,
+} from '../support/services';
 
 /**
  * Two instances of the ledger and two of the repayment service, spawned as processes on one
@@ -78,7 +84,7 @@ async function spawnInstances(
         // A new group starts at the end of the shared test topics: only this test's events.
         KAFKA_CONSUMER_START: 'latest',
         INSTANCE_ID: `${service}-${i}`,
-        CUSTOMER_API_KEY: apiKeys.customer,
+        CUSTOMER_TOKEN_PUBLIC_KEYS: customerTokenPublicKeys,
         OPERATOR_API_KEY: apiKeys.operator,
         ADMIN_API_KEY: apiKeys.admin,
         KAFKA_CONNECT_BACKOFF_INITIAL_MS: '200',

@@ -16,6 +16,7 @@ import {
   type RunningProcess,
   type Service,
   apiKeys,
+  customerTokenPublicKeys,
   repoRoot,
   spawnService,
 } from '../support/services';
@@ -156,7 +157,7 @@ class Running {
       KAFKA_CONSUMER_GROUP: `${service}-rebuild-${runId}-${Date.now()}`,
       // A new group starts at the end of the shared test topics: only this test's events.
       KAFKA_CONSUMER_START: 'latest',
-      CUSTOMER_API_KEY: apiKeys.customer,
+      CUSTOMER_TOKEN_PUBLIC_KEYS: customerTokenPublicKeys,
       OPERATOR_API_KEY: apiKeys.operator,
       ADMIN_API_KEY: apiKeys.admin,
       KAFKA_CONNECT_BACKOFF_INITIAL_MS: '200',

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { Client } from 'pg';
 import { freePort, waitUntil } from '@credit/testing';
-import { apiKeys, serviceList, spawnService } from '../support/services';
+import { apiKeys, customerTokenPublicKeys, serviceList, spawnService } from '../support/services';
 
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -11,7 +11,7 @@ function baseEnv(port: number, database: string): Record<string, string> {
     HTTP_PORT: String(port),
     DATABASE_URL: `${postgresUrl}/${database}`,
     KAFKA_BROKERS: brokers,
-    CUSTOMER_API_KEY: apiKeys.customer,
+    CUSTOMER_TOKEN_PUBLIC_KEYS: customerTokenPublicKeys,
     OPERATOR_API_KEY: apiKeys.operator,
     ADMIN_API_KEY: apiKeys.admin,
     KAFKA_CONNECT_BACKOFF_INITIAL_MS: '200',
@@ -61,7 +61,21 @@ describe('service boot', () => {
     });
     const exit = await run.exited;
     expect(exit.code).not.toBe(0);
-    expect(run.output()).toContain('must all differ');
+    expect(run.output()).toContain('OPERATOR_API_KEY and ADMIN_API_KEY must differ');
+  });
+
+  it('exits naming a malformed customer token public key, never the key', async () => {
+    const notAKey = 'c2VjcmV0LW5vdC1hLWtleS0wMTIzNDU2Nzg5';
+    const run = spawnService('application', {
+      ...baseEnv(1, 'unused'),
+      CUSTOMER_TOKEN_PUBLIC_KEYS: `${customerTokenPublicKeys},k2:${notAKey}`,
+    });
+    const exit = await run.exited;
+    expect(exit.code).toBe(78);
+    expect(run.output()).toContain(
+      'CUSTOMER_TOKEN_PUBLIC_KEYS: entry 2 (kid k2): not a base64 SPKI DER public key',
+    );
+    expect(run.output()).not.toContain(notAKey);
   });
 
   it('keeps retrying while Kafka is unreachable, says not ready, then becomes ready when Kafka appears', async () => {

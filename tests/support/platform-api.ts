@@ -7,7 +7,7 @@ import * as routes from '@credit/api';
 import { Money } from '@credit/money';
 import { ApiError, type CallRequest, client } from '@credit/platform';
 import { cny, strongProfile, testConsent, waitFor } from '@credit/testing';
-import { apiKeys, type Service } from './services';
+import { apiKeys, customerOfNationalId, customerToken, type Service } from './services';
 
 /**
  * The running platform through its public HTTP APIs, for the e2e specs. Set by
@@ -31,6 +31,10 @@ export const urlOf = (service: Service) =>
  */
 export const api = (service: Service, role: keyof typeof apiKeys = 'operator') =>
   client(urlOf(service), { apiKey: apiKeys[role] });
+
+/** The typed client of a service as a customer (a customer token of `customerId`). */
+export const customerApi = (service: Service, customerId: string) =>
+  client(urlOf(service), { apiKey: customerToken(customerId) });
 
 /** The status a call answered, a refusal's (ApiError) too: for a spec that expects a 404 or 409. */
 export async function statusOf(answer: Promise<{ status: number }>): Promise<number> {
@@ -72,11 +76,19 @@ export async function call(
   service: Service,
   method: string,
   route: string,
-  options: { body?: unknown; role?: keyof typeof apiKeys; key?: string } = {},
+  options: {
+    body?: unknown;
+    role?: keyof typeof apiKeys;
+    /** As this customer (a customer token) instead of a role's key. */
+    customer?: string;
+    key?: string;
+  } = {},
 ): Promise<Reply> {
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${apiKeys[options.role ?? 'operator']}`,
-  };
+  const credential =
+    options.customer === undefined
+      ? apiKeys[options.role ?? 'operator']
+      : customerToken(options.customer);
+  const headers: Record<string, string> = { authorization: `Bearer ${credential}` };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.key) headers['idempotency-key'] = options.key;
   const response = await fetch(`${urlOf(service)}${route}`, {
@@ -122,16 +134,23 @@ export function applicant(nationalId: string, monthlyIncome = '30000.00'): Appli
 }
 
 /**
- * Submits an application (a fresh idempotency key; the standard consent unless it has its own)
- * and answers the application as submitted.
+ * Submits an application as its applicant's own customer (a fresh idempotency key; the standard
+ * consent unless it has its own) and answers the application as submitted.
  */
 export const submit = (body: SubmissionBody) =>
-  api('application', 'customer').call(routes.submitApplication, {
-    body: { consent: testConsent(), ...body } as Submission,
-    idempotencyKey: `e2e-${randomUUID()}`,
-  });
-export const applicationOf = (id: string) =>
-  api('application', 'customer').call(routes.getApplication, { params: { id } });
+  customerApi('application', customerOfNationalId(body.applicant.nationalId)).call(
+    routes.submitApplication,
+    {
+      body: { consent: testConsent(), ...body } as Submission,
+      idempotencyKey: `e2e-${randomUUID()}`,
+    },
+  );
+/** An application as its own customer sees it. */
+export const applicationOf = async (id: string) => {
+  const { customerId } = (await api('application').call(routes.getApplication, { params: { id } }))
+    .body;
+  return customerApi('application', customerId).call(routes.getApplication, { params: { id } });
+};
 
 /** Waits until the application is no longer `submitted` (or until `done` says so) and answers it. */
 export const decisionOn = (id: string, done = (status: string) => status !== 'submitted') =>
@@ -176,21 +195,29 @@ export async function draw(
 /** The loan an approved draw becomes. */
 export const loanIdOf = (applicationId: string) => `L-${applicationId}`;
 
+/** A loan as an operator sees it (any customer's). */
 export const loanOf = (loanId: string) =>
-  api('repayment', 'customer').call(routes.getLoan, { params: { id: loanId } });
+  api('repayment').call(routes.getLoan, { params: { id: loanId } });
+/** The customer of a loan: repayments and quotes are made as them. */
+const loanOwnerOf = async (loanId: string) => (await loanOf(loanId)).body.customerId;
 export const waitForLoan = (loanId: string, timeoutMs?: number) =>
   waitFor(`loan ${loanId} scheduled`, () => found(loanOf(loanId)), timeoutMs);
 /** Closes a business date on the repayment service (operator); closing a future date moves business time forward. */
 export const close = (businessDate: string) =>
   api('repayment').call(routes.closeBusinessDay, { body: { businessDate } });
-export const repay = (loanId: string, amount: string) =>
-  api('repayment', 'customer').call(routes.repayLoan, {
+/** A repayment by the loan's own customer. */
+export const repay = async (loanId: string, amount: string) =>
+  customerApi('repayment', await loanOwnerOf(loanId)).call(routes.repayLoan, {
     params: { id: loanId },
     idempotencyKey: `e2e-${randomUUID()}`,
     body: { amount, currency: 'CNY' },
   });
-export const payoffQuote = (loanId: string) =>
-  api('repayment', 'customer').call(routes.payoffQuote, { params: { id: loanId }, query: {} });
+/** A payoff quote for the loan's own customer. */
+export const payoffQuote = async (loanId: string) =>
+  customerApi('repayment', await loanOwnerOf(loanId)).call(routes.payoffQuote, {
+    params: { id: loanId },
+    query: {},
+  });
 /** A payout as the disbursement service shows it (operator). */
 export const disbursementOf = (loanId: string) =>
   api('disbursement').call(routes.getDisbursement, { params: { loanId } });

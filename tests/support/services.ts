@@ -1,14 +1,30 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import {
+  DevelopmentCustomerTokenKey,
+  customerOfNationalIdIn,
+  mintToolCustomerToken,
+} from '@credit/platform';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
 /** Development keys from .env.example unless the environment says otherwise. */
 export const apiKeys = {
-  customer: process.env.CUSTOMER_API_KEY ?? 'dev-customer-key-0000000000000001',
   operator: process.env.OPERATOR_API_KEY ?? 'dev-operator-key-0000000000000001',
   admin: process.env.ADMIN_API_KEY ?? 'dev-admin-key-00000000000000000001',
 };
+
+/** CUSTOMER_TOKEN_PUBLIC_KEYS of services the specs start: the development pair's (.env.example). */
+export const customerTokenPublicKeys =
+  process.env.CUSTOMER_TOKEN_PUBLIC_KEYS ??
+  `${DevelopmentCustomerTokenKey.kid}:${DevelopmentCustomerTokenKey.publicKey}`;
+
+/** A customer's token (one hour), signed with CUSTOMER_TOKEN_SIGNING_KEY or the development key. */
+export const customerToken = (customerId: string) => mintToolCustomerToken(process.env, customerId);
+
+/** The customer a national ID is: APPLICATION_CUSTOMER_ID_PEPPER (.env.example's by default). */
+export const customerOfNationalId = (nationalId: string) =>
+  customerOfNationalIdIn(process.env, nationalId);
 
 export const serviceList = [
   'application',

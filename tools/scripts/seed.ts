@@ -26,6 +26,8 @@ import {
   type CallAnswer,
   type CallRequest,
   client,
+  customerOfNationalIdIn,
+  mintToolCustomerToken,
 } from '@credit/platform';
 
 export type DemoService = 'application' | 'disbursement' | 'repayment' | 'ledger';
@@ -40,7 +42,13 @@ const DefaultPorts: Record<DemoService, number> = {
 export interface DemoOptions {
   /** Base URL of each service; `npm start`'s ports by default. */
   readonly urlOf?: (service: DemoService) => string;
-  readonly keys?: { readonly customer: string; readonly operator: string };
+  /** The operator's API key; OPERATOR_API_KEY or the development key by default. */
+  readonly operatorKey?: string;
+  /**
+   * A customer's token; by default signed with CUSTOMER_TOKEN_SIGNING_KEY (the development key
+   * unless set), for the customer APPLICATION_CUSTOMER_ID_PEPPER makes of a national ID.
+   */
+  readonly customerToken?: (customerId: string) => string;
   /** Prefix of every idempotency key and national id, so a test can seed a second, separate demo. */
   readonly prefix?: string;
   readonly timeoutMs?: number;
@@ -137,10 +145,13 @@ function applicant(name: string, nationalId: string, good: boolean): Applicant {
 export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const urlOf =
     options.urlOf ?? ((service: DemoService) => `http://127.0.0.1:${DefaultPorts[service]}`);
-  const keys = options.keys ?? {
-    customer: process.env.CUSTOMER_API_KEY ?? 'dev-customer-key-0000000000000001',
-    operator: process.env.OPERATOR_API_KEY ?? 'dev-operator-key-0000000000000001',
-  };
+  const operatorKey =
+    options.operatorKey ?? process.env.OPERATOR_API_KEY ?? 'dev-operator-key-0000000000000001';
+  const customerToken =
+    options.customerToken ??
+    ((customerId: string) => mintToolCustomerToken(process.env, customerId));
+  /** The customer an applicant is (the application service derives it from the national ID). */
+  const customerOf = (who: Applicant) => customerOfNationalIdIn(process.env, who.nationalId);
   const prefix = options.prefix ?? 'seed';
   const timeoutMs = options.timeoutMs ?? 60_000;
 
@@ -150,10 +161,11 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
     service: DemoService,
     route: T,
     request: CallRequest<T>,
-    role: 'customer' | 'operator' = 'customer',
+    as: 'operator' | { readonly customer: string },
   ) {
+    const apiKey = as === 'operator' ? operatorKey : customerToken(as.customer);
     try {
-      return (await client(urlOf(service), { apiKey: keys[role] }).call(route, request)).body;
+      return (await client(urlOf(service), { apiKey }).call(route, request)).body;
     } catch (error) {
       if (error instanceof ApiError)
         throw new DemoError(
@@ -185,15 +197,26 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
   }
 
   async function apply(key: string, who: Applicant, request: ApplicationRequest) {
-    const submitted = await call(`application ${key}`, 'application', submitApplication, {
-      body: { applicant: who, consent: DemoConsent, ...request },
-      idempotencyKey: `${prefix}-${key}`,
-    });
+    const customer = { customer: customerOf(who) };
+    const submitted = await call(
+      `application ${key}`,
+      'application',
+      submitApplication,
+      {
+        body: { applicant: who, consent: DemoConsent, ...request },
+        idempotencyKey: `${prefix}-${key}`,
+      },
+      customer,
+    );
     const id = submitted.applicationId;
     return eventually(`the decision on ${key}`, async () => {
-      const view = await call(`reading application ${id}`, 'application', getApplication, {
-        params: { id },
-      });
+      const view = await call(
+        `reading application ${id}`,
+        'application',
+        getApplication,
+        { params: { id } },
+        customer,
+      );
       return view.status === 'submitted' ? undefined : view;
     });
   }
@@ -209,7 +232,7 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
   }
 
   const loanOf = (loanId: string) =>
-    call(`reading loan ${loanId}`, 'repayment', getLoan, { params: { id: loanId } });
+    call(`reading loan ${loanId}`, 'repayment', getLoan, { params: { id: loanId } }, 'operator');
 
   /** An approved draw, paid out and scheduled: its loan as the repayment service shows it. */
   async function draw(key: string, who: Applicant, request: Draw) {
@@ -241,12 +264,16 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
     }
   }
 
+  /** A repayment by the loan's own customer. */
   async function repay(step: string, loanId: string, amount: string, key: string) {
-    return call(step, 'repayment', repayLoan, {
-      params: { id: loanId },
-      body: cny(amount),
-      idempotencyKey: `${prefix}-${key}`,
-    });
+    const { customerId } = await loanOf(loanId);
+    return call(
+      step,
+      'repayment',
+      repayLoan,
+      { params: { id: loanId }, body: cny(amount), idempotencyKey: `${prefix}-${key}` },
+      { customer: customerId },
+    );
   }
 
   /** Pays what is due on the loan now (past-due penalty included), on the current business date. */
@@ -331,10 +358,13 @@ export async function seedDemo(options: DemoOptions = {}): Promise<DemoReport> {
 
   // The phone is paid off at once: the payoff quote, paid in full, closes the loan.
   if ((await loanOf(phone.id)).status === 'active') {
-    const quote = await call(`payoff quote of ${phone.id}`, 'repayment', payoffQuote, {
-      params: { id: phone.id },
-      query: {},
-    });
+    const quote = await call(
+      `payoff quote of ${phone.id}`,
+      'repayment',
+      payoffQuote,
+      { params: { id: phone.id }, query: {} },
+      { customer: customerOf(wang) },
+    );
     await repay(`paying off ${phone.id}`, phone.id, quote.total, 'wang-phone-payoff');
   }
 

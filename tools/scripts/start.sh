@@ -54,9 +54,10 @@ cat <<INFO
   PostgreSQL     ${POSTGRES_URL} (databases credit_<service>; services run as credit_<service>_app)
 
   Development API keys (Authorization: Bearer <key>):
-    customer  ${CUSTOMER_API_KEY}
-    operator  ${OPERATOR_API_KEY}
-    admin     ${ADMIN_API_KEY}
+    operator  ${OPERATOR_API_KEY:-(unset: disabled)}   (bootstrap: issue named credentials, README "Credentials")
+    admin     ${ADMIN_API_KEY:-(unset: disabled)}
+  Customers: a customer token (signed with the development key of .env.example):
+    TOKEN=\$(npm run -s cli -- tokens mint --national-id 19850101-1234)
 
   Every service: GET /health (readiness), GET /metrics (Prometheus), /docs (OpenAPI).
   Instances: ${pid_names[*]}

@@ -11,7 +11,14 @@ import {
   dlqTopicOf,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { type TestApp, TestApiKeys, recreateServiceDatabase } from '@credit/platform';
+import { customerIdOf } from '@credit/kernel';
+import {
+  type TestApp,
+  TestApiKeys,
+  TestCustomerTokens,
+  recreateServiceDatabase,
+  testBearerOf,
+} from '@credit/platform';
 import {
   borderlineApplicant,
   borderlineProfile,
@@ -24,8 +31,12 @@ import {
   waitFor,
 } from '@credit/testing';
 import { personalDataContext } from '../src/applications/applications.service';
-import { startApplication } from './harness';
-import { customerIdOf } from '../src/personal-data/customer-id';
+import {
+  applicantCustomerOf,
+  customerOfNationalId,
+  startApplication,
+  submitAsApplicant,
+} from './harness';
 import { EnvelopeCipher } from '../src/personal-data/envelope-cipher';
 import { PiiCipher, parsePiiKeys } from '../src/personal-data/pii-cipher';
 
@@ -138,9 +149,10 @@ describe('application service on real PostgreSQL and Kafka', () => {
   let app: TestApp;
   const count = async (table: string) =>
     (await app.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
-  const submit = (key: string, body: unknown) =>
-    app.request('POST', '/v1/applications', { idempotencyKey: key, role: 'customer', body });
-  const get = (path: string) => app.request('GET', path, { role: 'customer' });
+  /** As the applicant's own customer. */
+  const submit = (key: string, body: unknown) => submitAsApplicant(app, key, body);
+  /** As an operator (who sees every customer's); customers' views are tested on their own. */
+  const get = (path: string) => app.request('GET', path);
 
   beforeAll(async () => {
     app = await startApplication('credit_test_application', piiEnv);
@@ -467,6 +479,73 @@ describe('application service on real PostgreSQL and Kafka', () => {
     });
   });
 
+  it("shows a customer only their own application and line; another customer's answer as missing ones", async () => {
+    const owner = { customer: line.customerId };
+    const stranger = { customer: customerOfNationalId(person().nationalId) };
+    const lineId = (await get(`/v1/applications/${line.applicationId}`)).body.lineId as string;
+    const own = await app.request('GET', `/v1/applications/${line.applicationId}`, owner);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ applicationId: line.applicationId, lineId });
+    const ownLine = await app.request('GET', `/v1/lines/${lineId}`, owner);
+    expect(ownLine.status).toBe(200);
+    expect(ownLine.body.customerId).toBe(line.customerId);
+
+    // Another customer's answers exactly as an id that does not exist (but for the id itself).
+    const sameAs = async (path: string, id: string, missingPath: string, missingId: string) => {
+      const theirs = await app.request('GET', path, stranger);
+      const missing = await app.request('GET', missingPath, stranger);
+      expect([theirs.status, missing.status]).toEqual([404, 404]);
+      expect(JSON.stringify(theirs.body).replaceAll(id, '<id>')).toBe(
+        JSON.stringify(missing.body).replaceAll(missingId, '<id>'),
+      );
+    };
+    const nobody = randomUUID();
+    await sameAs(
+      `/v1/applications/${line.applicationId}`,
+      line.applicationId,
+      `/v1/applications/${nobody}`,
+      nobody,
+    );
+    await sameAs(`/v1/lines/${lineId}`, lineId, '/v1/lines/LINE-nope', 'LINE-nope');
+    // Operators and admins see every customer's.
+    expect((await get(`/v1/lines/${lineId}`)).status).toBe(200);
+    expect(
+      (await app.request('GET', `/v1/applications/${line.applicationId}`, { role: 'admin' }))
+        .status,
+    ).toBe(200);
+  });
+
+  it("refuses a customer applying with another person's national ID (403 naming the field), and never replays another customer's answer", async () => {
+    const counts = async () => [
+      await count('applications'),
+      await count('outbox'),
+      await count('application_data_keys'),
+    ];
+    const before = await counts();
+    const stranger = person();
+    const asStranger = (key: string, body: unknown) =>
+      app.request('POST', '/v1/applications', {
+        customer: customerOfNationalId(stranger.nationalId),
+        idempotencyKey: key,
+        body,
+      });
+    for (const key of [`someone-else-${randomUUID()}`, 'line-1']) {
+      // With the applicant's national ID: refused, under a new key and under the applicant's own.
+      const refused = await asStranger(key, creditLineBody(applicant));
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({
+        code: 'APPLICATION.APPLICANT_NOT_CALLER',
+        field: 'applicant.nationalId',
+      });
+      expect(JSON.stringify(refused.body)).not.toContain(line.applicationId);
+    }
+    // Their own application under the applicant's key: a conflict, not the applicant's answer.
+    const conflict = await asStranger('line-1', creditLineBody(stranger));
+    expect(conflict.status).toBe(409);
+    expect(JSON.stringify(conflict.body)).not.toContain(line.applicationId);
+    expect(await counts()).toEqual(before);
+  });
+
   it('answers unknown ids with 404 and malformed ones with 400', async () => {
     expect((await get(`/v1/applications/${randomUUID()}`)).status).toBe(404);
     expect((await get('/v1/applications/not-a-uuid')).status).toBe(400);
@@ -504,7 +583,7 @@ describe('personal data never appears in logs or Kafka messages (the real servic
           KAFKA_CONSUMER_START: 'latest',
           KAFKA_SESSION_TIMEOUT_MS: '6000',
           OUTBOX_POLL_INTERVAL_MS: '20',
-          CUSTOMER_API_KEY: TestApiKeys.customer,
+          CUSTOMER_TOKEN_PUBLIC_KEYS: TestCustomerTokens.publicKeys,
           OPERATOR_API_KEY: TestApiKeys.operator,
           ADMIN_API_KEY: TestApiKeys.admin,
           LOG_LEVEL: 'debug',
@@ -533,8 +612,17 @@ describe('personal data never appears in logs or Kafka messages (the real servic
     await exited;
   });
 
-  const call = async (method: string, path: string, key?: string, body?: unknown) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${TestApiKeys.customer}` };
+  /** As a customer: the applicant of `body`, or `customer`. */
+  const call = async (
+    method: string,
+    path: string,
+    key?: string,
+    body?: unknown,
+    customer = applicantCustomerOf(body),
+  ) => {
+    const headers: Record<string, string> = {
+      authorization: testBearerOf({ role: 'customer', customer }),
+    };
     if (key) headers['idempotency-key'] = key;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${baseUrl}${path}`, {
@@ -595,8 +683,15 @@ describe('personal data never appears in logs or Kafka messages (the real servic
         ),
       );
       await waitFor('the approval', async () =>
-        (await call('GET', `/v1/applications/${lineApp.body.applicationId}`)).body.status ===
-        'approved'
+        (
+          await call(
+            'GET',
+            `/v1/applications/${lineApp.body.applicationId}`,
+            undefined,
+            undefined,
+            lineApp.body.customerId as string,
+          )
+        ).body.status === 'approved'
           ? true
           : undefined,
       );
@@ -653,8 +748,7 @@ describe('rebuilding the application service from the log', () => {
     let ids: string[];
     let original: Awaited<ReturnType<typeof snapshot>>;
     try {
-      const submit = (key: string, body: unknown) =>
-        before.request('POST', '/v1/applications', { role: 'customer', idempotencyKey: key, body });
+      const submit = (key: string, body: unknown) => submitAsApplicant(before, key, body);
       const lineApp = await submit(`rb-line-${randomUUID()}`, creditLineBody(p));
       expect(lineApp.status).toBe(201);
       const line = {

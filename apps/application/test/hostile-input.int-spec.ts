@@ -1,4 +1,4 @@
-import { type TestApp, TestApiKeys } from '@credit/platform';
+import { type TestApp, testBearerOf } from '@credit/platform';
 import {
   borderlineApplicant,
   cny,
@@ -7,7 +7,7 @@ import {
   testConsent,
 } from '@credit/testing';
 import { applicationApi } from '@credit/api';
-import { startApplication } from './harness';
+import { applicantCustomerOf, startApplication, submitAsApplicant } from './harness';
 
 // A hostile client over every route of the application service (its own and the admin routes),
 // with a real application to aim at: no 5xx, every defective write refused, nothing changed.
@@ -23,11 +23,7 @@ describe('application service under hostile input', () => {
 
   beforeAll(async () => {
     app = await startApplication('credit_test_application_hostile');
-    const submitted = await app.request('POST', '/v1/applications', {
-      role: 'customer',
-      idempotencyKey: 'hostile-seed',
-      body,
-    });
+    const submitted = await submitAsApplicant(app, 'hostile-seed', body);
     expect(submitted.status).toBe(201);
     applicationId = submitted.body.applicationId as string;
   });
@@ -47,7 +43,7 @@ describe('application service under hostile input', () => {
         const response = await fetch(`${app.baseUrl}/v1/applications`, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${TestApiKeys.customer}`,
+            authorization: testBearerOf({ customer: applicantCustomerOf(body) }),
             'content-type': 'application/json',
             'idempotency-key': `hostile-${field}`,
           },
@@ -58,10 +54,9 @@ describe('application service under hostile input', () => {
         expect(error.fields.map((f) => f.field).join(' ')).toContain(field);
       }
     }
-    const nul = await app.request('POST', '/v1/applications', {
-      role: 'customer',
-      idempotencyKey: 'hostile-nul',
-      body: { ...body, applicant: { ...body.applicant, name: 'Wang\u0000Fang' } },
+    const nul = await submitAsApplicant(app, 'hostile-nul', {
+      ...body,
+      applicant: { ...body.applicant, name: 'Wang\u0000Fang' },
     });
     expect(nul.status).toBe(400);
     expect(nul.body.error.field).toBe('applicant.name');

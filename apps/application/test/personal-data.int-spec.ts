@@ -10,7 +10,7 @@ import {
   uniquePerson,
   waitFor,
 } from '@credit/testing';
-import { startApplication } from './harness';
+import { startApplication, submitAsApplicant } from './harness';
 import { MillisecondsPerDay } from '../src/domain/personal-data';
 import { EnvelopeCipher } from '../src/personal-data/envelope-cipher';
 import { personalDataContext } from '../src/personal-data/personal-data.service';
@@ -95,12 +95,7 @@ describe('personal-data rights (PIPL) in the application service', () => {
   let app: TestApp;
   const since = new Date().toISOString();
   const submit = async (p: Person, consent?: unknown) => {
-    const response = await app.request('POST', '/v1/applications', {
-      role: 'customer',
-      idempotencyKey: `pii-${randomUUID()}`,
-      body: creditLineBody(p, consent),
-    });
-    return response;
+    return submitAsApplicant(app, `pii-${randomUUID()}`, creditLineBody(p, consent));
   };
   const accessOf = (customerId: string, role: 'operator' | 'customer' | 'admin' = 'operator') =>
     app.request('GET', `/v1/customers/${customerId}/personal-data`, { role });
@@ -175,9 +170,9 @@ describe('personal-data rights (PIPL) in the application service', () => {
     expect(nobody.body.error.code).toBe('PERSONAL_DATA.CUSTOMER_NOT_FOUND');
     expect((await accessOf('C-not-an-id')).status).toBe(400);
     const audited = await auditOf('personal-data.access');
-    expect(audited.map((a) => [a.actor.split(':')[0], a.selection.customerId, a.status])).toEqual([
-      ['operator', aliceId, 'succeeded'],
-      ['operator', `C-${'0'.repeat(32)}`, 'failed'],
+    expect(audited.map((a) => [a.actor, a.selection.customerId, a.status])).toEqual([
+      ['operator:bootstrap:env-operator', aliceId, 'succeeded'],
+      ['operator:bootstrap:env-operator', `C-${'0'.repeat(32)}`, 'failed'],
     ]);
   });
 
@@ -239,9 +234,9 @@ describe('personal-data rights (PIPL) in the application service', () => {
     const view = await app.request('GET', `/v1/applications/${aliceApplications[0]}`);
     expect(view.body).toMatchObject({ status: 'approved', customerId: aliceId });
     const audited = await auditOf('personal-data.erase');
-    expect(audited.map((a) => [a.actor.split(':')[0], a.status])).toEqual([
-      ['admin', 'succeeded'],
-      ['admin', 'succeeded'],
+    expect(audited.map((a) => [a.actor, a.status])).toEqual([
+      ['admin:bootstrap:env-admin', 'succeeded'],
+      ['admin:bootstrap:env-admin', 'succeeded'],
     ]);
     // Announced on the changelog, one erasure per application, without personal data.
     const announced = await app.dataSource.query<{ text: string }[]>(
@@ -437,6 +432,22 @@ describe('personal-data rights (PIPL) in the application service', () => {
     expect(
       (await app.request('GET', '/v1/admin/personal-data/rotation', { role: 'admin' })).body,
     ).toMatchObject({ rotationId: progress.rotationId, status: 'finished' });
+    // Every batch is audited with the admin who ran it (the replay of rotate-1 adds no record),
+    // and the rotation names who started it.
+    const batches = await auditOf('personal-data.rotate');
+    expect(new Set(batches.map((a) => a.actor))).toEqual(new Set(['admin:bootstrap:env-admin']));
+    expect(batches.filter((a) => a.status === 'failed')).toHaveLength(1);
+    expect(
+      await app.dataSource.query(
+        `SELECT count(*)::int AS n FROM admin_actions WHERE action = $1 AND idempotency_key = $2`,
+        ['personal-data.rotate', 'rotate-1'],
+      ),
+    ).toEqual([{ n: 1 }]);
+    expect(
+      await app.dataSource.query(`SELECT started_by FROM pii_rotations WHERE id = $1`, [
+        progress.rotationId,
+      ]),
+    ).toEqual([{ started_by: 'admin:bootstrap:env-admin' }]);
 
     // Everything opens without the old key now.
     const retired = new EnvelopeCipher(new PiiCipher(parsePiiKeys(`k1:${keys.k1}`), 'k1'));

@@ -1,16 +1,21 @@
 import { type Command, cliContext } from './context';
 import { dlq, replay } from './commands/admin';
+import { credentialsCreate, credentialsList, credentialsRevoke } from './commands/credentials';
 import { health } from './commands/health';
 import { ledgerExport, ledgerRebuildBalances, ledgerVerify } from './commands/ledger';
 import { personalDataErase, personalDataRotate, personalDataShow } from './commands/personal-data';
 import { reconcile } from './commands/reconcile';
 import { schedule } from './commands/schedule';
 import { score } from './commands/score';
+import { tokensMint } from './commands/tokens';
 import { topicsEnsure, topicsList } from './commands/topics';
 import { UsageError } from './flags';
 
 const commands: Record<string, { run: Command; help: string }> = {
-  'topics ensure': { run: topicsEnsure, help: 'create every domain topic and its .dlq companion' },
+  'topics ensure': {
+    run: topicsEnsure,
+    help: 'create every domain topic and its .dlq companion, and the compacted platform.credentials',
+  },
   'topics list': { run: topicsList, help: 'list the platform topics as the broker reports them' },
   health: { run: health, help: 'readiness of the five services' },
   'ledger verify': {
@@ -37,6 +42,18 @@ const commands: Record<string, { run: Command; help: string }> = {
     run: dlq,
     help: 'dead letters: list|redrive|discard --service S [--id ID] [--topic T] [--type E] [--all] [--reason TEXT] [--status S] [--json]',
   },
+  'credentials create': {
+    run: credentialsCreate,
+    help: 'issue a named credential and print its secret once (admin): --holder NAME --role operator|admin [--description TEXT] [--key K] [--json]',
+  },
+  'credentials list': {
+    run: credentialsList,
+    help: 'the named credentials, never a secret (admin) [--status active|revoked] [--json]',
+  },
+  'credentials revoke': {
+    run: credentialsRevoke,
+    help: 'revoke a named credential on every service, no restart (admin): <cred_…> [--json]',
+  },
   'personal-data show': {
     run: personalDataShow,
     help: "a customer's access document, decrypted (operator; audited): --customer C-…",
@@ -48,6 +65,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   'personal-data rotate': {
     run: personalDataRotate,
     help: 're-encrypt every sealed value under the active key, resumable, with progress (admin) [--batch-size N] [--json]',
+  },
+  'tokens mint': {
+    run: tokensMint,
+    help: 'print a customer token (CUSTOMER_TOKEN_SIGNING_KEY, default the development key): --customer C-… | --national-id ID [--ttl-seconds N]',
   },
   schedule: {
     run: schedule,

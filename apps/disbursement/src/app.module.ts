@@ -5,7 +5,7 @@ import { platformEventCatalog } from '@credit/contracts';
 import { MessagingModule } from '@credit/messaging';
 import { PLATFORM_CONFIG, PlatformModule } from '@credit/platform';
 import { ApplicationDecidedHandler } from './approved-draws/application-decided.handler';
-import type { DisbursementConfig } from './config/env';
+import { type DisbursementConfig, ledgerApiKeyOf } from './config/env';
 import { DisbursementsController } from './disbursements/disbursements.controller';
 import {
   DisbursementsService,
@@ -71,7 +71,7 @@ export class DisbursementModule {
         {
           provide: LEDGER_HOLDS,
           useValue: config.LEDGER_URL
-            ? new LedgerHolds(config.LEDGER_URL, config.OPERATOR_API_KEY)
+            ? new LedgerHolds(config.LEDGER_URL, ledgerApiKeyOf(config) ?? '')
             : null,
         },
         DisbursementsService,

@@ -6,7 +6,11 @@ import { waitFor } from '@credit/testing';
 import { DisbursementModule } from '../src/app.module';
 import { disbursementEnvSchema } from '../src/config/env';
 import { DisbursementsService } from '../src/disbursements/disbursements.service';
+import { PayoutWorker } from '../src/payouts/payout-worker';
 import { decided, publish } from './support';
+
+/** The actor the test operator key stands for. */
+const Operator = 'operator:bootstrap:env-operator';
 
 describe('disbursement service on real PostgreSQL and Kafka', () => {
   let app: TestApp;
@@ -61,12 +65,55 @@ describe('disbursement service on real PostgreSQL and Kafka', () => {
       body: { businessDate: today },
     });
     expect(batch.body.settlements).toEqual([
-      expect.objectContaining({ merchantId: 'M-7', amount: '975.00', loans: 1 }),
+      expect.objectContaining({
+        merchantId: 'M-7',
+        amount: '975.00',
+        loans: 1,
+        openedBy: Operator,
+        paidBy: Operator,
+      }),
     ]);
     const again = await app.request('POST', '/v1/merchant-settlements', {
+      role: 'admin',
       body: { businessDate: today },
     });
     expect(again.body.settlements).toEqual([]);
+    // Who opened and paid it is kept with the settlement; the second run recorded nothing.
+    expect(
+      await app.dataSource.query(
+        `SELECT opened_by, paid_by FROM merchant_settlements WHERE settlement_id = $1`,
+        [batch.body.settlements[0].settlementId],
+      ),
+    ).toEqual([{ opened_by: Operator, paid_by: Operator }]);
+  });
+
+  it('a payout reconciliation records who ran it; the same statement again, whoever asks, records nothing new; the daily one records the service', async () => {
+    const businessDate = '2026-01-15';
+    const first = await app.request('POST', '/v1/payout-reconciliations', {
+      body: { businessDate },
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.reconciledBy).toBe(Operator);
+    const again = await app.request('POST', '/v1/payout-reconciliations', {
+      role: 'admin',
+      body: { businessDate },
+    });
+    expect(again.body).toMatchObject({ eventId: first.body.eventId, reconciledBy: Operator });
+    const actorOf = (date: string) =>
+      app.dataSource.query(`SELECT actor FROM payout_reconciliations WHERE business_date = $1`, [
+        date,
+      ]);
+    expect(await actorOf(businessDate)).toEqual([{ actor: Operator }]);
+    expect(
+      await app.dataSource.query(
+        `SELECT event_id::text AS "eventId", actor FROM payout_reconciliation_runs WHERE business_date = $1`,
+        [businessDate],
+      ),
+    ).toEqual([{ eventId: first.body.eventId, actor: Operator }]);
+
+    await app.app.get(PayoutWorker).reconciliation.runNow();
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    expect(await actorOf(yesterday)).toEqual([{ actor: 'system:disbursement' }]);
   });
 
   it('an approved cash loan is paid to the customer through the rail, exactly once', async () => {

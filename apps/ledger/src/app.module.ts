@@ -6,6 +6,8 @@ import { PlatformModule } from '@credit/platform';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import type { LedgerConfig } from './config/env';
+import { CredentialsController } from './credentials/credentials.controller';
+import { CredentialsService } from './credentials/credentials.service';
 import { EntriesController } from './entries/entries.controller';
 import { EntriesService, GroupCommitLimitsToken } from './entries/entries.service';
 import type { GroupCommitLimits } from './entries/group-commit';
@@ -76,6 +78,7 @@ export class LedgerModule {
         JournalController,
         ReconciliationController,
         RebuildBalancesController,
+        CredentialsController,
       ],
       providers: [
         { provide: AccountDirectory, useValue: new AccountDirectory() },
@@ -103,6 +106,7 @@ export class LedgerModule {
         ReconciliationService,
         DailyReconciliation,
         RebuildBalancesService,
+        CredentialsService,
         ...handlers,
       ],
     };

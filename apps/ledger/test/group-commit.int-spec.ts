@@ -46,8 +46,8 @@ describe('group commit of concurrent postings', () => {
       LEDGER_GROUP_COMMIT_CONCURRENCY_MAX: '1',
     });
     await ledger.dataSource.query(
-      `INSERT INTO accounts (id, name, type, normal_side, currency, min_balance)
-       VALUES ($1, 'capped test account', 'asset', 'debit', 'CNY', 0)`,
+      `INSERT INTO accounts (id, name, type, normal_side, currency, min_balance, created_by)
+       VALUES ($1, 'capped test account', 'asset', 'debit', 'CNY', 0, 'system:test')`,
       [Capped],
     );
     await ledger.dataSource.query(

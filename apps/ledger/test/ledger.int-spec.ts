@@ -85,8 +85,8 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       await expect(
         ledger.dataSource.transaction(async (manager) => {
           await manager.query(
-            `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description)
-             VALUES ($1, $2, 'x', now(), now(), 'raw unbalanced')`,
+            `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description, actor)
+             VALUES ($1, $2, 'x', now(), now(), 'raw unbalanced', 'system:test')`,
             [id, `raw-${id}`],
           );
           await manager.query(
@@ -107,8 +107,8 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
       await expect(
         ledger.dataSource.transaction(async (manager) => {
           await manager.query(
-            `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description)
-             VALUES ($1, $2, 'x', now(), now(), 'raw lonely')`,
+            `INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description, actor)
+             VALUES ($1, $2, 'x', now(), now(), 'raw lonely', 'system:test')`,
             [id, `raw-${id}`],
           );
         }),
@@ -483,6 +483,15 @@ describe('ledger service on real PostgreSQL and Kafka', () => {
         return a.length === 1 && b.length === 1 ? [a[0], b[0]] : undefined;
       });
       expect(entries[0].rule).toMatch(/^loan-disbursed-installment-purchase@v1$/);
+      // Postings of events are the ledger's own writes, and so are the loan's sub-accounts.
+      expect(entries.map((entry: { actor: string }) => entry.actor)).toEqual([
+        'system:ledger',
+        'system:ledger',
+      ]);
+      expect(
+        (await ledger.request('GET', `/v1/accounts/assets:loans:principal:${loanId}`)).body
+          .createdBy,
+      ).toBe('system:ledger');
       expect((await balanceOf(`assets:loans:principal:${loanId}`)).balance).toBe('666.67');
       expect((await balanceOf(`liabilities:merchant-payable:${merchantId}`)).balance).toBe(
         '-975.00',

@@ -285,9 +285,7 @@ describe('rebuild balances from the journal: a corrupted balance row is found, r
           applied: false,
         },
       ]);
-      expect(new Set(rows.map((row) => row.actor))).toEqual(
-        new Set(['admin:bootstrap:env-admin']),
-      );
+      expect(new Set(rows.map((row) => row.actor))).toEqual(new Set(['admin:bootstrap:env-admin']));
     });
   });
 

@@ -3,10 +3,18 @@ import { type LoanTerms, LoanDisbursedV1 } from '@credit/contracts';
 import { legacyJsonRequestHash } from '@credit/kernel';
 import { addDays } from '@credit/lending-math';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { type TestApp, startTestApp } from '@credit/platform';
-import { loanTerms, purchasePricing, replayed, testKafka, waitFor } from '@credit/testing';
+import { type TestApp, TestCustomerTokens, startTestApp } from '@credit/platform';
+import {
+  loanTerms,
+  purchasePricing,
+  replayed,
+  settledChecksums,
+  testKafka,
+  waitFor,
+} from '@credit/testing';
 import { RepaymentModule } from '../src/app.module';
 import { repaymentEnvSchema } from '../src/config/env';
+import { CloseOfBusinessService } from '../src/close-of-business/close-of-business.service';
 
 const writer = new OutboxWriter('test-disbursement');
 const kafka = testKafka('repayment-test');
@@ -22,12 +30,16 @@ function start(database: string): Promise<TestApp> {
   });
 }
 
+/** The customer a test loan is disbursed to (unless told otherwise). */
+const ownerOf = (loanId: string) => TestCustomerTokens.customerIdOf(loanId);
+
 /** Publishes loan.disbursed as the disbursement service would, and waits until the loan exists. */
 async function disburse(
   app: TestApp,
   principal: string,
   terms: Partial<LoanTerms>,
   lineId: string | null = null,
+  customer?: string,
 ): Promise<string> {
   const loanId = `L-${randomUUID().slice(0, 8)}`;
   const cash = terms.method === 'daily-interest';
@@ -41,7 +53,7 @@ async function disburse(
     key: loanId,
     payload: {
       loanId,
-      customerId: `C-${loanId}`,
+      customerId: customer ?? ownerOf(loanId),
       product: cash ? 'cash-loan' : 'installment-purchase',
       principal: { amount: principal, currency: 'CNY' },
       merchantId: cash ? null : 'M-1',
@@ -66,10 +78,11 @@ async function disburse(
 
 const close = (app: TestApp, businessDate: string) =>
   app.request('POST', '/v1/close-of-business', { body: { businessDate } });
+/** A repayment by the loan's own customer. */
 const repay = (app: TestApp, loanId: string, key: string, amount: string) =>
   app.request('POST', `/v1/loans/${loanId}/repayments`, {
     idempotencyKey: key,
-    role: 'customer',
+    customer: ownerOf(loanId),
     body: { amount, currency: 'CNY' },
   });
 const outboxTypes = async (app: TestApp, loanId: string) =>
@@ -92,7 +105,8 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
       const lineId = `LINE-${randomUUID().slice(0, 8)}`;
       const loanId = await disburse(app, '1000.00', {}, lineId);
       const drawn = async () =>
-        (await app.request('GET', `/v1/lines/${lineId}/exposure`, { role: 'customer' })).body.drawn;
+        (await app.request('GET', `/v1/lines/${lineId}/exposure`, { customer: ownerOf(loanId) }))
+          .body.drawn;
       expect(await drawn()).toEqual([
         { currency: 'CNY', principalOutstanding: '1000.00', activeLoans: 1 },
       ]);
@@ -152,7 +166,7 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
       const quote = await app.request(
         'POST',
         `/v1/loans/${loanId}/payoff-quote?date=${addDays(today, 10)}`,
-        { role: 'customer' },
+        { customer: ownerOf(loanId) },
       );
       expect(quote.body).toMatchObject({
         principal: '10000.00',
@@ -234,7 +248,7 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
           'missing key',
           () =>
             app.request('POST', `/v1/loans/${loanId}/repayments`, {
-              role: 'customer',
+              customer: ownerOf(loanId),
               body: { amount: '1.00', currency: 'CNY' },
             }),
           400,
@@ -245,7 +259,7 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
           () =>
             app.request('POST', `/v1/loans/${loanId}/repayments`, {
               idempotencyKey: 'bad-5',
-              role: 'customer',
+              customer: ownerOf(loanId),
               body: { amount: '1.00', currency: 'USD' },
             }),
           400,
@@ -340,6 +354,51 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
     }
   });
 
+  describe('close of business audit', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await start('credit_test_repayment_audit');
+      await disburse(app, '1000.00', {});
+    });
+    afterAll(() => app.close());
+
+    const closedBy = async (date: string) =>
+      app.dataSource.query<{ actor: string }[]>(
+        `SELECT actor FROM business_days WHERE business_date = $1`,
+        [date],
+      );
+
+    it('records who closed a date; closing it again, whoever asks, records nothing new', async () => {
+      const date = addDays(today, 3);
+      const first = await close(app, date);
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({
+        alreadyClosed: false,
+        closedBy: 'operator:bootstrap:env-operator',
+      });
+      const again = await app.request('POST', '/v1/close-of-business', {
+        role: 'admin',
+        body: { businessDate: date },
+      });
+      expect(again.body).toMatchObject({
+        alreadyClosed: true,
+        closedBy: 'operator:bootstrap:env-operator',
+      });
+      expect(await closedBy(date)).toEqual([{ actor: 'operator:bootstrap:env-operator' }]);
+      const [announced] = await app.dataSource.query<{ closedBy: string }[]>(
+        `SELECT envelope->'payload'->>'closedBy' AS "closedBy" FROM outbox
+          WHERE envelope->>'type' = 'calendar.business-day-closed' AND envelope->'payload'->>'businessDate' = $1`,
+        [date],
+      );
+      expect(announced).toEqual({ closedBy: 'operator:bootstrap:env-operator' });
+    });
+
+    it('the scheduled close of yesterday records the service itself', async () => {
+      await app.app.get(CloseOfBusinessService).task.runNow();
+      expect(await closedBy(addDays(today, -1))).toEqual([{ actor: 'system:repayment' }]);
+    });
+  });
+
   describe('rebuild from the log', () => {
     const database = 'credit_test_repayment_rebuild';
     /** Every stored row of these loans, and the dates closed: what a rebuild must restore. */
@@ -363,7 +422,7 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
           [loanIds],
         ),
         businessDays: await rows(
-          `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date, closed_at, report FROM business_days
+          `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date, closed_at, report, actor FROM business_days
             WHERE business_date = ANY($1::date[]) ORDER BY business_date`,
           [dates],
         ),
@@ -407,6 +466,11 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
       const original = await snapshot(before, loanIds, dates);
       expect(original.repayments).toHaveLength(3);
       expect(original.businessDays).toHaveLength(2);
+      // Who closed each date comes back with the rebuild (the changelog carries it).
+      expect(original.businessDays).toMatchObject([
+        { actor: 'operator:bootstrap:env-operator' },
+        { actor: 'operator:bootstrap:env-operator' },
+      ]);
       await before.close();
 
       // Same database name: startTestApp drops and recreates it empty, with a new consumer group.
@@ -424,6 +488,98 @@ describe('repayment service on real PostgreSQL and Kafka', () => {
       } finally {
         await after.close();
       }
+    });
+  });
+
+  describe('ownership: a customer sees and acts only on their own loans', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await start('credit_test_repayment_owner');
+    });
+    afterAll(() => app.close());
+
+    it("answers another customer's loan as a missing one on every route and changes nothing; the owner and operators are served", async () => {
+      const lineId = `LINE-${randomUUID().slice(0, 8)}`;
+      const loanId = await disburse(app, '1000.00', {}, lineId);
+      const owner = { customer: ownerOf(loanId) };
+      const stranger = { customer: TestCustomerTokens.customerIdOf(`stranger-${loanId}`) };
+      const payment = { amount: '10.00', currency: 'CNY' };
+      const routes = [
+        ['GET', '/v1/loans/{id}', {}],
+        ['POST', '/v1/loans/{id}/repayments', { idempotencyKey: `own-${loanId}`, body: payment }],
+        ['POST', '/v1/loans/{id}/payoff-quote', {}],
+      ] as const;
+
+      const before = await settledChecksums(app.dataSource);
+      const missing = 'L-missing0';
+      for (const [method, path, options] of routes) {
+        const theirs = await app.request(method, path.replace('{id}', loanId), {
+          ...stranger,
+          ...options,
+        });
+        const none = await app.request(method, path.replace('{id}', missing), {
+          ...stranger,
+          ...options,
+        });
+        expect([path, theirs.status, none.status]).toEqual([path, 404, 404]);
+        expect(JSON.stringify(theirs.body).replaceAll(loanId, '<id>')).toBe(
+          JSON.stringify(none.body).replaceAll(missing, '<id>'),
+        );
+      }
+      // Another customer's line answers as an unknown line: nothing drawn, nothing confirmed.
+      const theirLine = await app.request('GET', `/v1/lines/${lineId}/exposure`, stranger);
+      const unknownLine = await app.request('GET', '/v1/lines/LINE-unknown/exposure', stranger);
+      expect([theirLine.status, theirLine.body]).toEqual([200, { lineId, drawn: [] }]);
+      expect(unknownLine.body.drawn).toEqual([]);
+      expect(await settledChecksums(app.dataSource)).toEqual(before);
+
+      // The owner: each route answers.
+      const drawn = [{ currency: 'CNY', principalOutstanding: '1000.00', activeLoans: 1 }];
+      expect((await app.request('GET', `/v1/lines/${lineId}/exposure`, owner)).body).toEqual({
+        lineId,
+        drawn,
+      });
+      let ownRepayment = '';
+      for (const [method, path, options] of routes) {
+        const answer = await app.request(method, path.replace('{id}', loanId), {
+          ...owner,
+          ...options,
+        });
+        expect([path, answer.status]).toEqual([path, method === 'GET' ? 200 : 201]);
+        if (path.endsWith('/repayments')) ownRepayment = answer.body.repaymentId as string;
+      }
+      expect(ownRepayment).toMatch(/./);
+      // The owner's key replayed by another customer: on the owner's loan a 404; on a loan of
+      // their own a conflict; never the owner's repayment.
+      const theirLoan = await disburse(app, '500.00', {}, null, stranger.customer);
+      for (const target of [loanId, theirLoan]) {
+        const replay = await app.request('POST', `/v1/loans/${target}/repayments`, {
+          ...stranger,
+          idempotencyKey: `own-${loanId}`,
+          body: payment,
+        });
+        expect(replay.status).toBe(target === loanId ? 404 : 409);
+        expect(replay.body.repaymentId).toBeUndefined();
+        expect(JSON.stringify(replay.body)).not.toContain(ownRepayment);
+      }
+      // Operators and admins: every customer's (the repayment key replays the owner's answer).
+      const staffStatus = { GET: 200, POST: 201 } as const;
+      for (const [method, path, options] of routes) {
+        const answer = await app.request(method, path.replace('{id}', loanId), {
+          role: 'operator',
+          ...options,
+        });
+        const expected = path.endsWith('/repayments') ? 200 : staffStatus[method];
+        expect([path, answer.status]).toEqual([path, expected]);
+      }
+      const staffLine = await app.request('GET', `/v1/lines/${lineId}/exposure`, { role: 'admin' });
+      expect(staffLine.body.drawn).toHaveLength(1);
+      // A quote is a calculation: any customer.
+      const quote = await app.request('POST', '/v1/quotes', {
+        ...stranger,
+        body: { method: 'flat-fee', principal: '1000.00', currency: 'CNY', periods: 3 },
+      });
+      expect(quote.status).toBe(201);
     });
   });
 

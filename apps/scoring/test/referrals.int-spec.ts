@@ -256,7 +256,8 @@ describe('scoring: the operator queue of referred applications', () => {
       expect(first.body.resolution).toMatchObject({
         resolution: 'approved',
         operator: 'ops.li',
-        apiActor: expect.stringMatching(/^operator:[0-9a-f]{12}$/),
+        // The credential that called (role:holder:credentialId), besides the operator named in the body.
+        apiActor: 'operator:bootstrap:env-operator',
         note: 'payslips seen',
         reasonCode: null,
         grantedAmount: cny('12000.00'),
@@ -415,6 +416,7 @@ describe('scoring: the operator queue of referred applications', () => {
         'POST',
         `/v1/referrals/${referredDrawToDecline.applicationId}/decline`,
         {
+          role: 'admin',
           idempotencyKey: `decline-draw-${randomUUID()}`,
           body: { operator: 'ops.wang', reasonCode: 'REFERRAL.INCOME_NOT_VERIFIED' },
         },
@@ -423,6 +425,7 @@ describe('scoring: the operator queue of referred applications', () => {
       expect(response.body.resolution).toMatchObject({
         resolution: 'declined',
         operator: 'ops.wang',
+        apiActor: 'admin:bootstrap:env-admin',
         reasonCode: 'REFERRAL.INCOME_NOT_VERIFIED',
         grantedAmount: null,
         priceTier: null,

@@ -627,7 +627,7 @@ describe('scoring service on real PostgreSQL and Kafka', () => {
       expect(await count('outbox')).toBe(outboxBefore);
     });
 
-    it('needs a customer key and answers 404 for an unknown decision', async () => {
+    it('needs a customer credential and answers 404 for an unknown decision', async () => {
       const anonymous = await fetch(`${app.baseUrl}/v1/score`, { method: 'POST' });
       expect(anonymous.status).toBe(401);
       const forbidden = await app.request('GET', '/v1/decisions/A-nope', { role: 'customer' });

@@ -301,13 +301,14 @@ export const submitApplication = defineRoute({
   path: '/v1/applications',
   summary: 'Apply for a credit line, or for a draw (installment purchase, cash loan) on one',
   description:
-    'Every invalid field is listed in one 400. Name, national ID and phone are encrypted at rest and never leave the service; events name the customer by a customer id derived from the national ID. The same key with the same content answers 200 with the same application (Idempotent-Replayed: true); with other content 409. A draw on a line that is not an approved line of the same customer is 422 APPLICATION.LINE_NOT_AVAILABLE.',
+    'Every invalid field is listed in one 400. Name, national ID and phone are encrypted at rest and never leave the service; events name the customer by a customer id derived from the national ID. The same key with the same content answers 200 with the same application (Idempotent-Replayed: true); with other content 409. A customer applies only as themselves: a national ID other than that of the customer the token names is 403 APPLICATION.APPLICANT_NOT_CALLER (operators may apply for anyone). A draw on a line that is not an approved line of the same customer is 422 APPLICATION.LINE_NOT_AVAILABLE.',
   tags: ['applications'],
   role: 'customer',
   idempotencyKey: 'required',
   body: submitApplicationSchema(todayUtc),
   responses: replayable(applicationViewSchema, 'submitted'),
   errors: {
+    403: ['APPLICATION.APPLICANT_NOT_CALLER'],
     409: ['APPLICATION.IDEMPOTENCY_CONFLICT'],
     422: [
       'APPLICATION.LINE_NOT_AVAILABLE',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PayoutStatementReconciledV1 } from '@credit/contracts';
-import { businessDateSchema, defineRoute } from '@credit/platform';
+import { actorSchema, businessDateSchema, defineRoute } from '@credit/platform';
 import { serviceApi } from './service-api';
 
 /** The disbursement service's HTTP API: the schemas validate the input and document every answer. */
@@ -67,6 +67,10 @@ export const settleMerchants = defineRoute({
             merchantId: z.string(),
             amount: z.string(),
             loans: z.number().int(),
+            openedBy: actorSchema(
+              'who opened the settlement (an earlier run when it is paid again)',
+            ),
+            paidBy: actorSchema('who paid it (this run)'),
           }),
         ),
       }),
@@ -93,6 +97,9 @@ export const reconcilePayouts = defineRoute({
         breaks: PayoutStatementReconciledV1.schema.shape.breaks,
         eventId: z.string(),
         reconciledAt: z.string(),
+        reconciledBy: actorSchema(
+          'who ran the reconciliation that found this result (system:disbursement for the daily run)',
+        ),
       }),
     },
   },

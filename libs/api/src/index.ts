@@ -12,5 +12,6 @@ export * from './disbursement';
 export * from './repayment';
 export * from './ledger';
 export * from './ledger-schemas';
+export * from './credentials';
 export * from './service-api';
 export * from './portfolio';

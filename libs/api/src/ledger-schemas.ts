@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   absentOr,
+  actorSchema,
   currencyCodeSchema,
   dateRangeProblem,
   decimalStringSchema,
@@ -77,6 +78,7 @@ export const accountViewSchema = z.object({
   maxBalance: z.string().nullable(),
   allowsSubaccounts: z.boolean(),
   parentId: z.string().nullable(),
+  createdBy: actorSchema('who created the account'),
 });
 export type AccountView = z.infer<typeof accountViewSchema>;
 
@@ -212,6 +214,7 @@ export const entryViewSchema = z.object({
   reversesEntryId: z.string().nullable(),
   reversedByEntryId: z.string().nullable(),
   holdId: z.string().nullable(),
+  actor: actorSchema('who posted the entry'),
   lines: z.array(entryLineViewSchema),
 });
 export type EntryView = z.infer<typeof entryViewSchema>;
@@ -262,6 +265,10 @@ export const holdViewSchema = z.object({
   expiresAt: z.string().nullable(),
   createdAt: z.string(),
   resolvedAt: z.string().nullable(),
+  actor: actorSchema('who placed the hold'),
+  resolvedBy: actorSchema('who posted or voided the hold (`system:ledger` when it expired)')
+    .nullable()
+    .meta({ description: 'null while the hold is pending' }),
 });
 export type HoldView = z.infer<typeof holdViewSchema>;
 
@@ -356,7 +363,9 @@ const reconciliationRunSchema = z.object({
   trigger: z.enum(['daily', 'operator']),
   businessDate: z.string(),
   status: z.enum(['running', 'completed', 'failed']),
-  requestedBy: z.string().nullable(),
+  requestedBy: actorSchema('who asked for the run (`system:ledger` for the daily run)')
+    .nullable()
+    .meta({ description: 'null for daily runs started before the audit trail' }),
   progress: z.object({ loansChecked: z.number().int(), loansTotal: z.number().int() }),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReplayedHeader, defineRoute, replayable } from '@credit/platform';
+import { createCredential, listCredentials, revokeCredential } from './credentials';
 import { serviceApi } from './service-api';
 import {
   ExportFormats,
@@ -400,6 +401,7 @@ export const ledgerApi = serviceApi('ledger', {
     journal: 'Journal entries, reversals, posting rules, the hash chain and exports',
     holds: 'Reserved amounts that limits count until posted or released',
     reports: 'Trial balance and reconciliation',
+    credentials: 'Named operator and admin credentials: issue, list, revoke (admin)',
   },
   routes: [
     listAccounts,
@@ -424,5 +426,8 @@ export const ledgerApi = serviceApi('ledger', {
     getReconciliationRun,
     latestReconciliation,
     rebuildBalances,
+    createCredential,
+    listCredentials,
+    revokeCredential,
   ],
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReplayedHeader, defineRoute } from '@credit/platform';
 import { consentPurposes, erasureReasons } from '@credit/contracts';
+import { CustomerIdPattern } from '@credit/kernel';
 
 /**
  * Personal-data rights (PIPL) in the application service: the customer's access document,
@@ -8,7 +9,6 @@ import { consentPurposes, erasureReasons } from '@credit/contracts';
  * routes: none of them is a customer's.
  */
 
-export const CustomerIdPattern = /^C-[0-9a-f]{32}$/;
 const customerIdParams = z.object({
   customerId: z
     .string()

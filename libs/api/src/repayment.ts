@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dayCountConventions, loanTermsSchema, repaymentMethods } from '@credit/contracts';
 import {
   absentOr,
+  actorSchema,
   businessDateSchema,
   currencyCodeSchema,
   defineRoute,
@@ -258,7 +259,7 @@ export const repaymentLineExposure = defineRoute({
   path: '/v1/lines/{lineId}/exposure',
   summary: 'What is drawn on a revolving line: principal outstanding of its active loans',
   description:
-    "A draw raises it, principal repaid lowers it again; the line's available limit is its limit (application service) minus this.",
+    "A draw raises it, principal repaid lowers it again; the line's available limit is its limit (application service) minus this. A customer sees only their own loans: another customer's line answers as an unknown one (nothing drawn).",
   tags: ['loans'],
   role: 'customer',
   params: z.object({ lineId: z.string().min(1).max(128) }),
@@ -303,6 +304,9 @@ export const closeBusinessDay = defineRoute({
         alreadyClosed: z.boolean(),
         loansClosed: z.number().int(),
         events: z.record(z.string(), z.number().int()),
+        closedBy: actorSchema(
+          'who closed the date (the first close when it was closed before; system:repayment for the scheduled close)',
+        ),
       }),
     },
   },

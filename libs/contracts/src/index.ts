@@ -2,6 +2,7 @@ export * from './envelope';
 export * from './money-schema';
 export * from './credit-profile';
 export * from './topics';
+export * from './credentials';
 export * from './catalog';
 export * from './services';
 export * from './application-rules';

@@ -1,3 +1,5 @@
+import { credentialsTopicSpec } from './credentials';
+
 /**
  * Every Kafka topic of the platform: one topic per aggregate stream, the event type in the
  * envelope. All of one aggregate's events travel on one topic keyed by its id, so they share a
@@ -67,10 +69,18 @@ const keepForever: Readonly<Record<string, string>> = {
   'min.insync.replicas': '1',
 };
 
-/** The full set of topics `tools/scripts/create-topics` creates, companions included. */
-export function topicSpecs(topics: readonly string[] = domainTopics): TopicSpec[] {
+/** Each domain topic and its .dlq companion. */
+export function domainTopicSpecs(topics: readonly string[] = domainTopics): TopicSpec[] {
   return topics.flatMap((name) => [
     { name, partitions: DomainTopicPartitions, config: keepForever },
     { name: dlqTopicOf(name), partitions: DlqTopicPartitions, config: keepForever },
   ]);
+}
+
+/**
+ * The full set of topics `topics ensure` creates: the domain topics with their companions and
+ * the platform's own (the compacted `platform.credentials`).
+ */
+export function topicSpecs(): TopicSpec[] {
+  return [...domainTopicSpecs(), credentialsTopicSpec];
 }

@@ -10,6 +10,11 @@ export interface ConflictNaming {
   readonly resource: string;
   /** Extra fields of the error body (e.g. `{ entryId }`). */
   readonly details?: Record<string, unknown>;
+  /**
+   * The recorded resource is not the caller's to see (another customer's): the conflict names
+   * the key only, not the resource it made.
+   */
+  readonly conceal?: boolean;
 }
 
 /**
@@ -45,7 +50,7 @@ export function replayOrConflict<T extends RecordedRequest>(
   if (accepted.includes(recorded.requestHash)) return recorded;
   throw new IdempotencyConflict(
     conflict.code,
-    `idempotency key "${key}" was used for ${conflict.resource} (${recorded.id})`,
+    `idempotency key "${key}" was used for ${conflict.resource}${conflict.conceal ? '' : ` (${recorded.id})`}`,
     conflict.details,
   );
 }

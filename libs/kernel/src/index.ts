@@ -19,3 +19,11 @@ export {
   backoffDelayMs,
   worstBackoffMs,
 } from './backoff';
+export { systemActor } from './audit';
+export {
+  CustomerIdHexLength,
+  CustomerIdPattern,
+  CustomerIdPepperLengthMin,
+  customerIdOf,
+  normalizeNationalId,
+} from './customer-id';

@@ -19,3 +19,4 @@ export * from './messaging-options';
 export * from './worker-signals.migration';
 export * from './event-handlers';
 export * from './messaging-api';
+export * from './credential-directory';

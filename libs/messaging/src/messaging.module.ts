@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ModuleRef } from '@nestjs/core';
 import { DataSource, type TransactionCommitEvent } from 'typeorm';
@@ -15,6 +16,7 @@ import {
   INSTANCE_ID,
   LOGGER,
   Metrics,
+  NAMED_CREDENTIALS,
   PLATFORM_CONFIG,
   PgNotifier,
   SERVICE_NAME,
@@ -25,6 +27,7 @@ import { AdminAudit } from './admin/admin-audit';
 import { AdminController } from './admin/admin.controller';
 import { DeadLetterService } from './admin/dead-letters.service';
 import { ReplayService } from './admin/replay.service';
+import { CredentialDirectory } from './credential-directory';
 import { EventConsumer } from './event-consumer';
 import { KafkaRuntime } from './kafka-runtime';
 import { MessagingStatusController } from './messaging-status.controller';
@@ -49,6 +52,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
     private readonly metrics: Metrics,
     private readonly moduleRef: ModuleRef,
     private readonly dataSource: DataSource,
+    private readonly credentials: CredentialDirectory,
     private readonly notifier: PgNotifier,
     @Inject(PLATFORM_CONFIG) private readonly config: ServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -88,6 +92,29 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
             ),
         },
         {
+          provide: CredentialDirectory,
+          inject: [KafkaRuntime, PLATFORM_CONFIG, SERVICE_NAME, INSTANCE_ID, LOGGER],
+          useFactory: (
+            runtime: KafkaRuntime,
+            config: ServiceConfig,
+            service: string,
+            instanceId: string,
+            logger: Logger,
+          ) =>
+            new CredentialDirectory(
+              runtime.kafka,
+              {
+                // Its own group per instance and per boot: every instance reads every credential.
+                groupId: `credit-${service}-credentials-${instanceId}-${randomBytes(4).toString('hex')}`,
+                sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+                connectBackoffInitialMs: config.KAFKA_CONNECT_BACKOFF_INITIAL_MS,
+                connectBackoffMaxMs: config.KAFKA_CONNECT_BACKOFF_MAX_MS,
+              },
+              logger.child({ component: 'credentials' }),
+            ),
+        },
+        { provide: NAMED_CREDENTIALS, useExisting: CredentialDirectory },
+        {
           provide: OutboxWriter,
           inject: [SERVICE_NAME],
           useFactory: (service: string) => new OutboxWriter(service),
@@ -115,7 +142,15 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
             ),
         },
       ],
-      exports: [OutboxWriter, OutboxRelay, KafkaRuntime, EventCatalog, AdminAudit],
+      exports: [
+        OutboxWriter,
+        OutboxRelay,
+        KafkaRuntime,
+        EventCatalog,
+        AdminAudit,
+        CredentialDirectory,
+        NAMED_CREDENTIALS,
+      ],
     };
   }
 
@@ -153,6 +188,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
       );
     }
     this.health.register('kafka', () => this.runtime.readiness());
+    this.health.register('credentials', () => this.credentials.readiness());
     this.runtime.registerMetrics(this.metrics);
     this.metrics.gauge(
       'outbox_backlog',
@@ -164,10 +200,13 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
     );
     this.runtime.start();
     this.relay.start();
+    // Once Kafka is reachable (the runtime logs the attempts until then).
+    void this.runtime.whenStarted().then(() => this.credentials.start());
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.credentials.stop();
     await this.runtime.stop();
   }
 }

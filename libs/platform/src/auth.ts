@@ -19,10 +19,14 @@ import { AuthFailureLimiter } from './http/hardening';
 export const RoleRank = { customer: 1, operator: 2, admin: 3 } as const;
 export type Role = keyof typeof RoleRank;
 
+/**
+ * The operator and admin keys from the environment (customers present signed customer tokens):
+ * bootstrap credentials, optional (unset: that key is disabled), for issuing named credentials
+ * and then being unset.
+ */
 export interface ApiKeys {
-  readonly customer: string;
-  readonly operator: string;
-  readonly admin: string;
+  readonly operator?: string;
+  readonly admin?: string;
 }
 
 const ROLE_METADATA = 'credit:required-role';
@@ -51,10 +55,37 @@ export interface Principal {
 export interface Authenticator {
   /** The principal the credential stands for, or undefined when this authenticator does not know it. */
   authenticate(credential: string): Principal | undefined;
+  /**
+   * True while this authenticator cannot yet tell whether it knows `credential` (it is still
+   * loading its credentials at boot, and the credential has their form): the guard then answers
+   * 503 with Retry-After, not 401.
+   */
+  loading?(credential: string): boolean;
+}
+
+/**
+ * A credential an authenticator recognises as its own but refuses (a customer token expired or
+ * invalid): 401 with this code, counted as a failed authentication. The message says why in the
+ * words of the code, never which part of a well-formed credential failed.
+ */
+export class CredentialRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CredentialRefused';
+  }
 }
 
 /** The authenticators the guard asks in turn (a Nest provider holding `Authenticator[]`). */
 export const AUTHENTICATORS = Symbol('credit:authenticators');
+
+/**
+ * The named operator and admin credentials (an `Authenticator`), when the service has them: the
+ * messaging module provides them from the `platform.credentials` topic.
+ */
+export const NAMED_CREDENTIALS = Symbol('credit:named-credentials');
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
@@ -74,14 +105,14 @@ export class ApiKeyDirectory implements Authenticator {
   private readonly entries: { role: Role; digest: Buffer }[];
 
   constructor(keys: ApiKeys) {
-    const distinct = new Set([keys.customer, keys.operator, keys.admin]);
-    if (distinct.size !== 3) {
-      throw new Error('CUSTOMER_API_KEY, OPERATOR_API_KEY and ADMIN_API_KEY must all differ');
+    const given = (['operator', 'admin'] as const).flatMap((role) => {
+      const key = keys[role];
+      return key === undefined ? [] : [{ role, key }];
+    });
+    if (new Set(given.map((entry) => entry.key)).size !== given.length) {
+      throw new Error('OPERATOR_API_KEY and ADMIN_API_KEY must differ');
     }
-    this.entries = (Object.keys(RoleRank) as Role[]).map((role) => ({
-      role,
-      digest: digest(keys[role]),
-    }));
+    this.entries = given.map(({ role, key }) => ({ role, digest: digest(key) }));
   }
 
   roleOf(presentedKey: string): Role | undefined {
@@ -150,11 +181,21 @@ export class ApiKeyGuard implements CanActivate {
       this.limiter.recordFailure(source);
       throw new UnauthorizedException({
         code: 'AUTH.MISSING_KEY',
-        message: 'Authorization: Bearer <api key> is required',
+        message: 'Authorization: Bearer <api key or customer token> is required',
       });
     }
-    const principal = this.authenticate(token);
+    const principal = this.authenticate(token, source);
     if (!principal) {
+      if (this.authenticators.some((authenticator) => authenticator.loading?.(token))) {
+        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', '1');
+        throw new HttpException(
+          {
+            code: 'AUTH.CREDENTIALS_LOADING',
+            message: 'the named credentials are still loading (the service is starting): retry',
+          },
+          HttpStatus.SERVICE_UNAVAILABLE,
+        );
+      }
       this.limiter.recordFailure(source);
       throw new UnauthorizedException({
         code: 'AUTH.INVALID_KEY',
@@ -172,10 +213,16 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(token: string): Principal | undefined {
-    for (const authenticator of this.authenticators) {
-      const principal = authenticator.authenticate(token);
-      if (principal) return principal;
+  private authenticate(token: string, source: string): Principal | undefined {
+    try {
+      for (const authenticator of this.authenticators) {
+        const principal = authenticator.authenticate(token);
+        if (principal) return principal;
+      }
+    } catch (error) {
+      if (!(error instanceof CredentialRefused)) throw error;
+      this.limiter.recordFailure(source);
+      throw new UnauthorizedException({ code: error.code, message: error.message });
     }
     return undefined;
   }

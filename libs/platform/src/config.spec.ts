@@ -4,7 +4,6 @@ const baseEnv = {
   HTTP_PORT: '3000',
   DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
   KAFKA_BROKERS: '127.0.0.1:9092',
-  CUSTOMER_API_KEY: 'customer-key-0123456789',
   OPERATOR_API_KEY: 'operator-key-0123456789',
   ADMIN_API_KEY: 'admin-key-0123456789ab',
 };

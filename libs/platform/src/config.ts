@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type BackoffPolicy, worstBackoffMs } from '@credit/kernel';
+import { parseCustomerTokenPublicKeys } from './customer-token';
 
 /** A configuration problem found at boot. The message names every offending variable. */
 export class ConfigError extends Error {
@@ -167,9 +168,30 @@ export const serviceEnvShape = {
   /** The relay's safety poll: commits that append events wake it through NOTIFY. */
   OUTBOX_POLL_INTERVAL_MS: env.int(5, 60_000).default(1_000),
   OUTBOX_BATCH_SIZE_MAX: env.int(1, 5_000).default(200),
-  CUSTOMER_API_KEY: z.string().min(16, 'must be at least 16 characters'),
-  OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters'),
-  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /**
+   * The public keys customer tokens are verified with: `kid:base64(SPKI DER)` of an Ed25519 key,
+   * comma-separated (several kids: rotation). Unset: no customer token is accepted.
+   */
+  CUSTOMER_TOKEN_PUBLIC_KEYS: z
+    .string()
+    .min(1)
+    .transform((text, ctx) => {
+      try {
+        return parseCustomerTokenPublicKeys(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** Clock difference tolerated between the token signer and the service (iat, exp), in seconds. */
+  CUSTOMER_TOKEN_CLOCK_SKEW_SECONDS: env.int(0, 300).default(60),
+  /** The longest lifetime (exp - iat) a customer token may have, in seconds. */
+  CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS: env.int(60, 2_592_000).default(86_400),
+  /** Bootstrap operator key (holder `bootstrap`, id env-operator); unset: disabled. Issue named credentials instead. */
+  OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Bootstrap admin key (holder `bootstrap`, id env-admin); unset: disabled. Issue named credentials with it, then unset it. */
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Largest HTTP request body in bytes: a larger one is refused with 413. */
   HTTP_BODY_LIMIT_BYTES: env.int(1_024, 67_108_864).default(1_048_576),
   /** Deepest nesting of arrays and objects in a JSON body: deeper is refused with 400. */

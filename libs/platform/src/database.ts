@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type MixedList, type EntitySchema, type QueryRunner } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { tracingEnabled, transactionTracing } from './tracing';
 import { backoffDelayMs } from '@credit/kernel';
@@ -147,4 +147,21 @@ export async function databaseIsUp(
   } catch (error) {
     return { up: false, detail: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * A migration step of the audit trail: adds `column` (who made the write) to `table`, every
+ * existing row recording `unknown` (the writes before the trail), then drops the default so every
+ * new row must name its actor. A constant default rewrites no row and fires no row trigger, so it
+ * is safe on append-only tables.
+ */
+export async function addActorColumn(
+  queryRunner: QueryRunner,
+  table: string,
+  column: string,
+): Promise<void> {
+  await queryRunner.query(
+    `ALTER TABLE ${table} ADD COLUMN ${column} text NOT NULL DEFAULT 'unknown'`,
+  );
+  await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP DEFAULT`);
 }

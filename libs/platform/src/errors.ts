@@ -25,10 +25,11 @@ export class DomainError extends Error {
   }
 }
 
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'rejected';
+export type DomainErrorKind = 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'rejected';
 
 const statusOfKind: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   rejected: HttpStatus.UNPROCESSABLE_ENTITY,

@@ -1,4 +1,6 @@
 export * from './auth';
+export * from './customer-token';
+export * from './ownership';
 export * from './bootstrap';
 export * from './config';
 export * from './correlation';
@@ -23,3 +25,4 @@ export * from './http/openapi';
 export * from './http/fields';
 export * from './http/client';
 export * from './http/hardening';
+export * from './credentials';

@@ -14,8 +14,15 @@ import { hostname } from 'node:os';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ApiKeyDirectory, ApiKeyGuard, AUTHENTICATORS, type Authenticator } from './auth';
+import {
+  ApiKeyDirectory,
+  ApiKeyGuard,
+  AUTHENTICATORS,
+  type Authenticator,
+  NAMED_CREDENTIALS,
+} from './auth';
 import type { ServiceConfig } from './config';
+import { customerTokenVerifierOf, CustomerTokenVerifier } from './customer-token';
 import {
   type DatabaseOptions,
   createDataSource,
@@ -82,15 +89,23 @@ export class PlatformModule
         {
           provide: ApiKeyDirectory,
           useValue: new ApiKeyDirectory({
-            customer: config.CUSTOMER_API_KEY,
             operator: config.OPERATOR_API_KEY,
             admin: config.ADMIN_API_KEY,
           }),
         },
+        { provide: CustomerTokenVerifier, useValue: customerTokenVerifierOf(config) },
         {
           provide: AUTHENTICATORS,
-          useFactory: (keys: ApiKeyDirectory): Authenticator[] => [keys],
-          inject: [ApiKeyDirectory],
+          useFactory: (
+            keys: ApiKeyDirectory,
+            tokens: CustomerTokenVerifier,
+            named?: Authenticator,
+          ): Authenticator[] => (named ? [keys, named, tokens] : [keys, tokens]),
+          inject: [
+            ApiKeyDirectory,
+            CustomerTokenVerifier,
+            { token: NAMED_CREDENTIALS, optional: true },
+          ],
         },
         {
           provide: AuthFailureLimiter,

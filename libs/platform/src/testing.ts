@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
@@ -7,16 +8,62 @@ import pino, { type Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { configureApp } from './bootstrap';
+import { mintCustomerToken } from './customer-token';
 import { type ServiceConfig, loadConfig } from './config';
 import { httpHardeningOf } from './http/hardening';
 import { PinoNestLogger } from './logging';
 
-/** API keys of in-process test services. */
+/** API keys of in-process test services (operators and admins; customers use TestCustomerTokens). */
 export const TestApiKeys = {
-  customer: 'test-customer-key-000000000001',
   operator: 'test-operator-key-000000000001',
   admin: 'test-admin-key-0000000000000001',
 } as const;
+
+export type TestRole = 'customer' | keyof typeof TestApiKeys;
+
+const testTokenPair = generateKeyPairSync('ed25519');
+
+/**
+ * Customer tokens of in-process test services: a key pair of the test run (kid `test-1`), its
+ * public key configured in every startTestApp service.
+ */
+export const TestCustomerTokens = {
+  kid: 'test-1',
+  /** CUSTOMER_TOKEN_PUBLIC_KEYS of a test service. */
+  publicKeys: `test-1:${testTokenPair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`,
+  /** Base64 PKCS8 DER: for specs that mint tokens of their own (expired, tampered). */
+  privateKey: testTokenPair.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+  /** A customer who owns nothing: what a customer-role check needs when the customer does not matter. */
+  anyCustomer: 'C-00000000000000000000000000000000',
+  /** A well-formed customer id made from `seed` (the same seed, the same customer). */
+  customerIdOf(seed: string): string {
+    return `C-${createHash('sha256').update(seed, 'utf8').digest('hex').slice(0, 32)}`;
+  },
+  /** A valid token of `customerId` (one hour). */
+  for(customerId: string, ttlSeconds = 3_600): string {
+    return mintCustomerToken({
+      privateKey: this.privateKey,
+      kid: this.kid,
+      customerId,
+      ttlSeconds,
+      now: new Date(),
+    });
+  },
+};
+
+/** Who a test request is made as: a role's key, or `customer` (a token of `customer`, default anyCustomer). */
+export interface TestCaller {
+  readonly role?: TestRole;
+  /** The customer a customer token speaks for (implies the customer role). */
+  readonly customer?: string;
+}
+
+/** The Authorization header value of a test caller (operator unless told). */
+export function testBearerOf(caller: TestCaller = {}): string {
+  if (caller.customer !== undefined || caller.role === 'customer')
+    return `Bearer ${TestCustomerTokens.for(caller.customer ?? TestCustomerTokens.anyCustomer)}`;
+  return `Bearer ${TestApiKeys[caller.role ?? 'operator']}`;
+}
 
 export interface TestResponse {
   status: number;
@@ -40,7 +87,7 @@ export interface TestApp {
   request(
     method: string,
     path: string,
-    options?: { body?: unknown; role?: keyof typeof TestApiKeys; idempotencyKey?: string },
+    options?: TestCaller & { body?: unknown; idempotencyKey?: string },
   ): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -141,7 +188,7 @@ export async function startTestApp<TConfig>(options: {
     DATABASE_URL: database.url,
     MIGRATIONS_DATABASE_URL: database.migrationsUrl,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-    CUSTOMER_API_KEY: TestApiKeys.customer,
+    CUSTOMER_TOKEN_PUBLIC_KEYS: TestCustomerTokens.publicKeys,
     OPERATOR_API_KEY: TestApiKeys.operator,
     ADMIN_API_KEY: TestApiKeys.admin,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
@@ -188,7 +235,7 @@ export async function startTestApp<TConfig>(options: {
     },
     async request(method, path, requestOptions = {}) {
       const headers: Record<string, string> = {
-        authorization: `Bearer ${TestApiKeys[requestOptions.role ?? 'operator']}`,
+        authorization: testBearerOf(requestOptions),
       };
       if (requestOptions.body !== undefined) headers['content-type'] = 'application/json';
       if (requestOptions.idempotencyKey) headers['idempotency-key'] = requestOptions.idempotencyKey;

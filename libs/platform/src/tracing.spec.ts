@@ -6,7 +6,6 @@ const baseEnv = {
   HTTP_PORT: '3001',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/credit_x',
   KAFKA_BROKERS: '127.0.0.1:9092',
-  CUSTOMER_API_KEY: 'customer-key-0000000001',
   OPERATOR_API_KEY: 'operator-key-0000000001',
   ADMIN_API_KEY: 'admin-key-000000000000001',
 };

@@ -7,13 +7,16 @@ import {
   ApiKeyDirectory,
   ApiKeyGuard,
   AUTHENTICATORS,
+  CustomerTokenVerifier,
   Endpoint,
   Input,
   type RouteInput,
   TestApiKeys,
+  TestCustomerTokens,
   client,
   configureApp,
   defineRoute,
+  parseCustomerTokenPublicKeys,
 } from '../src';
 
 // An HTTP app with one route, in-process: what @Endpoint, @Input, the error filter and (under
@@ -45,7 +48,16 @@ class EchoController {
 @Module({
   controllers: [EchoController],
   providers: [
-    { provide: AUTHENTICATORS, useValue: [new ApiKeyDirectory(TestApiKeys)] },
+    {
+      provide: AUTHENTICATORS,
+      useValue: [
+        new ApiKeyDirectory(TestApiKeys),
+        new CustomerTokenVerifier(parseCustomerTokenPublicKeys(TestCustomerTokens.publicKeys), {
+          clockSkewSeconds: 60,
+          maxLifetimeSeconds: 86_400,
+        }),
+      ],
+    },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],
 })
@@ -110,7 +122,7 @@ describe('routes in a running app', () => {
       '/v1/echo/E-1',
       { text: 'x' },
       {
-        authorization: `Bearer ${TestApiKeys.customer}`,
+        authorization: `Bearer ${TestCustomerTokens.for(TestCustomerTokens.anyCustomer)}`,
         'idempotency-key': 'k-1',
       },
     );

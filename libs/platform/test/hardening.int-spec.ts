@@ -8,14 +8,18 @@ import {
   ApiKeyGuard,
   AUTHENTICATORS,
   AuthFailureLimiter,
+  CustomerTokenVerifier,
   Endpoint,
   Input,
   type RouteInput,
   TestApiKeys,
+  TestCustomerTokens,
   businessDateSchema,
   configureApp,
   defineRoute,
   isoTimestampSchema,
+  mintCustomerToken,
+  parseCustomerTokenPublicKeys,
 } from '../src';
 
 // The HTTP hardening every service gets from configureApp and the platform's guard: headers,
@@ -50,7 +54,16 @@ class EchoController {
 @Module({
   controllers: [EchoController],
   providers: [
-    { provide: AUTHENTICATORS, useValue: [new ApiKeyDirectory(TestApiKeys)] },
+    {
+      provide: AUTHENTICATORS,
+      useValue: [
+        new ApiKeyDirectory(TestApiKeys),
+        new CustomerTokenVerifier(parseCustomerTokenPublicKeys(TestCustomerTokens.publicKeys), {
+          clockSkewSeconds: 60,
+          maxLifetimeSeconds: 86_400,
+        }),
+      ],
+    },
     { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(3, 6) },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
   ],
@@ -205,9 +218,26 @@ describe('HTTP hardening', () => {
   });
 
   it('rate-limits failed authentication per source with 429 and Retry-After', async () => {
-    const wrong = () =>
-      send('/v1/echo/E-1', '{}', { authorization: 'Bearer wrong-key-000000000000' });
-    for (let attempt = 0; attempt < 3; attempt++) expect((await wrong()).status).toBe(401);
+    const as = (credential: string) =>
+      send('/v1/echo/E-1', '{}', { authorization: `Bearer ${credential}` });
+    const wrong = () => as('wrong-key-000000000000');
+    const expired = mintCustomerToken({
+      privateKey: TestCustomerTokens.privateKey,
+      kid: TestCustomerTokens.kid,
+      customerId: TestCustomerTokens.anyCustomer,
+      ttlSeconds: 60,
+      now: new Date(Date.now() - 3_600_000),
+    });
+    const [header, claims] = TestCustomerTokens.for(TestCustomerTokens.anyCustomer).split('.');
+    const forged = `${header}.${claims}.${'A'.repeat(86)}`;
+    // A wrong key, an expired token and a forged one: each a 401 saying why, each counted.
+    const refusals = [await wrong(), await as(expired), await as(forged)];
+    expect(refusals.map((response) => response.status)).toEqual([401, 401, 401]);
+    expect(await Promise.all(refusals.map(async (r) => (await errorOf(r)).code))).toEqual([
+      'AUTH.INVALID_KEY',
+      'AUTH.TOKEN_EXPIRED',
+      'AUTH.TOKEN_INVALID',
+    ]);
     const limited = await wrong();
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

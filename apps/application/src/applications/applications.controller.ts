@@ -1,6 +1,6 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { Caller, Endpoint, Input, type Principal, type RouteInput } from '@credit/platform';
 import { getApplication, submitApplication } from '@credit/api';
 import { ApplicationsService } from './applications.service';
 
@@ -11,9 +11,10 @@ export class ApplicationsController {
   @Endpoint(submitApplication)
   async submit(
     @Input() { idempotencyKey, body }: RouteInput<typeof submitApplication>,
+    @Caller() caller: Principal | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const { application, replayed } = await this.applications.submit(idempotencyKey, body);
+    const { application, replayed } = await this.applications.submit(idempotencyKey, body, caller);
     response
       .status(replayed ? 200 : 201)
       .setHeader('Idempotent-Replayed', String(replayed))
@@ -21,7 +22,10 @@ export class ApplicationsController {
   }
 
   @Endpoint(getApplication)
-  async get(@Input() { params }: RouteInput<typeof getApplication>) {
-    return this.applications.view(params.id);
+  async get(
+    @Input() { params }: RouteInput<typeof getApplication>,
+    @Caller() caller: Principal | undefined,
+  ) {
+    return this.applications.view(params.id, caller);
   }
 }

@@ -8,8 +8,14 @@ import {
 } from '@credit/contracts';
 import { OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
-import { invariant } from '@credit/kernel';
-import { PLATFORM_CONFIG } from '@credit/platform';
+import { customerIdOf, invariant } from '@credit/kernel';
+import {
+  DomainError,
+  PLATFORM_CONFIG,
+  type Principal,
+  customerScopeOf,
+  mayAccessCustomer,
+} from '@credit/platform';
 import type { ApplicationConfig } from '../config/env';
 import { ApplicationError, ageOn } from '../domain/application';
 import {
@@ -18,7 +24,7 @@ import {
   type NewApplication,
   recordedPayloadOf,
 } from '../infrastructure/application-store';
-import { customerIdOf, requestHashOf } from '../personal-data/customer-id';
+import { requestHashOf } from '../personal-data/customer-id';
 import { PersonalDataService } from '../personal-data/personal-data.service';
 import { type ApplicationView, applicationView, creditLineView } from './application-view';
 import type { SubmitApplicationRequest } from '@credit/api';
@@ -46,21 +52,30 @@ export class ApplicationsService {
 
   /**
    * Validates, encrypts the personal data, stores the application and appends
-   * application.submitted (customer id, no personal data) in one transaction.
+   * application.submitted (customer id, no personal data) in one transaction. A customer applies
+   * only as themselves: the national ID must be theirs (403, nothing stored, before any replay).
    */
   async submit(
     idempotencyKey: string,
     dto: SubmitApplicationRequest,
+    caller: Principal | undefined,
   ): Promise<{ application: ApplicationView; replayed: boolean }> {
     const submittedAt = new Date();
     const today = submittedAt.toISOString().slice(0, 10);
     const customerId = customerIdOf(dto.applicant.nationalId, this.pepper);
+    if (!mayAccessCustomer(caller, customerId))
+      throw new DomainError(
+        'APPLICATION.APPLICANT_NOT_CALLER',
+        `applicant.nationalId is not the national ID of the customer the token speaks for (${customerScopeOf(caller) ?? 'none'}): a customer applies only as themselves`,
+        'forbidden',
+        { field: 'applicant.nationalId' },
+      );
     const requestHash = requestHashOf(dto, this.pepper);
     const request = this.requestOf(dto, today);
 
     return this.dataSource.transaction(async (manager) => {
       const previous = await this.store.keys.find(manager, idempotencyKey);
-      if (previous) return this.replay(previous, requestHash, idempotencyKey);
+      if (previous) return this.replay(previous, requestHash, idempotencyKey, caller);
       if (request.draw) await this.requireDrawableLine(manager, customerId, request.draw);
 
       const id = randomUUID();
@@ -90,12 +105,10 @@ export class ApplicationsService {
       const inserted = await this.store.insert(manager, application);
       if (!inserted) {
         // A concurrent request with the same key committed first: answer as its replay.
-        const twin = await this.store.keys.replayOfTwin(
-          manager,
-          idempotencyKey,
-          requestHash,
-          ApplicationConflict,
-        );
+        const twin = await this.store.keys.replayOfTwin(manager, idempotencyKey, requestHash, {
+          ...ApplicationConflict,
+          conceal: customerScopeOf(caller) !== undefined,
+        });
         return { application: applicationView(twin), replayed: true };
       }
       await this.personalData.storeDataKey(manager, id, customerId, sealed);
@@ -143,9 +156,10 @@ export class ApplicationsService {
     });
   }
 
-  async view(applicationId: string): Promise<ApplicationView> {
+  /** An application; another customer's answers as a missing one. */
+  async view(applicationId: string, caller: Principal | undefined): Promise<ApplicationView> {
     const row = await this.store.find(this.dataSource.manager, applicationId, false);
-    if (!row)
+    if (!row || !mayAccessCustomer(caller, row.customer_id))
       throw new ApplicationError(
         'APPLICATION.NOT_FOUND',
         `application ${applicationId} does not exist`,
@@ -154,9 +168,10 @@ export class ApplicationsService {
     return applicationView(row);
   }
 
-  async lineView(lineId: string) {
+  /** A credit line; another customer's answers as a missing one. */
+  async lineView(lineId: string, caller: Principal | undefined) {
     const row = await this.store.findLine(this.dataSource.manager, lineId, false);
-    if (!row)
+    if (!row || !mayAccessCustomer(caller, row.customer_id))
       throw new ApplicationError(
         'APPLICATION.LINE_NOT_FOUND',
         `credit line ${lineId} does not exist`,
@@ -165,12 +180,21 @@ export class ApplicationsService {
     return creditLineView(row);
   }
 
+  /**
+   * The earlier answer under the key. Keys are not scoped per customer, but a replay needs the
+   * same request (its hash holds the national ID, which a customer must own): a key another
+   * customer used is a conflict that does not name their application.
+   */
   private replay(
     previous: ApplicationRow,
     requestHash: string,
     idempotencyKey: string,
+    caller: Principal | undefined,
   ): { application: ApplicationView; replayed: boolean } {
-    this.store.keys.decide(idempotencyKey, previous, requestHash, ApplicationConflict);
+    this.store.keys.decide(idempotencyKey, previous, requestHash, {
+      ...ApplicationConflict,
+      conceal: !mayAccessCustomer(caller, previous.customer_id),
+    });
     return { application: applicationView(previous), replayed: true };
   }
 

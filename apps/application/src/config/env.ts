@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { env, serviceEnvShape } from '@credit/platform';
-import { CustomerIdPepperLengthMin } from '../personal-data/customer-id';
+import { CustomerIdPepperLengthMin } from '@credit/kernel';
 import { PiiKeyIdPattern, parsePiiKeys } from '../personal-data/pii-cipher';
 
 /** `keyId:base64-32-bytes,...` → the keys; the message names the problem, never a key. */

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { Caller, Endpoint, Input, type Principal, type RouteInput } from '@credit/platform';
 import { getCreditLine } from '@credit/api';
 import { ApplicationsService } from '../applications/applications.service';
 
@@ -8,7 +8,10 @@ export class CreditLinesController {
   constructor(private readonly applications: ApplicationsService) {}
 
   @Endpoint(getCreditLine)
-  async get(@Input() { params }: RouteInput<typeof getCreditLine>) {
-    return this.applications.lineView(params.lineId);
+  async get(
+    @Input() { params }: RouteInput<typeof getCreditLine>,
+    @Caller() caller: Principal | undefined,
+  ) {
+    return this.applications.lineView(params.lineId, caller);
   }
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  CustomerIdPattern,
   RotationBatchSizeMax,
   erasePersonalData,
   getPersonalData,
   rotatePersonalData,
 } from '@credit/api';
+import { CustomerIdPattern } from '@credit/kernel';
 import type { AnyRoute, CallRequest } from '@credit/platform';
 import type { CliContext } from '../context';
 import { UsageError, parseFlags } from '../flags';

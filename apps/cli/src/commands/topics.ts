@@ -11,7 +11,7 @@ function kafkaOf(context: CliContext): Kafka {
   });
 }
 
-/** Creates every domain topic and its .dlq companion; brings retention back to the spec. */
+/** Creates every domain topic and its .dlq companion and platform.credentials; brings their config back to the spec. */
 export async function topicsEnsure(context: CliContext): Promise<number> {
   const specs = topicSpecs();
   const report = await ensureTopics(kafkaOf(context), specs);

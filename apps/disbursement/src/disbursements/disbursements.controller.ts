@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import { getDisbursement, reconcilePayouts, settleMerchants } from '@credit/api';
 import { PayoutReconciliationService } from '../payouts/payout-reconciliation.service';
 import { DisbursementsService } from './disbursements.service';
@@ -17,12 +17,15 @@ export class DisbursementsController {
   }
 
   @Endpoint(settleMerchants)
-  async settle(@Input() { body }: RouteInput<typeof settleMerchants>) {
-    return this.disbursements.settleMerchants(body.businessDate);
+  async settle(@Input() { body }: RouteInput<typeof settleMerchants>, @Actor() actor: string) {
+    return this.disbursements.settleMerchants(body.businessDate, actor);
   }
 
   @Endpoint(reconcilePayouts)
-  async reconcilePayouts(@Input() { body }: RouteInput<typeof reconcilePayouts>) {
-    return this.reconciliation.reconcile(body.businessDate);
+  async reconcilePayouts(
+    @Input() { body }: RouteInput<typeof reconcilePayouts>,
+    @Actor() actor: string,
+  ) {
+    return this.reconciliation.reconcile(body.businessDate, actor);
   }
 }

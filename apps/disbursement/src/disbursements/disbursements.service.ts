@@ -10,7 +10,7 @@ import {
   MerchantSettledV1,
   type PayloadOf,
 } from '@credit/contracts';
-import { invariant } from '@credit/kernel';
+import { invariant, systemActor } from '@credit/kernel';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { DomainError, INSTANCE_ID, WakeSignal, notifyOnCommit } from '@credit/platform';
@@ -65,7 +65,14 @@ export interface SettlementReport {
   merchantId: string;
   amount: string;
   loans: number;
+  /** Who opened the settlement (an earlier run's caller when a `paying` one is paid again). */
+  openedBy: string;
+  /** Who paid it: this run's caller. */
+  paidBy: string;
 }
+
+/** The actor of the disbursement service's own writes (the daily settlement and reconciliation). */
+export const DisbursementSystemActor = systemActor('disbursement');
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
@@ -426,7 +433,10 @@ export class DisbursementsService {
    * (idempotent by settlement id), then marked `paid` with its event (commit); one left `paying`
    * (rail pending, crash) is paid again, same id and amount, by the next run.
    */
-  async settleMerchants(businessDate: string): Promise<{
+  async settleMerchants(
+    businessDate: string,
+    actor: string,
+  ): Promise<{
     businessDate: string;
     settlements: SettlementReport[];
   }> {
@@ -437,22 +447,23 @@ export class DisbursementsService {
       SettlementMerchantsMax,
     );
     for (const { merchant_id: merchantId, currency } of merchants) {
-      await this.openSettlement(merchantId, currency, businessDate);
+      await this.openSettlement(merchantId, currency, businessDate, actor);
     }
     const open = await this.store.openSettlements(manager, SettlementMerchantsMax);
     const settlements: SettlementReport[] = [];
     for (const settlement of open) {
-      const paid = await this.paySettlement(settlement);
+      const paid = await this.paySettlement(settlement, actor);
       if (paid && settlement.business_date === businessDate) settlements.push(paid);
     }
     return { businessDate, settlements };
   }
 
-  /** Records a merchant's settlement as `paying` with its loans (one transaction). */
+  /** Records a merchant's settlement as `paying` with its loans, opened by `actor` (one transaction). */
   private async openSettlement(
     merchantId: string,
     currency: string,
     businessDate: string,
+    actor: string,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const loans = await this.store.lockUnsettled(manager, merchantId, currency, businessDate);
@@ -468,14 +479,18 @@ export class DisbursementsService {
           business_date: businessDate,
           amount: amount.toString(),
           currency,
+          opened_by: actor,
         },
         loans.map((loan) => loan.loanId),
       );
     });
   }
 
-  /** Pays a `paying` settlement through the rail, then marks it paid with its event. */
-  private async paySettlement(settlement: SettlementRow): Promise<SettlementReport | undefined> {
+  /** Pays a `paying` settlement through the rail, then marks it paid by `actor` with its event. */
+  private async paySettlement(
+    settlement: SettlementRow,
+    actor: string,
+  ): Promise<SettlementReport | undefined> {
     const amount = Money.of(settlement.amount, settlement.currency);
     // Idempotent by the settlement's reference: paying a `paying` settlement again never pays twice.
     const outcome = await this.rail.pay({
@@ -485,7 +500,7 @@ export class DisbursementsService {
     });
     if (outcome !== 'paid') return undefined; // asked again by the next batch run
     return this.dataSource.transaction(async (manager) => {
-      if (!(await this.store.markSettlementPaid(manager, settlement.settlement_id))) {
+      if (!(await this.store.markSettlementPaid(manager, settlement.settlement_id, actor))) {
         return undefined;
       }
       await this.outbox.append(manager, {
@@ -504,6 +519,8 @@ export class DisbursementsService {
         merchantId: settlement.merchant_id,
         amount: amount.toString(),
         loans: settlement.loans,
+        openedBy: settlement.opened_by,
+        paidBy: actor,
       };
     });
   }

@@ -33,6 +33,8 @@ export interface SettlementRow {
   amount: string;
   currency: string;
   loans: number;
+  /** Who opened it (the settlement batch's caller). */
+  opened_by: string;
 }
 
 export interface HistoryRow {
@@ -311,8 +313,8 @@ export class DisbursementStore {
     loanIds: readonly string[],
   ): Promise<boolean> {
     const inserted = await manager.query<unknown[]>(
-      `INSERT INTO merchant_settlements (settlement_id, merchant_id, business_date, amount, currency, loans, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'paying') ON CONFLICT DO NOTHING RETURNING 1`,
+      `INSERT INTO merchant_settlements (settlement_id, merchant_id, business_date, amount, currency, loans, status, opened_by)
+       VALUES ($1, $2, $3, $4, $5, $6, 'paying', $7) ON CONFLICT DO NOTHING RETURNING 1`,
       [
         settlement.settlement_id,
         settlement.merchant_id,
@@ -320,6 +322,7 @@ export class DisbursementStore {
         settlement.amount,
         settlement.currency,
         loanIds.length,
+        settlement.opened_by,
       ],
     );
     if (inserted.length === 0) return false;
@@ -333,19 +336,23 @@ export class DisbursementStore {
   openSettlements(manager: EntityManager, limit: number): Promise<SettlementRow[]> {
     return manager.query<SettlementRow[]>(
       `SELECT settlement_id, merchant_id, to_char(business_date, 'YYYY-MM-DD') AS business_date,
-              amount::text, currency, loans
+              amount::text, currency, loans, opened_by
          FROM merchant_settlements WHERE status = 'paying' ORDER BY settlement_id LIMIT $1`,
       [limit],
     );
   }
 
-  /** Marks a `paying` settlement paid; false if it was not `paying` any more. */
-  async markSettlementPaid(manager: EntityManager, settlementId: string): Promise<boolean> {
+  /** Marks a `paying` settlement paid by `actor`; false if it was not `paying` any more. */
+  async markSettlementPaid(
+    manager: EntityManager,
+    settlementId: string,
+    actor: string,
+  ): Promise<boolean> {
     const marked = await manager.query<unknown[]>(
-      `WITH marked AS (UPDATE merchant_settlements SET status = 'paid'
+      `WITH marked AS (UPDATE merchant_settlements SET status = 'paid', paid_by = $2
                          WHERE settlement_id = $1 AND status = 'paying' RETURNING 1)
        SELECT * FROM marked`,
-      [settlementId],
+      [settlementId, actor],
     );
     return marked.length > 0;
   }

@@ -17,6 +17,8 @@ export interface PayoutReconciliationRow {
   breaks: number;
   report: unknown;
   reconciled_at: Date;
+  /** Who reconciled the date last. */
+  actor: string;
 }
 
 const dayStart = (param: string) => `(${param}::date)::timestamp AT TIME ZONE 'UTC'`;
@@ -56,7 +58,7 @@ export class PayoutBook {
   ): Promise<PayoutReconciliationRow | undefined> {
     const [row] = await manager.query<PayoutReconciliationRow[]>(
       `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date, event_id::text, breaks, report,
-              reconciled_at
+              reconciled_at, actor
          FROM payout_reconciliations WHERE business_date = $1 FOR UPDATE`,
       [businessDate],
     );
@@ -69,14 +71,20 @@ export class PayoutBook {
     eventId: string,
     breaks: number,
     report: unknown,
+    actor: string,
   ): Promise<void> {
+    // The date's latest result, and (kept when a later result replaces it) who ran each.
     await manager.query(
-      `INSERT INTO payout_reconciliations (business_date, event_id, breaks, report)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (business_date) DO UPDATE
-         SET event_id = EXCLUDED.event_id, breaks = EXCLUDED.breaks, report = EXCLUDED.report,
-             reconciled_at = now()`,
-      [businessDate, eventId, breaks, JSON.stringify(report)],
+      `WITH latest AS (
+         INSERT INTO payout_reconciliations (business_date, event_id, breaks, report, actor)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (business_date) DO UPDATE
+           SET event_id = EXCLUDED.event_id, breaks = EXCLUDED.breaks, report = EXCLUDED.report,
+               reconciled_at = now(), actor = EXCLUDED.actor
+       )
+       INSERT INTO payout_reconciliation_runs (event_id, business_date, breaks, actor)
+       VALUES ($2, $1, $3, $5)`,
+      [businessDate, eventId, breaks, JSON.stringify(report), actor],
     );
   }
 }

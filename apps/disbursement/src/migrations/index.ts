@@ -9,6 +9,7 @@ import { AddLineHold1764300000001 } from './1764300000001-add-line-hold';
 import { PayoutClaims1765200000001 } from './1765200000001-payout-claims';
 import { PayoutOutcomes1766000000000 } from './1766000000000-payout-outcomes';
 import { PayoutReconciliations1766000000001 } from './1766000000001-payout-reconciliations';
+import { SettlementActors1766600000000 } from './1766600000000-settlement-actors';
 
 /** Append-only, applied in order at start and before tests; table disbursement_migrations. */
 export const disbursementMigrations = [
@@ -21,4 +22,5 @@ export const disbursementMigrations = [
   PayoutClaims1765200000001,
   PayoutOutcomes1766000000000,
   PayoutReconciliations1766000000001,
+  SettlementActors1766600000000,
 ];

@@ -23,6 +23,8 @@ export interface PayoutReconciliationReport {
   /** The payout.statement-reconciled event that carried it to the ledger. */
   eventId: string;
   reconciledAt: string;
+  /** Who ran the reconciliation that found these breaks (the first run when nothing changed since). */
+  reconciledBy: string;
 }
 
 /**
@@ -41,7 +43,11 @@ export class PayoutReconciliationService {
     @Inject(PAYMENT_RAIL) private readonly rail: PaymentRail,
   ) {}
 
-  async reconcile(businessDate: string): Promise<PayoutReconciliationReport> {
+  /**
+   * Reconciles the date, recording `actor` with the result; the same statement and breaks again
+   * answer the recorded result, actor included, and record nothing new.
+   */
+  async reconcile(businessDate: string, actor: string): Promise<PayoutReconciliationReport> {
     const statement = await this.rail.statement(businessDate);
     const rows = await this.book.booked(
       this.dataSource.manager,
@@ -84,7 +90,10 @@ export class PayoutReconciliationService {
     );
     return this.dataSource.transaction(async (manager) => {
       const last = await this.book.last(manager, businessDate);
-      if (last?.event_id === eventId) return last.report as PayoutReconciliationReport;
+      if (last?.event_id === eventId) {
+        const recorded = last.report as Omit<PayoutReconciliationReport, 'reconciledBy'>;
+        return { ...recorded, reconciledBy: last.actor };
+      }
       const reconciledAt = new Date().toISOString();
       const report: PayoutReconciliationReport = {
         businessDate,
@@ -93,8 +102,9 @@ export class PayoutReconciliationService {
         breaks,
         eventId,
         reconciledAt,
+        reconciledBy: actor,
       };
-      await this.book.save(manager, businessDate, eventId, breaks.length, report);
+      await this.book.save(manager, businessDate, eventId, breaks.length, report, actor);
       await this.outbox.append(manager, {
         definition: PayoutStatementReconciledV1,
         key: businessDate,

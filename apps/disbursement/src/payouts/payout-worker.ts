@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { LOGGER, PLATFORM_CONFIG, PeriodicTask, PgNotifier } from '@credit/platform';
 import type { DisbursementConfig } from '../config/env';
 import {
+  DisbursementSystemActor,
   DisbursementsService,
   PayoutPassMax,
   PayoutsDueChannel,
@@ -73,7 +74,7 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
       },
       async () => {
         const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-        await this.disbursements.settleMerchants(yesterday);
+        await this.disbursements.settleMerchants(yesterday, DisbursementSystemActor);
       },
       logger,
       dataSource,
@@ -87,7 +88,7 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
       async () => {
         const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
         if (!(await reconciliation.reconciled(yesterday)))
-          await reconciliation.reconcile(yesterday);
+          await reconciliation.reconcile(yesterday, DisbursementSystemActor);
       },
       logger,
       dataSource,

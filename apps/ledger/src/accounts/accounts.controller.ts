@@ -1,6 +1,6 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import { createAccount, getAccount, getBalance, getStatement, listAccounts } from '@credit/api';
 import type { AccountView, BalanceView, Statement } from '@credit/api';
 import { AccountsService, accountView } from './accounts.service';
@@ -19,9 +19,10 @@ export class AccountsController {
   @Endpoint(createAccount)
   async create(
     @Input() { body }: RouteInput<typeof createAccount>,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
-    const { account, created } = await this.accounts.create(body);
+    const { account, created } = await this.accounts.create(body, actor);
     response.status(created ? 201 : 200).json(account);
   }
 

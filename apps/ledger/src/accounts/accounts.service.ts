@@ -4,14 +4,15 @@ import { Money, isMoneyError } from '@credit/money';
 import { type Account, defaultNormalSide } from '../domain/accounts';
 import { assertKnownCurrency } from '../domain/currencies';
 import { LedgerError } from '../domain/ledger-error';
-import { AccountDirectory } from '../infrastructure/account-directory';
+import { AccountDirectory, type StoredAccount } from '../infrastructure/account-directory';
 import { BalanceReader } from '../infrastructure/balance-reader';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import type { AccountView, BalanceView, CreateAccountRequest, Statement } from '@credit/api';
 
 export type { AccountView, BalanceView };
 
-export function accountView(account: Account): AccountView {
+/** An account's settings: what a second create with the same id must repeat. */
+function settingsOf(account: Account): Omit<AccountView, 'createdBy'> {
   const major = (units: bigint | null) =>
     units === null ? null : Money.fromMinorUnits(units, account.currency).toString();
   return {
@@ -27,6 +28,10 @@ export function accountView(account: Account): AccountView {
   };
 }
 
+export function accountView(account: StoredAccount): AccountView {
+  return { ...settingsOf(account), createdBy: account.createdBy };
+}
+
 @Injectable()
 export class AccountsService {
   constructor(
@@ -34,7 +39,11 @@ export class AccountsService {
     private readonly directory: AccountDirectory,
   ) {}
 
-  async create(dto: CreateAccountRequest): Promise<{ account: AccountView; created: boolean }> {
+  /** Creates the account, recording `actor`; the same settings again answer the existing one. */
+  async create(
+    dto: CreateAccountRequest,
+    actor: string,
+  ): Promise<{ account: AccountView; created: boolean }> {
     assertKnownCurrency(dto.currency, 'currency');
     const units = (value: string | undefined, field: string) => {
       if (value === undefined) return null;
@@ -73,7 +82,7 @@ export class AccountsService {
       const parent = parentId ? await this.directory.find(manager, parentId) : undefined;
       const account: Account = { ...requested, parentId: parent ? parentId : null };
       if (current) {
-        const same = JSON.stringify(accountView(current)) === JSON.stringify(accountView(account));
+        const same = JSON.stringify(settingsOf(current)) === JSON.stringify(settingsOf(account));
         if (!same) {
           throw new LedgerError(
             'LEDGER.ACCOUNT_EXISTS',
@@ -85,8 +94,8 @@ export class AccountsService {
         }
         return { account: accountView(current), created: false };
       }
-      await this.directory.insert(manager, [account]);
-      return { account: accountView(account), created: true };
+      await this.directory.insert(manager, [account], actor);
+      return { account: accountView({ ...account, createdBy: actor }), created: true };
     });
   }
 
@@ -105,7 +114,7 @@ export class AccountsService {
     return { accounts: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
   }
 
-  async get(id: string): Promise<Account> {
+  async get(id: string): Promise<StoredAccount> {
     const account = await this.directory.find(this.dataSource.manager, id);
     if (!account)
       throw new LedgerError('LEDGER.UNKNOWN_ACCOUNT', `account ${id} does not exist`, {

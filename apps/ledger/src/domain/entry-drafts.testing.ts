@@ -14,6 +14,7 @@ export const draftOf = (
   sourceEventType: null,
   rule: null,
   reversesEntryId: null,
+  actor: 'operator:bootstrap:env-operator',
   lines,
   ...extra,
 });

@@ -296,6 +296,8 @@ describe('validateEntry', () => {
         idempotencyKey: 'another-key',
         effectiveAt: '2024-05-01T08:00:00+08:00',
         metadata: { tags: { b: [1, 2], a: 1 }, loanId: 'L-1' },
+        // Who posts is audited, not content: the same entry sent again by another is a replay.
+        actor: 'admin:bob:cred_9f8e7d6c5b4a',
       });
       expect(hashOf(same)).toBe(hashOf(base));
     });
@@ -326,17 +328,24 @@ describe('validateEntry', () => {
     });
 
     it('differs when the sides are swapped (a reversal is not a replay of its original)', () => {
-      const swapped = reversalDraft({ id: 'E-1', ...base }, 'key-1', base.effectiveAt, 'x');
+      const swapped = reversalDraft(
+        { id: 'E-1', ...base },
+        'key-1',
+        base.effectiveAt,
+        'x',
+        base.actor,
+      );
       expect(hashOf({ ...base, lines: swapped.lines })).not.toBe(hashOf(base));
     });
   });
 });
 
 describe('reversalDraft', () => {
+  const Alice = 'operator:alice:cred_0a1b2c3d4e5f';
   const original = { id: 'E-1', description: 'Loan disbursement', lines: disbursement };
 
   it('swaps every side and keeps accounts, amounts and currencies, in order', () => {
-    const reversal = reversalDraft(original, 'rev-1', null, 'wrong merchant');
+    const reversal = reversalDraft(original, 'rev-1', null, 'wrong merchant', Alice);
     expect(reversal.lines).toEqual([
       line('assets:loans:principal:L-1', 'credit', '1000.00'),
       line('liabilities:merchant-payable:M-1', 'debit', '975.00'),
@@ -350,18 +359,25 @@ describe('reversalDraft', () => {
       reversesEntryId: 'E-1',
       sourceEventId: null,
       rule: null,
+      actor: Alice,
     });
     expect(() => validateEntry(reversal)).not.toThrow();
   });
 
   it('reversing the reversal gives the original lines back', () => {
-    const once = reversalDraft(original, 'rev-1', null, 'r');
-    const twice = reversalDraft({ ...once, id: 'E-2' }, 'rev-2', null, 'r');
+    const once = reversalDraft(original, 'rev-1', null, 'r', Alice);
+    const twice = reversalDraft({ ...once, id: 'E-2' }, 'rev-2', null, 'r', Alice);
     expect(twice.lines).toEqual(original.lines);
   });
 
   it('keeps a long reason within the description limit', () => {
-    const reversal = reversalDraft(original, 'rev-1', '2024-05-01T00:00:00Z', 'x'.repeat(600));
+    const reversal = reversalDraft(
+      original,
+      'rev-1',
+      '2024-05-01T00:00:00Z',
+      'x'.repeat(600),
+      Alice,
+    );
     expect(reversal.description).toHaveLength(DescriptionLengthMax);
     expect(reversal.effectiveAt).toBe('2024-05-01T00:00:00Z');
     expect(() => validateEntry(reversal)).not.toThrow();

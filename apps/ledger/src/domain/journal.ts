@@ -1,5 +1,5 @@
 import { LedgerDescriptionLengthMax, LedgerEntryLinesMax } from '@credit/contracts';
-import { requestHash } from '@credit/kernel';
+import { requestHash, systemActor } from '@credit/kernel';
 import { Money, isMoneyError } from '@credit/money';
 import type { Account, Side } from './accounts';
 import { assertKnownCurrency } from './currencies';
@@ -29,8 +29,16 @@ export interface EntryDraft {
   /** The posting rule (id@version) that produced it, for event-driven postings. */
   readonly rule: string | null;
   readonly reversesEntryId: string | null;
+  /**
+   * Who posts it, recorded with the entry (not hashed, not in the chain): `role:holder:credential`
+   * for a request, LedgerSystemActor for the ledger's own postings (events, holds expiring).
+   */
+  readonly actor: string;
   readonly lines: readonly LineDraft[];
 }
+
+/** The actor of the ledger's own writes: event postings, sub-accounts from templates, hold expiry. */
+export const LedgerSystemActor = systemActor('ledger');
 
 /** A validated line: the amount as Money at the currency's scale. */
 export interface Line {
@@ -183,6 +191,7 @@ export function reversalDraft(
   idempotencyKey: string,
   effectiveAt: string | null,
   reason: string,
+  actor: string,
 ): EntryDraft {
   return {
     idempotencyKey,
@@ -193,6 +202,7 @@ export function reversalDraft(
     sourceEventType: null,
     rule: null,
     reversesEntryId: original.id,
+    actor,
     lines: original.lines.map((line) => ({
       ...line,
       side: line.side === 'debit' ? 'credit' : 'debit',

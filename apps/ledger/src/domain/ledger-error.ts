@@ -20,7 +20,8 @@ export type LedgerErrorCode =
   | 'LEDGER.HOLD_EXPIRED'
   | 'LEDGER.HOLD_AMOUNT_EXCEEDED'
   | 'LEDGER.NO_POSTING_RULE'
-  | 'LEDGER.RULE_FAILED';
+  | 'LEDGER.RULE_FAILED'
+  | 'LEDGER.CREDENTIAL_NOT_FOUND';
 
 export type LedgerErrorKind = 'invalid' | 'not-found' | 'conflict' | 'rejected';
 
@@ -46,6 +47,7 @@ const kindOf: Record<LedgerErrorCode, LedgerErrorKind> = {
   'LEDGER.HOLD_AMOUNT_EXCEEDED': 'rejected',
   'LEDGER.NO_POSTING_RULE': 'invalid',
   'LEDGER.RULE_FAILED': 'invalid',
+  'LEDGER.CREDENTIAL_NOT_FOUND': 'not-found',
 };
 
 export class LedgerError extends Error {

@@ -1,13 +1,13 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Endpoint, Input, type RouteInput, idempotencyKeyOf } from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput, idempotencyKeyOf } from '@credit/platform';
 import { entriesBySource, getEntry, postEntries, reverseEntry } from '@credit/api';
 import type { EntryRequest, EntryView } from '@credit/api';
 import type { EntryDraft } from '../domain/journal';
 import { EntriesService, type PostOutcome } from './entries.service';
 import { PostingQueueFullError } from './group-commit';
 
-function draftOf(dto: EntryRequest, idempotencyKey: string): EntryDraft {
+function draftOf(dto: EntryRequest, idempotencyKey: string, actor: string): EntryDraft {
   return {
     idempotencyKey,
     effectiveAt: dto.effectiveAt ?? null,
@@ -17,6 +17,7 @@ function draftOf(dto: EntryRequest, idempotencyKey: string): EntryDraft {
     sourceEventType: null,
     rule: null,
     reversesEntryId: null,
+    actor,
     lines: dto.lines.map((line) => ({ ...line })),
   };
 }
@@ -55,15 +56,16 @@ export class EntriesController {
   @Endpoint(postEntries)
   async post(
     @Input() { body, idempotencyKey }: RouteInput<typeof postEntries>,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
     if ('entries' in body) {
-      const drafts = body.entries.map((e) => draftOf(e, e.idempotencyKey));
+      const drafts = body.entries.map((e) => draftOf(e, e.idempotencyKey, actor));
       await postOrBusy(response, () => this.entries.post(drafts), true);
       return;
     }
     const key = idempotencyKeyOf(idempotencyKey);
-    await postOrBusy(response, () => this.entries.post([draftOf(body, key)]), false);
+    await postOrBusy(response, () => this.entries.post([draftOf(body, key, actor)]), false);
   }
 
   @Endpoint(entriesBySource)
@@ -81,6 +83,7 @@ export class EntriesController {
   @Endpoint(reverseEntry)
   async reverse(
     @Input() { params, idempotencyKey, body }: RouteInput<typeof reverseEntry>,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
     const outcome = await this.entries.reverse(
@@ -88,6 +91,7 @@ export class EntriesController {
       idempotencyKey,
       body.reason,
       body.effectiveAt ?? null,
+      actor,
     );
     send(response, outcome, false);
   }

@@ -98,13 +98,14 @@ export class EntriesService implements OnModuleDestroy {
     idempotencyKey: string,
     reason: string,
     effectiveAt: string | null,
+    actor: string,
   ): Promise<PostOutcome> {
     return inTransaction(this.dataSource, async (manager) => {
       // Lock the original so two different reversal requests serialise on it.
       const [original] = await readEntries(manager, `e.id = $1`, [entryId]);
       if (!original)
         throw new LedgerError('LEDGER.ENTRY_NOT_FOUND', `entry ${entryId} does not exist`);
-      const draft = reversalDraft(original, idempotencyKey, effectiveAt, reason);
+      const draft = reversalDraft(original, idempotencyKey, effectiveAt, reason, actor);
       if (original.reversedByEntryId) {
         const [previous] = await readEntries(manager, `e.id = $1`, [original.reversedByEntryId]);
         if (previous?.idempotencyKey !== idempotencyKey) {

@@ -1,6 +1,6 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import { createHold, getHold, postHold, voidHold } from '@credit/api';
 import { type HoldView, HoldsService } from './holds.service';
 
@@ -22,9 +22,10 @@ export class HoldsController {
   @Endpoint(createHold)
   async create(
     @Input() { idempotencyKey, body }: RouteInput<typeof createHold>,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
-    send(response, await this.holds.create(idempotencyKey, body), 201);
+    send(response, await this.holds.create(idempotencyKey, body, actor), 201);
   }
 
   @Endpoint(getHold)
@@ -35,16 +36,18 @@ export class HoldsController {
   @Endpoint(postHold)
   async post(
     @Input() { params, idempotencyKey, body }: RouteInput<typeof postHold>,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
-    send(response, await this.holds.post(params.id, idempotencyKey, body), 200);
+    send(response, await this.holds.post(params.id, idempotencyKey, body, actor), 200);
   }
 
   @Endpoint(voidHold)
   async void(
     @Input() { params, idempotencyKey, body }: RouteInput<typeof voidHold>,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
-    send(response, await this.holds.void(params.id, idempotencyKey, body), 200);
+    send(response, await this.holds.void(params.id, idempotencyKey, body, actor), 200);
   }
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Money, isMoneyError } from '@credit/money';
 import { assertKnownCurrency } from '../domain/currencies';
+import { LedgerSystemActor } from '../domain/journal';
 import { LedgerError } from '../domain/ledger-error';
 import { inTransaction } from '../infrastructure/ledger-transactions';
 import { type PendingChange, PostingEngine } from '../infrastructure/posting-engine';
@@ -35,6 +36,8 @@ function view(row: HoldRow): HoldView {
     expiresAt: row.expires_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     resolvedAt: row.resolved_at?.toISOString() ?? null,
+    actor: row.actor,
+    resolvedBy: row.resolved_by,
   };
 }
 
@@ -71,6 +74,7 @@ export class HoldsService {
   async create(
     idempotencyKey: string,
     dto: CreateHoldRequest,
+    actor: string,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     const hash = requestHash(dto);
     assertKnownCurrency(dto.currency, 'currency');
@@ -105,6 +109,7 @@ export class HoldsService {
         description: dto.description,
         metadata: dto.metadata ?? {},
         expiresAt,
+        actor,
       });
       invariant(row, 'INSERT ... RETURNING gave no row');
       return { hold: view(row), replayed: false };
@@ -115,10 +120,12 @@ export class HoldsService {
     id: string,
     idempotencyKey: string,
     dto: PostHoldRequest,
+    actor: string,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     return this.resolve(
       id,
       idempotencyKey,
+      actor,
       requestHash({ action: 'post', ...dto }),
       async (manager, hold) => {
         const held = Money.of(hold.amount, hold.currency);
@@ -143,6 +150,7 @@ export class HoldsService {
               sourceEventType: null,
               rule: null,
               reversesEntryId: null,
+              actor,
               lines: [
                 {
                   account: hold.debit_account,
@@ -175,10 +183,12 @@ export class HoldsService {
     id: string,
     idempotencyKey: string,
     dto: VoidHoldRequest,
+    actor: string,
   ): Promise<{ hold: HoldView; replayed: boolean }> {
     return this.resolve(
       id,
       idempotencyKey,
+      actor,
       requestHash({ action: 'void', ...dto }),
       async (manager, hold) => {
         const held = Money.of(hold.amount, hold.currency);
@@ -215,6 +225,7 @@ export class HoldsService {
       await HoldStore.markExpired(
         manager,
         due.map((h) => h.id),
+        LedgerSystemActor,
       );
       return due.length;
     });
@@ -236,6 +247,7 @@ export class HoldsService {
   private async resolve(
     id: string,
     idempotencyKey: string,
+    actor: string,
     hash: string,
     apply: (
       manager: EntityManager,
@@ -279,6 +291,7 @@ export class HoldsService {
         ...outcome,
         key: idempotencyKey,
         hash,
+        resolvedBy: actor,
       });
       invariant(updated, 'hold vanished under its lock');
       return { hold: view(updated), replayed: false };

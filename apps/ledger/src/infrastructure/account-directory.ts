@@ -8,6 +8,7 @@ import {
   subaccountOf,
   templateFor,
 } from '../domain/accounts';
+import { LedgerSystemActor } from '../domain/journal';
 import { LedgerError } from '../domain/ledger-error';
 
 interface AccountRow {
@@ -20,11 +21,17 @@ interface AccountRow {
   max_balance: string | null;
   allows_subaccounts: boolean;
   parent_id: string | null;
+  created_by: string;
 }
 
-export const AccountColumns = `id, name, type, normal_side, currency, min_balance, max_balance, allows_subaccounts, parent_id`;
+/** An account as stored: its settings and who created it (audit). */
+export interface StoredAccount extends Account {
+  readonly createdBy: string;
+}
 
-export function accountFromRow(row: AccountRow): Account {
+export const AccountColumns = `id, name, type, normal_side, currency, min_balance, max_balance, allows_subaccounts, parent_id, created_by`;
+
+export function accountFromRow(row: AccountRow): StoredAccount {
   const units = (value: string | null) =>
     value === null ? null : Money.of(value, row.currency).minorUnits();
   return {
@@ -37,6 +44,7 @@ export function accountFromRow(row: AccountRow): Account {
     maxBalance: units(row.max_balance),
     allowsSubaccounts: row.allows_subaccounts,
     parentId: row.parent_id,
+    createdBy: row.created_by,
   };
 }
 
@@ -102,13 +110,12 @@ export class AccountDirectory {
       found.set(id, created);
     }
     // Created accounts are not cached: their transaction may still roll back.
-    if (toCreate.length > 0) await this.insert(manager, toCreate);
+    if (toCreate.length > 0) await this.insert(manager, toCreate, LedgerSystemActor);
     return found;
   }
 
-  /** Inserts accounts and their balance rows; a concurrent creator of the same sub-account is fine. */
   /** The account as stored (no template expansion, no cache); undefined when there is none. */
-  async find(manager: EntityManager, id: string): Promise<Account | undefined> {
+  async find(manager: EntityManager, id: string): Promise<StoredAccount | undefined> {
     const [row] = await manager.query<AccountRow[]>(
       `SELECT ${AccountColumns} FROM accounts WHERE id = $1`,
       [id],
@@ -122,7 +129,7 @@ export class AccountDirectory {
     prefix: string | null,
     after: string | null,
     limit: number,
-  ): Promise<Account[]> {
+  ): Promise<StoredAccount[]> {
     const rows = await manager.query<AccountRow[]>(
       `SELECT ${AccountColumns} FROM accounts
         WHERE ($1::text IS NULL OR id LIKE $1 || '%') AND ($2::text IS NULL OR id > $2)
@@ -132,12 +139,16 @@ export class AccountDirectory {
     return rows.map(accountFromRow);
   }
 
-  async insert(manager: EntityManager, accounts: readonly Account[]): Promise<void> {
+  /**
+   * Inserts accounts and their balance rows, recording `actor` as their creator; a concurrent
+   * creator of the same sub-account is fine (the first one's actor stays).
+   */
+  async insert(manager: EntityManager, accounts: readonly Account[], actor: string): Promise<void> {
     const major = (units: bigint | null, currency: string) =>
       units === null ? null : Money.fromMinorUnits(units, currency).toString();
     await manager.query(
-      `INSERT INTO accounts (id, name, type, normal_side, currency, min_balance, max_balance, allows_subaccounts, parent_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::char(3)[], $6::numeric[], $7::numeric[], $8::boolean[], $9::text[])
+      `INSERT INTO accounts (id, name, type, normal_side, currency, min_balance, max_balance, allows_subaccounts, parent_id, created_by)
+       SELECT *, $10 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::char(3)[], $6::numeric[], $7::numeric[], $8::boolean[], $9::text[])
        ON CONFLICT (id) DO NOTHING`,
       [
         accounts.map((a) => a.id),
@@ -149,6 +160,7 @@ export class AccountDirectory {
         accounts.map((a) => major(a.maxBalance, a.currency)),
         accounts.map((a) => a.allowsSubaccounts),
         accounts.map((a) => a.parentId),
+        actor,
       ],
     );
     await manager.query(

@@ -21,6 +21,8 @@ export interface HoldRow {
   resolved_at: Date | null;
   resolution_key: string | null;
   resolution_hash: string | null;
+  actor: string;
+  resolved_by: string | null;
 }
 
 /** A new hold as it is recorded. */
@@ -35,6 +37,8 @@ export interface NewHold {
   readonly description: string;
   readonly metadata: Record<string, unknown>;
   readonly expiresAt: Date | null;
+  /** Who placed it. */
+  readonly actor: string;
 }
 
 /** How a hold was resolved, under the key that resolved it. */
@@ -44,6 +48,8 @@ export interface HoldResolution {
   readonly postedEntryId: string | null;
   readonly key: string;
   readonly hash: string;
+  /** Who posted or voided it. */
+  readonly resolvedBy: string;
 }
 
 /** The holds callers placed, by their idempotency key (kept forever). */
@@ -54,8 +60,8 @@ export const HoldStore = {
   async insert(manager: EntityManager, hold: NewHold): Promise<HoldRow | undefined> {
     const [row] = await manager.query<HoldRow[]>(
       `INSERT INTO holds (id, idempotency_key, request_hash, debit_account, credit_account, amount, currency, status,
-                          description, metadata, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10) RETURNING *`,
+                          description, metadata, expires_at, actor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11) RETURNING *`,
       [
         hold.id,
         hold.idempotencyKey,
@@ -67,6 +73,7 @@ export const HoldStore = {
         hold.description,
         JSON.stringify(hold.metadata),
         hold.expiresAt?.toISOString() ?? null,
+        hold.actor,
       ],
     );
     return row;
@@ -89,10 +96,10 @@ export const HoldStore = {
     );
   },
 
-  async markExpired(manager: EntityManager, ids: readonly string[]): Promise<void> {
+  async markExpired(manager: EntityManager, ids: readonly string[], actor: string): Promise<void> {
     await manager.query(
-      `UPDATE holds SET status = 'expired', resolved_at = now() WHERE id = ANY($1)`,
-      [ids],
+      `UPDATE holds SET status = 'expired', resolved_at = now(), resolved_by = $2 WHERE id = ANY($1)`,
+      [ids, actor],
     );
   },
 
@@ -117,7 +124,7 @@ export const HoldStore = {
     // TypeORM answers an UPDATE with [rows, affected].
     const [[updated]] = await manager.query<[HoldRow[], number]>(
       `UPDATE holds SET status = $2, posted_amount = $3, posted_entry_id = $4, resolved_at = now(),
-                        resolution_key = $5, resolution_hash = $6
+                        resolution_key = $5, resolution_hash = $6, resolved_by = $7
         WHERE id = $1 RETURNING *`,
       [
         id,
@@ -126,6 +133,7 @@ export const HoldStore = {
         resolution.postedEntryId,
         resolution.key,
         resolution.hash,
+        resolution.resolvedBy,
       ],
     );
     return updated;

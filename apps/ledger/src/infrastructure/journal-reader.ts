@@ -43,6 +43,7 @@ export function storedEntryOf(row: StoredEntryRow) {
 }
 
 interface EntryRow extends StoredEntryRow {
+  actor: string;
   reversed_by: string | null;
   lines: { lineNo: number; account: string; side: Side; amount: string; currency: string }[];
 }
@@ -54,7 +55,7 @@ export async function readEntries(
   params: unknown[],
 ): Promise<EntryView[]> {
   const rows = await manager.query<EntryRow[]>(
-    `SELECT ${EntryColumns},
+    `SELECT ${EntryColumns}, e.actor,
             (SELECT r.id FROM journal_entries r WHERE r.reverses_entry_id = e.id) AS reversed_by,
             (SELECT json_agg(json_build_object('lineNo', l.line_no, 'account', l.account_id, 'side', l.side,
                                                'amount', l.amount::text, 'currency', l.currency) ORDER BY l.line_no)
@@ -71,6 +72,7 @@ export async function readEntries(
       effectiveAt: stored.effectiveAt.toISOString(),
       postedAt: stored.postedAt.toISOString(),
       reversedByEntryId: row.reversed_by,
+      actor: row.actor,
       lines: row.lines,
     };
   });

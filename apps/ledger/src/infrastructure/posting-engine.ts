@@ -149,11 +149,11 @@ export class PostingEngine {
     const written = await manager.query<{ id: string; seq: string }[]>(
       `WITH e AS (
          INSERT INTO journal_entries (id, idempotency_key, request_hash, effective_at, posted_at, description, metadata,
-                                      source_event_id, source_event_type, rule, reverses_entry_id, hold_id)
-         SELECT id, key, hash, eff, $5::timestamptz, descr, meta, src, srctype, rule, rev, $12::uuid
+                                      source_event_id, source_event_type, rule, reverses_entry_id, hold_id, actor)
+         SELECT id, key, hash, eff, $5::timestamptz, descr, meta, src, srctype, rule, rev, $12::uuid, actor
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $6::text[], $7::jsonb[],
-                       $8::uuid[], $9::text[], $10::text[], $11::uuid[])
-                AS v(id, key, hash, eff, descr, meta, src, srctype, rule, rev)
+                       $8::uuid[], $9::text[], $10::text[], $11::uuid[], $27::text[])
+                AS v(id, key, hash, eff, descr, meta, src, srctype, rule, rev, actor)
          RETURNING id, seq
        ), l AS (
          INSERT INTO journal_lines (entry_id, line_no, account_id, side, amount, currency, entry_seq, posted_at, balance_after)
@@ -168,7 +168,7 @@ export class PostingEngine {
            FROM unnest($20::text[], $21::char(3)[], $22::numeric[], $23::numeric[], $24::numeric[], $25::numeric[], $26::bigint[])
                 AS v(account_id, currency, pd, pc, ped, pec, lc)
           WHERE b.account_id = v.account_id AND b.currency = v.currency
-       ), o AS (${outbox.sql(27)})
+       ), o AS (${outbox.sql(28)})
        SELECT id, seq FROM e`,
       [
         entryIds,
@@ -197,6 +197,7 @@ export class PostingEngine {
         touched.map((b) => major(b.state.pendingDebits, b.account.currency)),
         touched.map((b) => major(b.state.pendingCredits, b.account.currency)),
         touched.map((b) => b.lineCount.toString()),
+        fresh.map((e) => e.actor),
         ...outbox.params,
       ],
     );
@@ -223,6 +224,7 @@ export class PostingEngine {
           reversesEntryId: entry.reversesEntryId,
           reversedByEntryId: null,
           holdId,
+          actor: entry.actor,
           lines: entry.lines.map((line) => ({
             lineNo: line.lineNo,
             account: line.account,

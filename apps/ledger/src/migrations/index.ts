@@ -12,6 +12,8 @@ import { ReconciliationRuns1764100000003 } from './1764100000003-reconciliation-
 import { LoanPositions1764100000004 } from './1764100000004-loan-positions';
 import { OneQueryBalanceCheck1764110000000 } from './1764110000000-one-query-balance-check';
 import { LeastPrivilegeJournal1766500000000 } from './1766500000000-least-privilege-journal';
+import { AuditActors1766600000000 } from './1766600000000-audit-actors';
+import { Credentials1766600000001 } from './1766600000001-credentials';
 
 /** Append-only, applied in order at start and before tests; table ledger_migrations. */
 export const ledgerMigrations = [
@@ -27,4 +29,6 @@ export const ledgerMigrations = [
   AddWorkerSignals1765200000000,
   PayoutStatements1766000000000,
   LeastPrivilegeJournal1766500000000,
+  AuditActors1766600000000,
+  Credentials1766600000001,
 ];

@@ -2,6 +2,7 @@ import { ApplicationDecidedV1 } from '@credit/contracts';
 import { eventHandler } from '@credit/messaging';
 import { Money } from '@credit/money';
 import { creditLineAccounts } from '../domain/accounts';
+import { LedgerSystemActor } from '../domain/journal';
 import { AccountDirectory } from '../infrastructure/account-directory';
 
 /**
@@ -15,6 +16,10 @@ export const CreditLineOpenedHandler = eventHandler(ApplicationDecidedV1, {
   async handle(event, manager, accounts) {
     const line = event.payload.creditLine;
     if (event.payload.decision !== 'approved' || line === null) return;
-    await accounts.insert(manager, creditLineAccounts(line.lineId, Money.fromJSON(line.limit)));
+    await accounts.insert(
+      manager,
+      creditLineAccounts(line.lineId, Money.fromJSON(line.limit)),
+      LedgerSystemActor,
+    );
   },
 });

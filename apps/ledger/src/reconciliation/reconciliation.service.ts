@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Money } from '@credit/money';
 import { DomainError, LOGGER } from '@credit/platform';
+import { LedgerSystemActor } from '../domain/journal';
 import type { LoanComponent } from '../domain/loan-position';
 import {
   type LoanBreakRow,
@@ -207,7 +208,7 @@ export class ReconciliationService implements OnApplicationShutdown {
       trigger: 'daily',
       businessDate,
       idempotencyKey: null,
-      requestedBy: null,
+      requestedBy: LedgerSystemActor,
     });
     const report = await this.execute(row.id);
     const finished = await this.store.get(row.id);

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import { closeBusinessDay } from '@credit/api';
-import { type CloseOfBusinessReport, CloseOfBusinessService } from './close-of-business.service';
+import { type CloseOfBusinessAnswer, CloseOfBusinessService } from './close-of-business.service';
 
 @Controller()
 export class CloseOfBusinessController {
@@ -10,7 +10,8 @@ export class CloseOfBusinessController {
   @Endpoint(closeBusinessDay)
   async close(
     @Input() { body }: RouteInput<typeof closeBusinessDay>,
-  ): Promise<CloseOfBusinessReport> {
-    return this.cob.closeRequested(body.businessDate);
+    @Actor() actor: string,
+  ): Promise<CloseOfBusinessAnswer> {
+    return this.cob.closeRequested(body.businessDate, actor);
   }
 }

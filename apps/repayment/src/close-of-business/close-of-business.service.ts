@@ -8,10 +8,11 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { type IsoDate, addDays } from '@credit/lending-math';
 import { AlwaysLeader, LOGGER, PLATFORM_CONFIG, PeriodicTask } from '@credit/platform';
+import { systemActor } from '@credit/kernel';
 import type { RepaymentConfig } from '../config/env';
 import {
   businessDateWithinHorizon,
-  closedDayReport,
+  closedDay,
   recordClosedDay,
   todayUtc,
 } from '../infrastructure/business-calendar';
@@ -31,6 +32,14 @@ export interface CloseOfBusinessReport {
   loansClosed: number;
   events: Record<string, number>;
 }
+
+/** The report answered: with who closed the date (the first close's actor when closed before). */
+export interface CloseOfBusinessAnswer extends CloseOfBusinessReport {
+  closedBy: string;
+}
+
+/** The actor of the scheduled close. */
+export const CloseOfBusinessSystemActor = systemActor('repayment');
 
 /**
  * The daily close: every active loan is brought through the business date (accrual, fees and
@@ -66,20 +75,22 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
     );
   }
 
-  /** A close asked for over HTTP: at most BusinessDaysAheadMax days past the business date. */
-  async closeRequested(businessDate: IsoDate): Promise<CloseOfBusinessReport> {
+  /**
+   * A close asked for over HTTP by `actor`: at most BusinessDaysAheadMax days past the business
+   * date.
+   */
+  async closeRequested(businessDate: IsoDate, actor: string): Promise<CloseOfBusinessAnswer> {
     await businessDateWithinHorizon(this.dataSource.manager, 'businessDate', businessDate);
-    return this.close(businessDate);
+    return this.close(businessDate, actor);
   }
 
+  /** Closes the date; `actor` is recorded with the closed date, when this run is the one closing it. */
   async close(
     businessDate: IsoDate,
+    actor: string,
     stillLeader: () => Promise<boolean> = AlwaysLeader,
-  ): Promise<CloseOfBusinessReport> {
-    const before = await closedDayReport<CloseOfBusinessReport>(
-      this.dataSource.manager,
-      businessDate,
-    );
+  ): Promise<CloseOfBusinessAnswer> {
+    const before = await closedDay<CloseOfBusinessReport>(this.dataSource.manager, businessDate);
     const events: Record<string, number> = {};
     let loansClosed = 0;
     let after: string | null = null;
@@ -108,20 +119,25 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
       loansClosed,
       events,
     };
+    let closedBy = before?.actor;
     if (!before) {
-      await this.dataSource.transaction(async (manager) => {
-        const closedAt = await recordClosedDay(manager, businessDate, report);
-        if (closedAt) {
-          await this.changelog.recordBusinessDay(manager, {
-            businessDate,
-            closedAt: closedAt.toISOString(),
-            report: { ...report },
-          });
-        }
+      closedBy = await this.dataSource.transaction(async (manager) => {
+        const closedAt = await recordClosedDay(manager, businessDate, report, actor);
+        if (!closedAt) return (await closedDay(manager, businessDate))?.actor;
+        await this.changelog.recordBusinessDay(manager, {
+          businessDate,
+          closedAt: closedAt.toISOString(),
+          report: { ...report },
+          closedBy: actor,
+        });
+        return actor;
       });
     }
-    this.logger.info(report, `closed business date ${businessDate}: ${loansClosed} loans`);
-    return report;
+    this.logger.info(
+      { ...report, actor, closedBy },
+      `closed business date ${businessDate}: ${loansClosed} loans`,
+    );
+    return { ...report, closedBy: closedBy ?? 'unknown' };
   }
 
   onApplicationBootstrap(): void {
@@ -134,7 +150,7 @@ export class CloseOfBusinessService implements OnApplicationBootstrap, OnApplica
 
   private async closeYesterday(stillLeader: () => Promise<boolean>): Promise<void> {
     const yesterday = addDays(todayUtc(), -1);
-    const closed = await closedDayReport(this.dataSource.manager, yesterday);
-    if (closed === undefined) await this.close(yesterday, stillLeader);
+    const closed = await closedDay(this.dataSource.manager, yesterday);
+    if (closed === undefined) await this.close(yesterday, CloseOfBusinessSystemActor, stillLeader);
   }
 }

@@ -52,28 +52,38 @@ export async function lastClosedBusinessDate(manager: EntityManager): Promise<Is
   return row?.last ?? null;
 }
 
-/** The close-of-business report of a date, when the date is closed. */
-export async function closedDayReport<T>(
-  manager: EntityManager,
-  businessDate: IsoDate,
-): Promise<T | undefined> {
-  const [row] = await manager.query<{ report: T }[]>(
-    `SELECT report FROM business_days WHERE business_date = $1`,
-    [businessDate],
-  );
-  return row?.report;
+/** A closed business date: the close's report and who closed it. */
+export interface ClosedDay<T> {
+  readonly report: T;
+  readonly actor: string;
 }
 
-/** Records a date as closed with its report; the time it was closed, or undefined if it was already. */
+/** The close of a date, when the date is closed. */
+export async function closedDay<T>(
+  manager: EntityManager,
+  businessDate: IsoDate,
+): Promise<ClosedDay<T> | undefined> {
+  const [row] = await manager.query<{ report: T; actor: string }[]>(
+    `SELECT report, actor FROM business_days WHERE business_date = $1`,
+    [businessDate],
+  );
+  return row;
+}
+
+/**
+ * Records a date as closed with its report and who closed it, in the caller's transaction; the
+ * time it was closed, or undefined if it was already (the first close's actor stays).
+ */
 export async function recordClosedDay(
   manager: EntityManager,
   businessDate: IsoDate,
   report: unknown,
+  actor: string,
 ): Promise<Date | undefined> {
   const inserted = await manager.query<{ closed_at: Date }[]>(
-    `INSERT INTO business_days (business_date, report) VALUES ($1, $2)
+    `INSERT INTO business_days (business_date, report, actor) VALUES ($1, $2, $3)
      ON CONFLICT (business_date) DO NOTHING RETURNING closed_at`,
-    [businessDate, JSON.stringify(report)],
+    [businessDate, JSON.stringify(report), actor],
   );
   return inserted[0]?.closed_at;
 }

@@ -175,9 +175,9 @@ export class LoanChangelog {
 
   async restoreBusinessDay(manager: EntityManager, day: BusinessDayClosedV1Payload): Promise<void> {
     await manager.query(
-      `INSERT INTO business_days (business_date, closed_at, report) VALUES ($1, $2, $3)
+      `INSERT INTO business_days (business_date, closed_at, report, actor) VALUES ($1, $2, $3, $4)
        ON CONFLICT (business_date) DO NOTHING`,
-      [day.businessDate, day.closedAt, JSON.stringify(day.report)],
+      [day.businessDate, day.closedAt, JSON.stringify(day.report), day.closedBy ?? 'unknown'],
     );
   }
 }

@@ -127,15 +127,17 @@ export class LoanStore {
     );
   }
 
-  /** Principal outstanding of a line's active loans, per currency, with the number of loans. */
+  /** Principal outstanding of a line's active loans (only `customerId`'s when given), per currency, with the number of loans. */
   lineDrawn(
     manager: EntityManager,
     lineId: string,
+    customerId: string | undefined,
   ): Promise<{ currency: string; outstanding: string; loans: number }[]> {
     return manager.query<{ currency: string; outstanding: string; loans: number }[]>(
       `SELECT currency, sum(principal - principal_paid)::text AS outstanding, count(*)::int AS loans
-         FROM loans WHERE line_id = $1 AND status = 'active' GROUP BY currency ORDER BY currency`,
-      [lineId],
+         FROM loans WHERE line_id = $1 AND status = 'active' AND ($2::text IS NULL OR customer_id = $2)
+        GROUP BY currency ORDER BY currency`,
+      [lineId, customerId ?? null],
     );
   }
 

@@ -1,6 +1,6 @@
 import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Endpoint, Input, type RouteInput } from '@credit/platform';
+import { Caller, Endpoint, Input, type Principal, type RouteInput } from '@credit/platform';
 import { getLoan, listLoans, payoffQuote, repayLoan } from '@credit/api';
 import { LoansService } from './loans.service';
 
@@ -14,16 +14,20 @@ export class LoansController {
   }
 
   @Endpoint(getLoan)
-  async get(@Input() { params }: RouteInput<typeof getLoan>) {
-    return this.loans.view(params.id);
+  async get(
+    @Input() { params }: RouteInput<typeof getLoan>,
+    @Caller() caller: Principal | undefined,
+  ) {
+    return this.loans.view(params.id, caller);
   }
 
   @Endpoint(repayLoan)
   async repay(
     @Input() { params, idempotencyKey, body }: RouteInput<typeof repayLoan>,
+    @Caller() caller: Principal | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const { repayment, replayed } = await this.loans.repay(params.id, idempotencyKey, body);
+    const { repayment, replayed } = await this.loans.repay(params.id, idempotencyKey, body, caller);
     response
       .status(replayed ? 200 : 201)
       .setHeader('Idempotent-Replayed', String(replayed))
@@ -31,7 +35,10 @@ export class LoansController {
   }
 
   @Endpoint(payoffQuote)
-  async payoffQuote(@Input() { params, query }: RouteInput<typeof payoffQuote>) {
-    return this.loans.payoffQuote(params.id, query.date);
+  async payoffQuote(
+    @Input() { params, query }: RouteInput<typeof payoffQuote>,
+    @Caller() caller: Principal | undefined,
+  ) {
+    return this.loans.payoffQuote(params.id, query.date, caller);
   }
 }

@@ -12,7 +12,13 @@ import { legacyJsonRequestHash, requestHash as repaymentRequestHash } from '@cre
 import { type IsoDate, compareIsoDates, isIsoDate } from '@credit/lending-math';
 import { type NewEvent, OutboxWriter } from '@credit/messaging';
 import { Money, isMoneyError } from '@credit/money';
-import { DomainError, PLATFORM_CONFIG } from '@credit/platform';
+import {
+  DomainError,
+  PLATFORM_CONFIG,
+  type Principal,
+  customerScopeOf,
+  mayAccessCustomer,
+} from '@credit/platform';
 import {
   type LoanPolicy,
   type LoanState,
@@ -123,17 +129,17 @@ export class LoansService {
   }
 
   /** The loan as of the current business date (catch-up simulated in memory, nothing written). */
-  async view(loanId: string) {
+  async view(loanId: string, caller: Principal | undefined) {
     const manager = this.dataSource.manager;
-    const loan = await this.require(manager, loanId, false);
+    const loan = await this.require(manager, loanId, false, caller);
     const today = await currentBusinessDate(manager);
     const asOf = compareIsoDates(today, loan.processedThrough) > 0 ? today : loan.processedThrough;
     return loanView(closeThrough(loan, asOf, this.policy).loan, asOf);
   }
 
-  async payoffQuote(loanId: string, date: string | undefined) {
+  async payoffQuote(loanId: string, date: string | undefined, caller: Principal | undefined) {
     const manager = this.dataSource.manager;
-    const loan = await this.require(manager, loanId, false);
+    const loan = await this.require(manager, loanId, false, caller);
     const today = await currentBusinessDate(manager);
     const on = date ?? today;
     if (!isIsoDate(on))
@@ -179,6 +185,7 @@ export class LoansService {
     loanId: string,
     idempotencyKey: string,
     dto: RepaymentRequest,
+    caller: Principal | undefined,
   ): Promise<{ repayment: RepaymentView; replayed: boolean }> {
     let amount: Money;
     try {
@@ -199,14 +206,25 @@ export class LoansService {
     const request = { loanId, amount: amount.toString(), currency: amount.currency };
     const requestHash = repaymentRequestHash(request);
     return this.dataSource.transaction(async (manager) => {
-      // The loan's row lock serialises its repayments, so the key check below cannot race.
-      const loan = await this.require(manager, loanId, true);
-      const previous = await repaymentKeys.replayOf(
-        manager,
-        idempotencyKey,
-        [requestHash, legacyJsonRequestHash(request)],
-        { code: 'REPAYMENT.IDEMPOTENCY_CONFLICT', resource: 'another repayment' },
-      );
+      // The loan's row lock serialises its repayments, so the key check below cannot race. The
+      // caller's ownership is checked first: a replay answers only on the caller's own loan (the
+      // request hash holds the loan id, so a key used on another loan is a conflict, never its
+      // answer).
+      const loan = await this.require(manager, loanId, true, caller);
+      const recorded = await repaymentKeys.find(manager, idempotencyKey);
+      const previous =
+        recorded &&
+        repaymentKeys.decide(
+          idempotencyKey,
+          recorded,
+          [requestHash, legacyJsonRequestHash(request)],
+          {
+            code: 'REPAYMENT.IDEMPOTENCY_CONFLICT',
+            resource: 'another repayment',
+            // A key used on another loan may be another customer's: not named to a customer.
+            conceal: customerScopeOf(caller) !== undefined && recorded.loan_id !== loanId,
+          },
+        );
       if (previous) return { repayment: this.repaymentView(previous), replayed: true };
       const date = await currentBusinessDate(manager);
       const outcome = receivePayment(loan, amount, date, this.policy);
@@ -375,9 +393,15 @@ export class LoansService {
     };
   }
 
-  private async require(manager: EntityManager, loanId: string, lock: boolean): Promise<LoanState> {
+  /** The loan; a missing one and, for a customer, another customer's answer the same 404. */
+  private async require(
+    manager: EntityManager,
+    loanId: string,
+    lock: boolean,
+    caller: Principal | undefined,
+  ): Promise<LoanState> {
     const loan = await this.store.find(manager, loanId, lock);
-    if (!loan)
+    if (!loan || !mayAccessCustomer(caller, loan.customerId))
       throw new DomainError(
         'REPAYMENT.LOAN_NOT_FOUND',
         `loan ${loanId} does not exist`,

@@ -96,6 +96,8 @@ export const BusinessDayClosedV1 = defineEvent({
       businessDate,
       closedAt: timestamp,
       report: document,
+      /** Who closed the date (audit: role:holder:credentialId, system:repayment when scheduled); absent before the audit trail. */
+      closedBy: z.string().min(1).max(200).optional(),
     })
     .strict(),
 });

@@ -13,7 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
-import { Public, RequireRole } from '../auth';
+import { type AuthenticatedRequest, Public, RequireRole, actorOf } from '../auth';
 import { hostileInputProblems, parseRouteInput, parseWith } from '../http-input';
 import { mergeFieldProblems, validationFailed } from '../errors';
 import { type AnyRoute, type ResponseStatus, defaultStatus } from './route';
@@ -55,6 +55,14 @@ export const Input = createParamDecorator((_: unknown, context: ExecutionContext
     header: (name) => request.header(name),
   });
 });
+
+/**
+ * The handler parameter naming who calls, as the audit trail records a write:
+ * `actorOf(request.principal)` (`operator:alice:cred_…`).
+ */
+export const Actor = createParamDecorator((_: unknown, context: ExecutionContext): string =>
+  actorOf(context.switchToHttp().getRequest<AuthenticatedRequest>().principal),
+);
 
 /**
  * Refuses, before any handler runs (whether it reads `@Input()` or not), path parameters, query

@@ -49,3 +49,14 @@ export const requiredFor =
 
 /** A field that one variant of a union must leave out (absent or null; read as null). */
 export const leftOut = (problem: string) => z.null({ error: problem }).optional().default(null);
+
+/**
+ * Who made a write, as the audit trail records it: `role:holder:credentialId` for a person's
+ * credential (actorOf), `system:<service>` for the service's own consumers and tasks, `unknown`
+ * for rows written before the trail.
+ */
+export const actorSchema = (what: string) =>
+  z.string().meta({
+    description: `${what}: role:holder:credentialId, system:<service> for the service's own writes, unknown before the audit trail`,
+    example: 'operator:bootstrap:env-operator',
+  });

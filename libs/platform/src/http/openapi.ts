@@ -41,7 +41,7 @@ export const PlatformSecurityScheme = 'bearer';
 const errorStatusText: Record<ErrorStatus | 401 | 403 | 413 | 415 | 429, string> = {
   400: 'The request is invalid; nothing changed',
   401: 'The API key is missing or unknown',
-  403: 'The API key lacks the role the operation needs',
+  403: 'Not allowed: the credential lacks the role the operation needs, or a customer acts for another customer',
   413: 'The body is larger than the limit (HTTP_BODY_LIMIT_BYTES); nothing changed',
   415: 'The body is not JSON in UTF-8; nothing changed',
   429: 'Too many failed authentications from this address: retry after Retry-After seconds',
@@ -68,7 +68,8 @@ function errorCodes(route: AnyRoute): [number, string[]][] {
   // Every route refuses hostile input (NUL, lone surrogates, prototype keys), read or not.
   add(400, ['VALIDATION.FAILED']);
   if (route.body) add(400, ['HTTP.INVALID_JSON', 'HTTP.JSON_TOO_DEEP']);
-  if (route.role !== 'public') add(401, ['AUTH.MISSING_KEY', 'AUTH.INVALID_KEY']);
+  if (route.role !== 'public')
+    add(401, ['AUTH.MISSING_KEY', 'AUTH.INVALID_KEY', 'AUTH.TOKEN_EXPIRED', 'AUTH.TOKEN_INVALID']);
   if (route.role !== 'public' && RoleRank[route.role] > RoleRank.customer)
     add(403, ['AUTH.FORBIDDEN']);
   if (route.body) {
@@ -220,7 +221,7 @@ export function openApiDocument(api: ServiceApi): Record<string, unknown> {
           type: 'http',
           scheme: 'bearer',
           description:
-            'Authorization: Bearer <API key>. The key decides the role: customer, operator or admin (each may do what the ones before it may).',
+            "Authorization: Bearer <credential>. Operators and admins present an API key; its role decides what they may do (an admin may do what an operator may, an operator what a customer may). Customers present a customer token: an Ed25519-signed JWT (alg EdDSA, a kid the service lists in CUSTOMER_TOKEN_PUBLIC_KEYS, aud credit-platform, sub the customer id, iat and exp); a customer sees and acts only on their own applications, lines and loans, and another customer's answers 404 as a missing one. 401 AUTH.TOKEN_EXPIRED: the token expired; AUTH.TOKEN_INVALID: it is not valid.",
         },
       },
       schemas: { Error: jsonSchemaOf(errorBodySchema, 'output') },

@@ -9,7 +9,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Statuses an operation answers on success, and the error statuses the platform maps codes to. */
 export type SuccessStatus = 200 | 201 | 202 | 204;
-export type ErrorStatus = 400 | 404 | 409 | 422 | 503;
+export type ErrorStatus = 400 | 403 | 404 | 409 | 422 | 503;
 /** Answers with a body of their own (not the error shape): successes, and a health check's 503. */
 export type ResponseStatus = SuccessStatus | 503;
 

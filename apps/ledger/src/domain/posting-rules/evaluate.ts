@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@credit/contracts';
 import { Money, isMoneyError } from '@credit/money';
 import { AccountIdLengthMax, AccountIdPattern } from '../accounts';
-import type { EntryDraft, LineDraft } from '../journal';
+import { type EntryDraft, LedgerSystemActor, type LineDraft } from '../journal';
 import { LedgerError } from '../ledger-error';
 import {
   PayloadPathPattern,
@@ -67,6 +67,7 @@ export function evaluatePosting(event: EventEnvelope, rules: readonly PostingRul
     sourceEventType: event.type,
     rule: ref,
     reversesEntryId: null,
+    actor: LedgerSystemActor,
     lines,
   };
 }
