@@ -26,8 +26,8 @@ COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 COPY --from=build --chown=node:node /app/dist dist
 
-# application 3001, scoring 3002, disbursement 3003, repayment 3004, ledger 3005.
-EXPOSE 3001 3002 3003 3004 3005
+# application 3001, scoring 3002, disbursement 3003, repayment 3004, ledger 3005, portfolio 3006.
+EXPOSE 3001 3002 3003 3004 3005 3006
 
 # docker-compose.yml sets the command of each container, e.g.
 #   node --enable-source-maps dist/apps/ledger/src/main.js

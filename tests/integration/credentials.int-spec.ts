@@ -90,6 +90,7 @@ const operatorProbe: Record<Service, string> = {
   repayment: '/v1/loans',
   application: '/v1/admin/actions',
   disbursement: '/v1/admin/actions',
+  portfolio: '/v1/portfolio/delinquency?asOf=2026-01-31',
 };
 
 const statusOn = async (instance: Instance, key: string) =>

@@ -19,6 +19,7 @@ const defaultPorts: Record<Service, number> = {
   disbursement: 3003,
   repayment: 3004,
   ledger: 3005,
+  portfolio: 3006,
 };
 export const urlOf = (service: Service) =>
   process.env[`E2E_${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${defaultPorts[service]}`;

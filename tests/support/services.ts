@@ -32,6 +32,7 @@ export const serviceList = [
   'disbursement',
   'repayment',
   'ledger',
+  'portfolio',
 ] as const;
 export type Service = (typeof serviceList)[number];
 

@@ -12,7 +12,7 @@
 set -euo pipefail
 
 admin=(psql -v ON_ERROR_STOP=1 -qtA --username "${POSTGRES_USER:-postgres}")
-for service in application scoring disbursement repayment ledger; do
+for service in application scoring disbursement repayment ledger portfolio; do
   database="credit_${service}"
   if [[ -z "$("${admin[@]}" --dbname postgres -c "SELECT 1 FROM pg_database WHERE datname = '${database}'")" ]]; then
     "${admin[@]}" --dbname postgres -c "CREATE DATABASE ${database}"

@@ -2,8 +2,8 @@
 # Shared helpers for start.sh and test.sh. Sourced, not run.
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SERVICES=(application scoring disbursement repayment ledger)
-declare -A SERVICE_PORT=([application]=3001 [scoring]=3002 [disbursement]=3003 [repayment]=3004 [ledger]=3005)
+SERVICES=(application scoring disbursement repayment ledger portfolio)
+declare -A SERVICE_PORT=([application]=3001 [scoring]=3002 [disbursement]=3003 [repayment]=3004 [ledger]=3005 [portfolio]=3006)
 # Several instances of a service: <SERVICE>_INSTANCES=n (e.g. LEDGER_INSTANCES=2). Instance i
 # (0-based) listens on the service's port + INSTANCE_PORT_STEP·i (ledger 3005, 3015, 3025, ...),
 # is named <service>-<i> (INSTANCE_ID) and joins the service's consumer group like the others.

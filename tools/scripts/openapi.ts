@@ -3,9 +3,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openApiFile, renderOpenApi } from '@credit/platform';
-import { applicationApi, disbursementApi, ledgerApi, repaymentApi, scoringApi } from '@credit/api';
+import {
+  applicationApi,
+  disbursementApi,
+  ledgerApi,
+  portfolioApi,
+  repaymentApi,
+  scoringApi,
+} from '@credit/api';
 
-for (const api of [applicationApi, scoringApi, disbursementApi, repaymentApi, ledgerApi]) {
+for (const api of [
+  applicationApi,
+  scoringApi,
+  disbursementApi,
+  repaymentApi,
+  ledgerApi,
+  portfolioApi,
+]) {
   const file = openApiFile(api.service);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, renderOpenApi(api));

@@ -49,6 +49,7 @@ cat <<INFO
   disbursement   http://127.0.0.1:3003            http://127.0.0.1:3003/docs
   repayment      http://127.0.0.1:3004            http://127.0.0.1:3004/docs
   ledger         http://127.0.0.1:3005            http://127.0.0.1:3005/docs
+  portfolio      http://127.0.0.1:3006            http://127.0.0.1:3006/docs
   Kafka          ${KAFKA_BROKERS}
   PostgreSQL     ${POSTGRES_URL} (databases credit_<service>; services run as credit_<service>_app)
 

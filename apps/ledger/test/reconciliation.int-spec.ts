@@ -8,7 +8,14 @@ import {
   RepaymentAllocatedV1,
 } from '@credit/contracts';
 import { OutboxWriter, recordOf } from '@credit/messaging';
-import { allocationOf, cashLoanDisbursed, cny, testKafka, waitFor } from '@credit/testing';
+import {
+  allocationOf,
+  cashLoanDisbursed,
+  cny,
+  loanStateRecorded,
+  testKafka,
+  waitFor,
+} from '@credit/testing';
 import { DailyReconciliation } from '../src/reconciliation/daily-reconciliation';
 import { type LedgerHarness, runCli, startLedger, testKeys } from './harness';
 
@@ -19,7 +26,6 @@ describe('reconciliation from the loan positions the ledger projects from the re
   const suffix = randomUUID().slice(0, 8);
   const loanId = `L-REC-${suffix}`;
   const customerId = `C-REC-${suffix}`;
-  const disbursedEventId = randomUUID();
 
   const send = async (definition: EventDefinition, key: string, payloads: unknown[]) => {
     const producer = kafka.producer();
@@ -32,47 +38,16 @@ describe('reconciliation from the loan positions the ledger projects from the re
   };
 
   /** The loan's whole state at `version`, with `principalPaid` of its 1,000.00 repaid. */
-  const state = (version: number, principalPaid: string): LoanStateRecordedV1Payload => ({
-    loanId,
-    version,
-    loan: {
+  const state = (version: number, principalPaid: string): LoanStateRecordedV1Payload =>
+    loanStateRecorded({
+      loanId,
       customerId,
-      lineId: null,
-      product: 'cash-loan',
-      currency: 'CNY',
+      version,
       principal: '1000.00',
-      terms: {
-        method: 'equal-principal',
-        periods: 2,
-        annualRate: '0.12',
-        dailyRate: null,
-        feeRate: null,
-        feePayer: null,
-        dayCount: 'ACT/365',
-        penaltyDailyRate: '0.0005',
-        startDate: '2026-11-25',
-      },
-      startDate: '2026-11-25',
-      apr: '0.12',
-      status: 'active',
-      interestAccrued: '0.00',
-      interestPaid: '0.00',
-      feeCharged: '0.00',
-      feePaid: '0.00',
-      penaltyAccrued: '0.00',
-      penaltyPaid: '0.00',
       principalPaid,
-      customerCredit: '0.00',
+      startDate: '2026-11-25',
       processedThrough: '2026-11-25',
-      daysPastDue: 0,
-      delinquencyBucket: 'current',
-      disbursedEventId,
-      createdAt: new Date().toISOString(),
-      closedOn: null,
-    },
-    installments: [],
-    repayments: [],
-  });
+    });
 
   const position = async () => {
     const [row] = await ledger.dataSource.query<{ version: number; principal: string }[]>(

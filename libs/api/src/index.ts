@@ -14,3 +14,4 @@ export * from './ledger';
 export * from './ledger-schemas';
 export * from './credentials';
 export * from './service-api';
+export * from './portfolio';

@@ -54,6 +54,7 @@ export const ConsumerGroups: Readonly<Record<ServiceName, string>> = {
   disbursement: 'disbursement',
   repayment: 'repayment',
   ledger: 'ledger',
+  portfolio: 'portfolio',
 };
 
 function consumer(
@@ -92,6 +93,7 @@ export const platformStreams: readonly StreamSpec[] = [
       consumer('application', [ApplicationDecidedV1], 'record the decision and the line'),
       consumer('disbursement', [ApplicationDecidedV1], 'pay out approved draws'),
       consumer('ledger', [ApplicationDecidedV1], "open an approved line's accounts"),
+      consumer('portfolio', [ApplicationDecidedV1], 'score bands and model monitoring'),
     ],
   },
   {
@@ -116,6 +118,7 @@ export const platformStreams: readonly StreamSpec[] = [
         [LoanCreatedV1, LoanDisbursedV1, DisbursementFailedV1, RepaymentAllocatedV1],
         "each line's exposure: the line revolves",
       ),
+      consumer('portfolio', [LoanCreatedV1], "each loan's application (its score band)"),
     ],
   },
   {
@@ -143,6 +146,7 @@ export const platformStreams: readonly StreamSpec[] = [
     consumers: [
       consumer('repayment', [LoanStateRecordedV1, BusinessDayClosedV1], 'rebuild its state'),
       consumer('ledger', [LoanStateRecordedV1], 'loan positions to reconcile against'),
+      consumer('portfolio', [LoanStateRecordedV1], 'the book by loan and business date'),
     ],
   },
   {

@@ -15,7 +15,21 @@ export function daysPastDue(oldestUnpaidDueDate: IsoDate | null, businessDate: I
   return Math.max(0, daysBetween(oldestUnpaidDueDate, businessDate));
 }
 
-/** 0 → 'current', 1–30, 31–60, 61–90, ≥ 91 → '90+' (more than 90 days past due). */
+/**
+ * The buckets by their most days past due (the last has none): 0 → 'current', 1–30, 31–60,
+ * 61–90, ≥ 91 → '90+' (more than 90 days past due). Reports that bucket in SQL are built from it.
+ */
+export const DelinquencyBuckets: readonly {
+  readonly bucket: DelinquencyBucket;
+  readonly maxDaysPastDue: number | null;
+}[] = [
+  { bucket: 'current', maxDaysPastDue: 0 },
+  { bucket: '1-30', maxDaysPastDue: 30 },
+  { bucket: '31-60', maxDaysPastDue: 60 },
+  { bucket: '61-90', maxDaysPastDue: 90 },
+  { bucket: '90+', maxDaysPastDue: null },
+];
+
 export function delinquencyBucket(dpd: number): DelinquencyBucket {
   if (!Number.isSafeInteger(dpd) || dpd < 0) {
     throw new LendingMathError(
@@ -26,17 +40,8 @@ export function delinquencyBucket(dpd: number): DelinquencyBucket {
       },
     );
   }
-  if (dpd === 0) {
-    return 'current';
-  }
-  if (dpd <= 30) {
-    return '1-30';
-  }
-  if (dpd <= 60) {
-    return '31-60';
-  }
-  if (dpd <= 90) {
-    return '61-90';
-  }
-  return '90+';
+  const found = DelinquencyBuckets.find(
+    (b) => b.maxDaysPastDue === null || dpd <= b.maxDaysPastDue,
+  );
+  return found?.bucket ?? '90+';
 }

@@ -102,7 +102,7 @@ export type {
 } from './waterfall';
 export { DEFAULT_PENALTY_DAILY_RATE, installmentPayoff, penaltyFor } from './payoff';
 export type { InstallmentPayoff, InstallmentPayoffInput, OverdueInstallment } from './payoff';
-export { daysPastDue, delinquencyBucket } from './delinquency';
+export { DelinquencyBuckets, daysPastDue, delinquencyBucket } from './delinquency';
 export type { DelinquencyBucket } from './delinquency';
 export { defaultDayCount, scheduleForTerms } from './terms';
 export type { ScheduleMethod, ScheduleTerms } from './terms';

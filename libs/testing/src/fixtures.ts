@@ -7,6 +7,7 @@ import type {
   DrawPricing,
   LoanChargedOffV1Payload,
   LoanDisbursedV1Payload,
+  LoanStateRecordedV1Payload,
   LoanTerms,
 } from '@credit/contracts';
 
@@ -245,3 +246,63 @@ export const chargedOffLoan: LoanChargedOffV1Payload = {
   fee: cny('0.00'),
   penalty: cny('36.10'),
 };
+
+/**
+ * loan.state-recorded of a CNY cash loan (two equal-principal installments a month apart from
+ * `startDate`, nothing of interest, fee or penalty unless given): the repayment changelog's record
+ * of the loan at `version`, processed through `processedThrough`.
+ */
+export const loanStateRecorded = (state: {
+  loanId: string;
+  customerId: string;
+  version: number;
+  principal: string;
+  startDate: string;
+  processedThrough: string;
+  principalPaid?: string;
+  interestAccrued?: string;
+  status?: LoanStateRecordedV1Payload['loan']['status'];
+  daysPastDue?: number;
+  lineId?: string | null;
+  installments?: LoanStateRecordedV1Payload['installments'];
+}): LoanStateRecordedV1Payload => ({
+  loanId: state.loanId,
+  version: state.version,
+  loan: {
+    customerId: state.customerId,
+    lineId: state.lineId ?? null,
+    product: 'cash-loan',
+    currency: 'CNY',
+    principal: state.principal,
+    terms: {
+      method: 'equal-principal',
+      periods: 2,
+      annualRate: '0.12',
+      dailyRate: null,
+      feeRate: null,
+      feePayer: null,
+      dayCount: 'ACT/365',
+      penaltyDailyRate: '0.0005',
+      startDate: state.startDate,
+    },
+    startDate: state.startDate,
+    apr: '0.12',
+    status: state.status ?? 'active',
+    interestAccrued: state.interestAccrued ?? '0.00',
+    interestPaid: '0.00',
+    feeCharged: '0.00',
+    feePaid: '0.00',
+    penaltyAccrued: '0.00',
+    penaltyPaid: '0.00',
+    principalPaid: state.principalPaid ?? '0.00',
+    customerCredit: '0.00',
+    processedThrough: state.processedThrough,
+    daysPastDue: state.daysPastDue ?? 0,
+    delinquencyBucket: 'current',
+    disbursedEventId: randomUUID(),
+    createdAt: new Date().toISOString(),
+    closedOn: null,
+  },
+  installments: state.installments ?? [],
+  repayments: [],
+});

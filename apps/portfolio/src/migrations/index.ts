@@ -1,0 +1,16 @@
+import {
+  AddOutboxHeaders1764900000001,
+  AddWorkerSignals1765200000000,
+  CreateAdminTables1764900000000,
+  CreateMessagingTables1764000000000,
+} from '@credit/messaging';
+import { CreatePortfolio1766700000000 } from './1766700000000-create-portfolio';
+
+/** Append-only, applied in order at start and before tests; table portfolio_migrations. */
+export const portfolioMigrations = [
+  CreateMessagingTables1764000000000,
+  CreateAdminTables1764900000000,
+  AddOutboxHeaders1764900000001,
+  AddWorkerSignals1765200000000,
+  CreatePortfolio1766700000000,
+];

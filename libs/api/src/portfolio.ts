@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { CURRENCY_CODES, isCurrencyCode } from '@credit/money';
+import { businessDateSchema, defineRoute } from '@credit/platform';
+import { serviceApi } from './service-api';
+
+/** The portfolio service's HTTP API: the schemas validate the input and document every answer. */
+
+/** Report formats: JSON (default) or CSV. */
+export const ReportFormats = ['json', 'csv'] as const;
+export type ReportFormat = (typeof ReportFormats)[number];
+
+/** A calendar month `YYYY-MM` from 1970 to 2199, as the reports take month ends. */
+const monthSchema = (field: string) =>
+  z
+    .string()
+    .regex(
+      /^(19[7-9]\d|2[01]\d\d)-(0[1-9]|1[0-2])$/,
+      `${field} must be a month YYYY-MM (1970-01..2199-12)`,
+    );
+
+const currencyQuery = z
+  .string()
+  .refine(isCurrencyCode, `must be one of ${CURRENCY_CODES.join(', ')}`)
+  .default('CNY');
+
+const thresholdRate = z.object({
+  loans: z.number().int(),
+  outstanding: z.string(),
+  byCount: z.string(),
+  byBalance: z.string(),
+});
+
+export const delinquencyReport = defineRoute({
+  operationId: 'delinquencyReport',
+  method: 'GET',
+  path: '/v1/portfolio/delinquency',
+  summary:
+    'Delinquency of the active book on a date: 1+, 30+ and 90+ by count and balance (operator)',
+  description:
+    'The book on `asOf` is each loan as of the latest business date on or before it that its servicing was processed through (the repayment changelog). "30+" counts loans more than 30 days past due (the 31–60 bucket and worse), "90+" more than 90. Rates are shares of the active loans (byCount) and of their outstanding principal, interest, fee and penalty (byBalance), to 6 places, half-even. `format=csv` answers the same as CSV.',
+  tags: ['reports'],
+  role: 'operator',
+  query: z
+    .object({
+      asOf: businessDateSchema('asOf'),
+      currency: currencyQuery,
+      format: z.enum(ReportFormats).default('json'),
+    })
+    .strict(),
+  responses: {
+    200: {
+      description: 'the rates (JSON, or CSV with format=csv)',
+      content: ['text/csv'],
+      body: z.object({
+        asOf: z.string(),
+        currency: z.string(),
+        loans: z.number().int(),
+        outstanding: z.string(),
+        rates: z.object({ '1+': thresholdRate, '30+': thresholdRate, '90+': thresholdRate }),
+      }),
+    },
+  },
+});
+
+const rollRateCell = z.object({
+  loans: z.number().int(),
+  balance: z.string(),
+  byCount: z.string(),
+  byBalance: z.string(),
+});
+
+export const rollRateReport = defineRoute({
+  operationId: 'rollRateReport',
+  method: 'GET',
+  path: '/v1/portfolio/roll-rates',
+  summary: 'Roll rates: the bucket-to-bucket matrix between two month ends (operator)',
+  description:
+    'Each row is a delinquency bucket (current, 1-30, 31-60, 61-90, 90+) of the loans active at the end of `from`; each column where those loans stand at the end of `to` (a bucket, paid-off or charged-off), by count and by the balance they had at the end of `from`, to 6 places, half-even. Loans opened between the two are not in it. `format=csv` answers one line per cell.',
+  tags: ['reports'],
+  role: 'operator',
+  query: z
+    .object({
+      from: monthSchema('from'),
+      to: monthSchema('to'),
+      currency: currencyQuery,
+      format: z.enum(ReportFormats).default('json'),
+    })
+    .strict()
+    .refine((q) => q.from < q.to, { message: 'to must be a later month than from', path: ['to'] }),
+  responses: {
+    200: {
+      description: 'the matrix (JSON, or CSV with format=csv)',
+      content: ['text/csv'],
+      body: z.object({
+        from: z.string(),
+        to: z.string(),
+        currency: z.string(),
+        rows: z.array(
+          z.object({
+            from: z.string(),
+            loans: z.number().int(),
+            balance: z.string(),
+            to: z.record(z.string(), rollRateCell),
+          }),
+        ),
+      }),
+    },
+  },
+});
+
+export const portfolioApi = serviceApi('portfolio', {
+  title: 'Portfolio service',
+  description:
+    'Post-loan monitoring fed only by events: the book by loan and business date, its delinquency, and (to come) roll rates, vintages, provisions and stress tests.',
+  tags: { reports: 'Portfolio reports' },
+  routes: [delinquencyReport, rollRateReport],
+});
