@@ -217,6 +217,22 @@ describe('portfolio: the book by loan and business date, from events only', () =
     expect(row).toEqual({ score_band: 'E', decision: 'declined' });
   });
 
+  it('groups the book by product and by score band (after the decision above: loan 1 is band E)', async () => {
+    const response = await app.request('GET', '/v1/portfolio/concentration?asOf=2026-03-31');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      asOf: '2026-03-31',
+      currency: 'CNY',
+      loans: 4,
+      outstanding: '1800.00',
+      byProduct: [{ key: 'cash-loan', loans: 4, outstanding: '1800.00', share: '1.000000' }],
+      byScoreBand: [
+        { key: 'E', loans: 1, outstanding: '1000.00', share: '0.555556' },
+        { key: 'none', loans: 3, outstanding: '800.00', share: '0.444444' },
+      ],
+    });
+  });
+
   it('refuses a bad date, currency or format with a 400 naming the field', async () => {
     for (const [query, field] of [
       ['asOf=2026-02-30', 'asOf'],

@@ -108,10 +108,49 @@ export const rollRateReport = defineRoute({
   },
 });
 
+const concentrationGroup = z.object({
+  key: z.string(),
+  loans: z.number().int(),
+  outstanding: z.string(),
+  share: z.string(),
+});
+
+export const concentrationReport = defineRoute({
+  operationId: 'concentrationReport',
+  method: 'GET',
+  path: '/v1/portfolio/concentration',
+  summary: 'Concentration of the active book by product and by score band (operator)',
+  description:
+    "The active book on `asOf` (as for delinquency): loans and outstanding by product and by the score band of each loan's decision (A from 560 points, B from 520, C from 506, R the referred band 486–505, E below; `none` for a loan whose decision the service has not read), with each group's share of the outstanding, to 6 places, half-even. `format=csv` answers one line per group.",
+  tags: ['reports'],
+  role: 'operator',
+  query: z
+    .object({
+      asOf: businessDateSchema('asOf'),
+      currency: currencyQuery,
+      format: z.enum(ReportFormats).default('json'),
+    })
+    .strict(),
+  responses: {
+    200: {
+      description: 'the groups (JSON, or CSV with format=csv)',
+      content: ['text/csv'],
+      body: z.object({
+        asOf: z.string(),
+        currency: z.string(),
+        loans: z.number().int(),
+        outstanding: z.string(),
+        byProduct: z.array(concentrationGroup),
+        byScoreBand: z.array(concentrationGroup),
+      }),
+    },
+  },
+});
+
 export const portfolioApi = serviceApi('portfolio', {
   title: 'Portfolio service',
   description:
     'Post-loan monitoring fed only by events: the book by loan and business date, its delinquency, and (to come) roll rates, vintages, provisions and stress tests.',
   tags: { reports: 'Portfolio reports' },
-  routes: [delinquencyReport, rollRateReport],
+  routes: [delinquencyReport, rollRateReport, concentrationReport],
 });

@@ -7,6 +7,7 @@ import {
   DelinquencyThresholds,
   type DelinquencyTotals,
 } from '../domain/delinquency';
+import type { ConcentrationCell } from '../domain/concentration';
 import type { LoanSnapshot } from '../domain/loan-snapshot';
 import type { LoanState } from '../domain/position';
 import type { RollRateCount } from '../domain/roll-rates';
@@ -167,6 +168,33 @@ export class PortfolioStore {
       to: r.to_state,
       loans: r.loans,
       balance: Money.of(r.balance, currency),
+    }));
+  }
+
+  /** The active book on `asOf` counted by product and by the score band of each loan's decision. */
+  static async concentrationCells(
+    manager: EntityManager,
+    asOf: string,
+    currency: string,
+  ): Promise<ConcentrationCell[]> {
+    const rows = await manager.query<
+      { product: string; score_band: string; loans: number; outstanding: string }[]
+    >(
+      `WITH book AS (${bookOn('$1', '$2')})
+       SELECT b.product, COALESCE(d.score_band, 'none') AS score_band, count(*)::int AS loans,
+              sum(b.outstanding)::text AS outstanding
+         FROM book b
+         LEFT JOIN loan_origins o ON o.loan_id = b.loan_id
+         LEFT JOIN decisions d ON d.application_id = o.application_id
+        WHERE b.status = 'active'
+        GROUP BY 1, 2`,
+      [asOf, currency],
+    );
+    return rows.map((r) => ({
+      product: r.product,
+      scoreBand: r.score_band,
+      loans: r.loans,
+      outstanding: Money.of(r.outstanding, currency),
     }));
   }
 }

@@ -2,7 +2,8 @@ import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { delinquencyReport, rollRateReport } from '@credit/api';
+import { concentrationReport, delinquencyReport, rollRateReport } from '@credit/api';
+import { type Concentration, concentration, concentrationCsv } from '../domain/concentration';
 import {
   type DelinquencyRates,
   delinquencyCsv,
@@ -48,5 +49,21 @@ export class ReportsController {
       return { from: query.from, to: query.to, currency: query.currency, rows };
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     return rollRateCsv(query.from, query.to, rows);
+  }
+
+  @Endpoint(concentrationReport)
+  async concentrationOf(
+    @Input() { query }: RouteInput<typeof concentrationReport>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Concentration | string> {
+    const cells = await PortfolioStore.concentrationCells(
+      this.dataSource.manager,
+      query.asOf,
+      query.currency,
+    );
+    const report = concentration(query.asOf, query.currency, cells);
+    if (query.format === 'json') return report;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    return concentrationCsv(report);
   }
 }
