@@ -147,10 +147,53 @@ export const concentrationReport = defineRoute({
   },
 });
 
+export const vintageReport = defineRoute({
+  operationId: 'vintageReport',
+  method: 'GET',
+  path: '/v1/portfolio/vintages',
+  summary: 'Vintage curves: cumulative 30+ and charge-off rate by months on book (operator)',
+  description:
+    "One curve per origination month (the month of the loan's start date) up to the end of `asOf`: for each month on book (0 = the origination month), the share of the vintage's loans (byCount) and principal (byBalance) that had been more than 30 days past due by that month's end, and the principal written off by then over the vintage's principal, to 6 places, half-even. `format=csv` answers one line per vintage and month on book.",
+  tags: ['reports'],
+  role: 'operator',
+  query: z
+    .object({
+      asOf: monthSchema('asOf'),
+      currency: currencyQuery,
+      format: z.enum(ReportFormats).default('json'),
+    })
+    .strict(),
+  responses: {
+    200: {
+      description: 'the curves (JSON, or CSV with format=csv)',
+      content: ['text/csv'],
+      body: z.object({
+        asOf: z.string(),
+        currency: z.string(),
+        curves: z.array(
+          z.object({
+            originationMonth: z.string(),
+            loans: z.number().int(),
+            principal: z.string(),
+            points: z.array(
+              z.object({
+                monthsOnBook: z.number().int(),
+                ever30PlusByCount: z.string(),
+                ever30PlusByBalance: z.string(),
+                chargeOffRate: z.string(),
+              }),
+            ),
+          }),
+        ),
+      }),
+    },
+  },
+});
+
 export const portfolioApi = serviceApi('portfolio', {
   title: 'Portfolio service',
   description:
     'Post-loan monitoring fed only by events: the book by loan and business date, its delinquency, and (to come) roll rates, vintages, provisions and stress tests.',
   tags: { reports: 'Portfolio reports' },
-  routes: [delinquencyReport, rollRateReport, concentrationReport],
+  routes: [delinquencyReport, rollRateReport, concentrationReport, vintageReport],
 });

@@ -4,7 +4,7 @@ import { delinquencyCsv, delinquencyRates } from './delinquency';
 import type { LoanPosition } from './position';
 import { monthsBetween, stateOf } from './position';
 import { rollRateCounts, rollRateCsv, rollRateMatrix } from './roll-rates';
-import { type VintageLoan, vintageCurves } from './vintage';
+import { type VintageLoan, vintageCsv, vintageCurves } from './vintage';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
 const position = (
@@ -164,6 +164,10 @@ describe('vintage curves', () => {
       [3, '0.500000', '0.250000', '0.200000'],
     ]);
     expect(curves[1]?.points.map((p) => p.ever30PlusByCount)).toEqual(['0.000000', '1.000000']);
+    expect(vintageCsv('CNY', curves).split('\n').slice(0, 2)).toEqual([
+      'currency,origination_month,loans,principal,months_on_book,ever_30_plus_by_count,ever_30_plus_by_balance,charge_off_rate',
+      'CNY,2026-01,2,4000.00,0,0.000000,0.000000,0.000000',
+    ]);
   });
 });
 
