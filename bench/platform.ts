@@ -22,7 +22,7 @@ import { applicant as e2eApplicant } from '../tests/support/platform-api';
 import { type SpanHop, SpanIndex, spanHops, spansComplete } from './spans';
 
 /**
- * The bench platform: the five services on 3201–3205 (base ports + BENCH_PORT_OFFSET, as
+ * The bench platform: the services on 3201–3206 (base ports + BENCH_PORT_OFFSET, as
  * bench/run.sh starts them), databases credit_bench_<service>.
  */
 export const BenchPortOffset = envInt('BENCH_PORT_OFFSET', 200);

@@ -394,7 +394,7 @@ function buildReport() {
       instances:
         'the uniform ledger case at the highest concurrency in 1 and in BENCH_LEDGER_INSTANCES (2) Node processes at once (bench/ledger-engine-worker.ts), each with its own EntriesService on credit_bench_ledger_engine',
       endToEnd:
-        'the five services on ports 3201-3205 (databases credit_bench_*), Kafka on 127.0.0.1:29092, open-loop HTTP draws; tracing on (unless BENCH_TRACING=0), spans exported over OTLP/HTTP to bench/trace-receiver.ts',
+        'the six services on ports 3201-3206 (databases credit_bench_*), Kafka on 127.0.0.1:29092, open-loop HTTP draws; tracing on (unless BENCH_TRACING=0), spans exported over OTLP/HTTP to bench/trace-receiver.ts',
     },
     database,
     platform,

@@ -97,7 +97,7 @@ fresh_broker() {
 }
 
 # A clean broker and, for each service, a recreated database <prefix><service>: where a run of
-# the five services from nothing (the e2e tier, the bench) starts.
+# the services from nothing (the e2e tier, the bench) starts.
 fresh_platform() {
   local prefix=$1 svc databases=()
   fresh_broker
@@ -181,7 +181,7 @@ stop_pids() {
   done
 }
 
-# start_all_services PORT_OFFSET DB_PREFIX LOG_DIR: starts the five services, <SERVICE>_INSTANCES
+# start_all_services PORT_OFFSET DB_PREFIX LOG_DIR: starts the services, <SERVICE>_INSTANCES
 # instances each (appending their pids to the caller's `pids` array and their names, e.g.
 # ledger-1, to `pid_names`), and waits until each is ready; on failure shows the log and exits.
 start_all_services() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm start: installs what is missing, starts Kafka and the five services, seeds demo data,
+# npm start: installs what is missing, starts Kafka and the six services, seeds demo data,
 # prints where everything is, and stops it all on Ctrl-C.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -76,7 +76,7 @@ fresh_broker
 say "integration tier (real PostgreSQL and Kafka)"
 npx jest -c jest.integration.config.js --runInBand --json --outputFile="$RESULTS_DIR/integration.json"
 
-say "e2e tier: the five services, through their public APIs, on a fresh broker"
+say "e2e tier: every service, through their public APIs, on a fresh broker"
 # The integration tier leaves events on the broker; the e2e services must not consume them.
 fresh_platform credit_e2e_
 for svc in "${SERVICES[@]}"; do export "E2E_${svc^^}_URL=http://127.0.0.1:$((SERVICE_PORT[$svc] + E2E_PORT_OFFSET))"; done

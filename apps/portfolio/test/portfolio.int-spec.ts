@@ -86,8 +86,15 @@ describe('portfolio: the book by loan and business date, from events only', () =
       state(5, 5, '2026-04-02', { principalPaid: '500.00', daysPastDue: 35 }),
       // an older version of loan 1 for the same date, delivered late: changes nothing
       state(1, 2, '2026-03-31', { daysPastDue: 80 }),
+      // 800.00 of principal left, 100 days past due, then charged off: written off in March
+      state(6, 7, '2026-03-10', { principalPaid: '200.00', daysPastDue: 100 }),
+      state(6, 8, '2026-03-20', {
+        principalPaid: '200.00',
+        daysPastDue: 110,
+        status: 'charged-off',
+      }),
     ]);
-    await waitFor('the snapshots', async () => ((await snapshots()) === 6 ? true : undefined));
+    await waitFor('the snapshots', async () => ((await snapshots()) === 8 ? true : undefined));
   });
   afterAll(() => app.close());
 
@@ -149,6 +156,41 @@ describe('portfolio: the book by loan and business date, from events only', () =
     const later = await app.request('GET', '/v1/portfolio/roll-rates?from=2026-04&to=2026-03');
     expect(later.status).toBe(400);
     expect(JSON.stringify(later.body)).toContain('to must be a later month than from');
+  });
+
+  it('draws the February vintage: cumulative 30+ and charge-offs by month on book', async () => {
+    const response = await app.request('GET', '/v1/portfolio/vintages?asOf=2026-04');
+    expect(response.status).toBe(200);
+    // Six loans of 1,000.00 started in February; loans 3 and 6 were 30+ in March, loan 5 in
+    // April; loan 6 was charged off in March with 800.00 of principal left.
+    expect(response.body.curves).toEqual([
+      {
+        originationMonth: '2026-02',
+        loans: 6,
+        principal: '6000.00',
+        points: [
+          {
+            monthsOnBook: 0,
+            ever30PlusByCount: '0.000000',
+            ever30PlusByBalance: '0.000000',
+            chargeOffRate: '0.000000',
+          },
+          {
+            monthsOnBook: 1,
+            ever30PlusByCount: '0.333333',
+            ever30PlusByBalance: '0.333333',
+            chargeOffRate: '0.133333',
+          },
+          {
+            monthsOnBook: 2,
+            ever30PlusByCount: '0.500000',
+            ever30PlusByBalance: '0.500000',
+            chargeOffRate: '0.133333',
+          },
+        ],
+      },
+    ]);
+    expect((await app.request('GET', '/v1/portfolio/vintages?asOf=2026-13')).status).toBe(400);
   });
 
   it('answers the same report as CSV', async () => {
@@ -215,6 +257,22 @@ describe('portfolio: the book by loan and business date, from events only', () =
       return found;
     });
     expect(row).toEqual({ score_band: 'E', decision: 'declined' });
+  });
+
+  it('groups the book by product and by score band (after the decision above: loan 1 is band E)', async () => {
+    const response = await app.request('GET', '/v1/portfolio/concentration?asOf=2026-03-31');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      asOf: '2026-03-31',
+      currency: 'CNY',
+      loans: 4,
+      outstanding: '1800.00',
+      byProduct: [{ key: 'cash-loan', loans: 4, outstanding: '1800.00', share: '1.000000' }],
+      byScoreBand: [
+        { key: 'E', loans: 1, outstanding: '1000.00', share: '0.555556' },
+        { key: 'none', loans: 3, outstanding: '800.00', share: '0.444444' },
+      ],
+    });
   });
 
   it('refuses a bad date, currency or format with a 400 naming the field', async () => {

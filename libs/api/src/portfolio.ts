@@ -108,10 +108,92 @@ export const rollRateReport = defineRoute({
   },
 });
 
+const concentrationGroup = z.object({
+  key: z.string(),
+  loans: z.number().int(),
+  outstanding: z.string(),
+  share: z.string(),
+});
+
+export const concentrationReport = defineRoute({
+  operationId: 'concentrationReport',
+  method: 'GET',
+  path: '/v1/portfolio/concentration',
+  summary: 'Concentration of the active book by product and by score band (operator)',
+  description:
+    "The active book on `asOf` (as for delinquency): loans and outstanding by product and by the score band of each loan's decision (A from 560 points, B from 520, C from 506, R the referred band 486–505, E below; `none` for a loan whose decision the service has not read), with each group's share of the outstanding, to 6 places, half-even. `format=csv` answers one line per group.",
+  tags: ['reports'],
+  role: 'operator',
+  query: z
+    .object({
+      asOf: businessDateSchema('asOf'),
+      currency: currencyQuery,
+      format: z.enum(ReportFormats).default('json'),
+    })
+    .strict(),
+  responses: {
+    200: {
+      description: 'the groups (JSON, or CSV with format=csv)',
+      content: ['text/csv'],
+      body: z.object({
+        asOf: z.string(),
+        currency: z.string(),
+        loans: z.number().int(),
+        outstanding: z.string(),
+        byProduct: z.array(concentrationGroup),
+        byScoreBand: z.array(concentrationGroup),
+      }),
+    },
+  },
+});
+
+export const vintageReport = defineRoute({
+  operationId: 'vintageReport',
+  method: 'GET',
+  path: '/v1/portfolio/vintages',
+  summary: 'Vintage curves: cumulative 30+ and charge-off rate by months on book (operator)',
+  description:
+    "One curve per origination month (the month of the loan's start date) up to the end of `asOf`: for each month on book (0 = the origination month), the share of the vintage's loans (byCount) and principal (byBalance) that had been more than 30 days past due by that month's end, and the principal written off by then over the vintage's principal, to 6 places, half-even. `format=csv` answers one line per vintage and month on book.",
+  tags: ['reports'],
+  role: 'operator',
+  query: z
+    .object({
+      asOf: monthSchema('asOf'),
+      currency: currencyQuery,
+      format: z.enum(ReportFormats).default('json'),
+    })
+    .strict(),
+  responses: {
+    200: {
+      description: 'the curves (JSON, or CSV with format=csv)',
+      content: ['text/csv'],
+      body: z.object({
+        asOf: z.string(),
+        currency: z.string(),
+        curves: z.array(
+          z.object({
+            originationMonth: z.string(),
+            loans: z.number().int(),
+            principal: z.string(),
+            points: z.array(
+              z.object({
+                monthsOnBook: z.number().int(),
+                ever30PlusByCount: z.string(),
+                ever30PlusByBalance: z.string(),
+                chargeOffRate: z.string(),
+              }),
+            ),
+          }),
+        ),
+      }),
+    },
+  },
+});
+
 export const portfolioApi = serviceApi('portfolio', {
   title: 'Portfolio service',
   description:
     'Post-loan monitoring fed only by events: the book by loan and business date, its delinquency, and (to come) roll rates, vintages, provisions and stress tests.',
   tags: { reports: 'Portfolio reports' },
-  routes: [delinquencyReport, rollRateReport],
+  routes: [delinquencyReport, rollRateReport, concentrationReport, vintageReport],
 });

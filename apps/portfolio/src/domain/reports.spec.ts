@@ -1,9 +1,10 @@
 import { Money } from '@credit/money';
+import { concentration, concentrationCsv } from './concentration';
 import { delinquencyCsv, delinquencyRates } from './delinquency';
 import type { LoanPosition } from './position';
 import { monthsBetween, stateOf } from './position';
 import { rollRateCounts, rollRateCsv, rollRateMatrix } from './roll-rates';
-import { type VintageLoan, vintageCurves } from './vintage';
+import { type VintageLoan, vintageCsv, vintageCurves } from './vintage';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
 const position = (
@@ -163,5 +164,32 @@ describe('vintage curves', () => {
       [3, '0.500000', '0.250000', '0.200000'],
     ]);
     expect(curves[1]?.points.map((p) => p.ever30PlusByCount)).toEqual(['0.000000', '1.000000']);
+    expect(vintageCsv('CNY', curves).split('\n').slice(0, 2)).toEqual([
+      'currency,origination_month,loans,principal,months_on_book,ever_30_plus_by_count,ever_30_plus_by_balance,charge_off_rate',
+      'CNY,2026-01,2,4000.00,0,0.000000,0.000000,0.000000',
+    ]);
+  });
+});
+
+describe('concentration', () => {
+  it('groups the active book by product and by score band, with shares of its outstanding', () => {
+    const report = concentration('2026-03-31', 'CNY', [
+      { product: 'cash-loan', scoreBand: 'A', loans: 2, outstanding: cny('600.00') },
+      { product: 'cash-loan', scoreBand: 'B', loans: 1, outstanding: cny('100.00') },
+      { product: 'installment-purchase', scoreBand: 'A', loans: 3, outstanding: cny('300.00') },
+    ]);
+    expect(report).toMatchObject({ loans: 6, outstanding: '1000.00' });
+    expect(report.byProduct).toEqual([
+      { key: 'cash-loan', loans: 3, outstanding: '700.00', share: '0.700000' },
+      { key: 'installment-purchase', loans: 3, outstanding: '300.00', share: '0.300000' },
+    ]);
+    expect(report.byScoreBand).toEqual([
+      { key: 'A', loans: 5, outstanding: '900.00', share: '0.900000' },
+      { key: 'B', loans: 1, outstanding: '100.00', share: '0.100000' },
+    ]);
+    expect(concentrationCsv(report).split('\n')[3]).toBe(
+      '2026-03-31,CNY,score_band,A,5,900.00,0.900000',
+    );
+    expect(concentration('2026-03-31', 'CNY', [])).toMatchObject({ loans: 0, byProduct: [] });
   });
 });

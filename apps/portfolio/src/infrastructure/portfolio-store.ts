@@ -7,7 +7,9 @@ import {
   DelinquencyThresholds,
   type DelinquencyTotals,
 } from '../domain/delinquency';
+import type { ConcentrationCell } from '../domain/concentration';
 import type { LoanSnapshot } from '../domain/loan-snapshot';
+import type { VintageCounts } from '../domain/vintage';
 import type { LoanState } from '../domain/position';
 import type { RollRateCount } from '../domain/roll-rates';
 
@@ -168,5 +170,85 @@ export class PortfolioStore {
       loans: r.loans,
       balance: Money.of(r.balance, currency),
     }));
+  }
+
+  /** The active book on `asOf` counted by product and by the score band of each loan's decision. */
+  static async concentrationCells(
+    manager: EntityManager,
+    asOf: string,
+    currency: string,
+  ): Promise<ConcentrationCell[]> {
+    const rows = await manager.query<
+      { product: string; score_band: string; loans: number; outstanding: string }[]
+    >(
+      `WITH book AS (${bookOn('$1', '$2')})
+       SELECT b.product, COALESCE(d.score_band, 'none') AS score_band, count(*)::int AS loans,
+              sum(b.outstanding)::text AS outstanding
+         FROM book b
+         LEFT JOIN loan_origins o ON o.loan_id = b.loan_id
+         LEFT JOIN decisions d ON d.application_id = o.application_id
+        WHERE b.status = 'active'
+        GROUP BY 1, 2`,
+      [asOf, currency],
+    );
+    return rows.map((r) => ({
+      product: r.product,
+      scoreBand: r.score_band,
+      loans: r.loans,
+      outstanding: Money.of(r.outstanding, currency),
+    }));
+  }
+
+  /**
+   * Per origination month up to the end of `asOfMonth`: the loans and their principal, those first
+   * more than 30 days past due in each month, and the principal written off in each month (the
+   * principal outstanding on the last snapshot before the charge-off). One query.
+   */
+  static async vintageCounts(
+    manager: EntityManager,
+    asOf: string,
+    currency: string,
+  ): Promise<VintageCounts> {
+    const rows = await manager.query<
+      { kind: string; vintage: string; month: string | null; loans: number; amount: string }[]
+    >(
+      `WITH snaps AS (SELECT * FROM loan_snapshots WHERE as_of <= $1 AND currency = $2),
+       loans AS (
+         SELECT loan_id, to_char(min(start_date), 'YYYY-MM') AS vintage, min(principal) AS principal,
+                to_char(min(as_of) FILTER (WHERE days_past_due > 30), 'YYYY-MM') AS first_30,
+                min(as_of) FILTER (WHERE status = 'charged-off') AS charged_off_on
+           FROM snaps GROUP BY loan_id),
+       written AS (
+         SELECT DISTINCT ON (s.loan_id) s.loan_id, s.principal_outstanding AS amount
+           FROM snaps s JOIN loans l ON l.loan_id = s.loan_id
+          WHERE l.charged_off_on IS NOT NULL AND s.as_of < l.charged_off_on
+          ORDER BY s.loan_id, s.as_of DESC)
+       SELECT 'cohort' AS kind, vintage, NULL AS month, count(*)::int AS loans, sum(principal)::text AS amount
+         FROM loans GROUP BY vintage
+       UNION ALL
+       SELECT 'ever30', vintage, first_30, count(*)::int, sum(principal)::text
+         FROM loans WHERE first_30 IS NOT NULL GROUP BY vintage, first_30
+       UNION ALL
+       SELECT 'charge-off', l.vintage, to_char(l.charged_off_on, 'YYYY-MM'), count(*)::int, sum(w.amount)::text
+         FROM loans l JOIN written w ON w.loan_id = l.loan_id GROUP BY 2, 3`,
+      [asOf, currency],
+    );
+    const money = (amount: string) => Money.of(amount, currency);
+    return {
+      cohorts: rows
+        .filter((r) => r.kind === 'cohort')
+        .map((r) => ({ vintage: r.vintage, loans: r.loans, principal: money(r.amount) })),
+      ever30: rows
+        .filter((r) => r.kind === 'ever30')
+        .map((r) => ({
+          vintage: r.vintage,
+          month: r.month ?? '',
+          loans: r.loans,
+          principal: money(r.amount),
+        })),
+      chargeOffs: rows
+        .filter((r) => r.kind === 'charge-off')
+        .map((r) => ({ vintage: r.vintage, month: r.month ?? '', amount: money(r.amount) })),
+    };
   }
 }

@@ -2,7 +2,8 @@ import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Endpoint, Input, type RouteInput } from '@credit/platform';
-import { delinquencyReport, rollRateReport } from '@credit/api';
+import { concentrationReport, delinquencyReport, rollRateReport, vintageReport } from '@credit/api';
+import { type Concentration, concentration, concentrationCsv } from '../domain/concentration';
 import {
   type DelinquencyRates,
   delinquencyCsv,
@@ -10,6 +11,7 @@ import {
 } from '../domain/delinquency';
 import { monthEnd } from '../domain/position';
 import { type RollRateRow, rollRateCsv, rollRateMatrix } from '../domain/roll-rates';
+import { type VintageCurve, vintageCsv, vintageCurvesFromCounts } from '../domain/vintage';
 import { PortfolioStore } from '../infrastructure/portfolio-store';
 
 @Controller()
@@ -48,5 +50,37 @@ export class ReportsController {
       return { from: query.from, to: query.to, currency: query.currency, rows };
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     return rollRateCsv(query.from, query.to, rows);
+  }
+
+  @Endpoint(concentrationReport)
+  async concentrationOf(
+    @Input() { query }: RouteInput<typeof concentrationReport>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Concentration | string> {
+    const cells = await PortfolioStore.concentrationCells(
+      this.dataSource.manager,
+      query.asOf,
+      query.currency,
+    );
+    const report = concentration(query.asOf, query.currency, cells);
+    if (query.format === 'json') return report;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    return concentrationCsv(report);
+  }
+
+  @Endpoint(vintageReport)
+  async vintages(
+    @Input() { query }: RouteInput<typeof vintageReport>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ asOf: string; currency: string; curves: VintageCurve[] } | string> {
+    const counts = await PortfolioStore.vintageCounts(
+      this.dataSource.manager,
+      monthEnd(query.asOf),
+      query.currency,
+    );
+    const curves = vintageCurvesFromCounts(query.currency, query.asOf, counts);
+    if (query.format === 'json') return { asOf: query.asOf, currency: query.currency, curves };
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    return vintageCsv(query.currency, curves);
   }
 }
