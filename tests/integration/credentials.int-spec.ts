@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { recreateServiceDatabase, serviceDatabaseUrls } from '@credit/platform';
-import { freePort, waitUntil } from '@credit/testing';
+import { freePort, runCli, waitUntil } from '@credit/testing';
 import {
   type RunningProcess,
   type Service,
   apiKeys,
   customerTokenPublicKeys,
-  repoRoot,
   spawnService,
 } from '../support/services';
 
@@ -95,25 +93,6 @@ const operatorProbe: Record<Service, string> = {
 
 const statusOn = async (instance: Instance, key: string) =>
   (await call(instance, 'GET', operatorProbe[instance.service], key)).status;
-
-function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', './tools/runtime/register.js', 'apps/cli/src/main.ts', ...args],
-      { cwd: repoRoot, env: { ...process.env, ...env } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('named credentials across services', () => {
   let ledger: Instance;
@@ -340,7 +319,7 @@ describe('named credentials across services', () => {
       async () => (await statusOn(ledger, admin.body.secret)) === 200,
     );
     const env = { LEDGER_URL: ledger.url, ADMIN_API_KEY: admin.body.secret };
-    const created = await cli(
+    const created = await runCli(
       ['credentials', 'create', '--holder', 'service-disbursement', '--role', 'operator', '--json'],
       env,
     );
@@ -353,17 +332,17 @@ describe('named credentials across services', () => {
     expect(credential.issuedBy).toBe(`admin:henry:${admin.body.id}`);
     expect(credential.secret).toMatch(/^cred_[0-9a-f]{12}_/);
 
-    const listed = await cli(['credentials', 'list', '--status', 'active'], env);
+    const listed = await runCli(['credentials', 'list', '--status', 'active'], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(credential.id);
     expect(listed.stdout).toContain('service-disbursement');
     expect(listed.stdout).not.toContain(credential.secret);
 
-    const revoked = await cli(['credentials', 'revoke', credential.id], env);
+    const revoked = await runCli(['credentials', 'revoke', credential.id], env);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toContain(`revoked ${credential.id}`);
 
-    const usage = await cli(
+    const usage = await runCli(
       ['credentials', 'create', '--holder', 'a:b', '--role', 'operator'],
       env,
     );

@@ -23,6 +23,12 @@ const currencyQuery = z
   .refine(isCurrencyCode, `must be one of ${CURRENCY_CODES.join(', ')}`)
   .default('CNY');
 
+/** A report's query: what it is of (a date, months), then the currency and the format. */
+const reportQuery = <T extends z.ZodRawShape>(shape: T) =>
+  z
+    .object({ ...shape, currency: currencyQuery, format: z.enum(ReportFormats).default('json') })
+    .strict();
+
 const thresholdRate = z.object({
   loans: z.number().int(),
   outstanding: z.string(),
@@ -40,13 +46,7 @@ export const delinquencyReport = defineRoute({
     'The book on `asOf` is each loan as of the latest business date on or before it that its servicing was processed through (the repayment changelog). "30+" counts loans more than 30 days past due (the 31–60 bucket and worse), "90+" more than 90. Rates are shares of the active loans (byCount) and of their outstanding principal, interest, fee and penalty (byBalance), to 6 places, half-even. `format=csv` answers the same as CSV.',
   tags: ['reports'],
   role: 'operator',
-  query: z
-    .object({
-      asOf: businessDateSchema('asOf'),
-      currency: currencyQuery,
-      format: z.enum(ReportFormats).default('json'),
-    })
-    .strict(),
+  query: reportQuery({ asOf: businessDateSchema('asOf') }),
   responses: {
     200: {
       description: 'the rates (JSON, or CSV with format=csv)',
@@ -78,15 +78,10 @@ export const rollRateReport = defineRoute({
     'Each row is a delinquency bucket (current, 1-30, 31-60, 61-90, 90+) of the loans active at the end of `from`; each column where those loans stand at the end of `to` (a bucket, paid-off or charged-off), by count and by the balance they had at the end of `from`, to 6 places, half-even. Loans opened between the two are not in it. `format=csv` answers one line per cell.',
   tags: ['reports'],
   role: 'operator',
-  query: z
-    .object({
-      from: monthSchema('from'),
-      to: monthSchema('to'),
-      currency: currencyQuery,
-      format: z.enum(ReportFormats).default('json'),
-    })
-    .strict()
-    .refine((q) => q.from < q.to, { message: 'to must be a later month than from', path: ['to'] }),
+  query: reportQuery({ from: monthSchema('from'), to: monthSchema('to') }).refine(
+    (q) => q.from < q.to,
+    { message: 'to must be a later month than from', path: ['to'] },
+  ),
   responses: {
     200: {
       description: 'the matrix (JSON, or CSV with format=csv)',
@@ -124,13 +119,7 @@ export const concentrationReport = defineRoute({
     "The active book on `asOf` (as for delinquency): loans and outstanding by product and by the score band of each loan's decision (A from 560 points, B from 520, C from 506, R the referred band 486–505, E below; `none` for a loan whose decision the service has not read), with each group's share of the outstanding, to 6 places, half-even. `format=csv` answers one line per group.",
   tags: ['reports'],
   role: 'operator',
-  query: z
-    .object({
-      asOf: businessDateSchema('asOf'),
-      currency: currencyQuery,
-      format: z.enum(ReportFormats).default('json'),
-    })
-    .strict(),
+  query: reportQuery({ asOf: businessDateSchema('asOf') }),
   responses: {
     200: {
       description: 'the groups (JSON, or CSV with format=csv)',
@@ -156,13 +145,7 @@ export const vintageReport = defineRoute({
     "One curve per origination month (the month of the loan's start date) up to the end of `asOf`: for each month on book (0 = the origination month), the share of the vintage's loans (byCount) and principal (byBalance) that had been more than 30 days past due by that month's end, and the principal written off by then over the vintage's principal, to 6 places, half-even. `format=csv` answers one line per vintage and month on book.",
   tags: ['reports'],
   role: 'operator',
-  query: z
-    .object({
-      asOf: monthSchema('asOf'),
-      currency: currencyQuery,
-      format: z.enum(ReportFormats).default('json'),
-    })
-    .strict(),
+  query: reportQuery({ asOf: monthSchema('asOf') }),
   responses: {
     200: {
       description: 'the curves (JSON, or CSV with format=csv)',

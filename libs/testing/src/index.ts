@@ -7,3 +7,4 @@ export * from './kafka';
 export * from './ports';
 export * from './wait';
 export * from './hostile-input';
+export * from './cli';
