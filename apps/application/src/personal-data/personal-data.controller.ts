@@ -1,12 +1,6 @@
-import { Controller, Req, Res } from '@nestjs/common';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  type AuthenticatedRequest,
-  Endpoint,
-  Input,
-  type RouteInput,
-  actorOf,
-} from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import {
   RotationBatchSizeDefault,
   erasePersonalData,
@@ -26,23 +20,20 @@ export class PersonalDataController {
   ) {}
 
   @Endpoint(getPersonalData)
-  access(
-    @Input() { params }: RouteInput<typeof getPersonalData>,
-    @Req() request: AuthenticatedRequest,
-  ) {
-    return this.personalData.access(params.customerId, actorOf(request.principal));
+  access(@Input() { params }: RouteInput<typeof getPersonalData>, @Actor() actor: string) {
+    return this.personalData.access(params.customerId, actor);
   }
 
   @Endpoint(erasePersonalData)
   async erase(
     @Input() { params, body, idempotencyKey }: RouteInput<typeof erasePersonalData>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
     const erased = await this.personalData.erase(
       params.customerId,
       idempotencyKey,
-      actorOf(request.principal),
+      actor,
       body.note,
     );
     response.status(200).setHeader('Idempotent-Replayed', String(erased.replayed)).json(erased);
@@ -51,12 +42,12 @@ export class PersonalDataController {
   @Endpoint(rotatePersonalData)
   async rotate(
     @Input() { body, idempotencyKey }: RouteInput<typeof rotatePersonalData>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
     const { progress, replayed } = await this.rotation.step(
       idempotencyKey,
-      actorOf(request.principal),
+      actor,
       body.batchSize ?? RotationBatchSizeDefault,
     );
     response.status(200).setHeader('Idempotent-Replayed', String(replayed)).json(progress);

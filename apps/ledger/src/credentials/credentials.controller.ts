@@ -1,12 +1,6 @@
-import { Controller, Req, Res } from '@nestjs/common';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  type AuthenticatedRequest,
-  Endpoint,
-  Input,
-  type RouteInput,
-  actorOf,
-} from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import {
   type CredentialView,
   createCredential,
@@ -22,14 +16,10 @@ export class CredentialsController {
   @Endpoint(createCredential)
   async create(
     @Input() { idempotencyKey, body }: RouteInput<typeof createCredential>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
-    const { credential, replayed } = await this.credentials.issue(
-      idempotencyKey,
-      body,
-      actorOf(request.principal),
-    );
+    const { credential, replayed } = await this.credentials.issue(idempotencyKey, body, actor);
     response
       .status(replayed ? 200 : 201)
       .setHeader('Idempotent-Replayed', String(replayed))
@@ -47,8 +37,8 @@ export class CredentialsController {
   @Endpoint(revokeCredential)
   async revoke(
     @Input() { params }: RouteInput<typeof revokeCredential>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
   ): Promise<CredentialView> {
-    return this.credentials.revoke(params.id, actorOf(request.principal));
+    return this.credentials.revoke(params.id, actor);
   }
 }

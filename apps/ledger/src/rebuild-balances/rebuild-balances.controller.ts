@@ -1,13 +1,7 @@
-import { Controller, Req, Res } from '@nestjs/common';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AdminAudit, type AdminAction } from '@credit/messaging';
-import {
-  type AuthenticatedRequest,
-  Endpoint,
-  Input,
-  type RouteInput,
-  actorOf,
-} from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import { rebuildBalances } from '@credit/api';
 import { type RebuildReport, RebuildBalancesService } from './rebuild-balances.service';
 
@@ -43,13 +37,13 @@ export class RebuildBalancesController {
   @Endpoint(rebuildBalances)
   async run(
     @Input() { idempotencyKey: key, body }: RouteInput<typeof rebuildBalances>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res() res: Response,
   ): Promise<void> {
     const apply = body.apply ?? false;
     const begun = await this.audit.begin({
       idempotencyKey: key,
-      actor: actorOf(request.principal),
+      actor: actor,
       action: RebuildBalancesAction,
       selection: {},
       dryRun: !apply,

@@ -1,13 +1,6 @@
-import { Controller, Req, Res } from '@nestjs/common';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  type AuthenticatedRequest,
-  DomainError,
-  Endpoint,
-  Input,
-  type RouteInput,
-  actorOf,
-} from '@credit/platform';
+import { Actor, DomainError, Endpoint, Input, type RouteInput } from '@credit/platform';
 import {
   getReconciliationRun,
   latestReconciliation,
@@ -23,10 +16,10 @@ export class ReconciliationController {
   @Endpoint(startReconciliation)
   async start(
     @Input() { idempotencyKey: key }: RouteInput<typeof startReconciliation>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res() res: Response,
   ): Promise<void> {
-    const { run, replayed } = await this.reconciliation.start(key, actorOf(request.principal));
+    const { run, replayed } = await this.reconciliation.start(key, actor);
     res
       .status(replayed ? 200 : 202)
       .setHeader('Idempotent-Replayed', String(replayed))

@@ -1,12 +1,6 @@
-import { Controller, Req, Res } from '@nestjs/common';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  type AuthenticatedRequest,
-  Endpoint,
-  Input,
-  type RouteInput,
-  actorOf,
-} from '@credit/platform';
+import { Actor, Endpoint, Input, type RouteInput } from '@credit/platform';
 import { approveReferral, declineReferral, getReferral, listReferrals } from '@credit/api';
 import { type ReferralView, ReferralsService } from './referrals.service';
 
@@ -36,34 +30,18 @@ export class ReferralsController {
   @Endpoint(approveReferral)
   async approve(
     @Input() { params, idempotencyKey, body }: RouteInput<typeof approveReferral>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
-    send(
-      response,
-      await this.referrals.approve(
-        params.applicationId,
-        idempotencyKey,
-        body,
-        actorOf(request.principal),
-      ),
-    );
+    send(response, await this.referrals.approve(params.applicationId, idempotencyKey, body, actor));
   }
 
   @Endpoint(declineReferral)
   async decline(
     @Input() { params, idempotencyKey, body }: RouteInput<typeof declineReferral>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res() response: Response,
   ): Promise<void> {
-    send(
-      response,
-      await this.referrals.decline(
-        params.applicationId,
-        idempotencyKey,
-        body,
-        actorOf(request.principal),
-      ),
-    );
+    send(response, await this.referrals.decline(params.applicationId, idempotencyKey, body, actor));
   }
 }

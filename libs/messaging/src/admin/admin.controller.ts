@@ -1,13 +1,6 @@
-import { Controller, Req, Res } from '@nestjs/common';
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  type AuthenticatedRequest,
-  DomainError,
-  Endpoint,
-  Input,
-  type RouteInput,
-  actorOf,
-} from '@credit/platform';
+import { Actor, DomainError, Endpoint, Input, type RouteInput } from '@credit/platform';
 import {
   cancelReplay,
   discardDeadLetters,
@@ -53,14 +46,14 @@ export class AdminController {
   @Endpoint(startReplay)
   async replay(
     @Input() { body, idempotencyKey }: RouteInput<typeof startReplay>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AdminAction> {
     const { selection, dryRun } = this.replays.selectionOf(body);
     const started = await this.replays.start({
       selection,
       dryRun,
-      actor: actorOf(request.principal),
+      actor: actor,
       idempotencyKey,
     });
     response.status(started.replayed ? 200 : 202);
@@ -87,11 +80,11 @@ export class AdminController {
   @Endpoint(redriveDeadLetters)
   redrive(
     @Input() { body, idempotencyKey }: RouteInput<typeof redriveDeadLetters>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
   ): Promise<AdminAction> {
     return this.deadLetters.redrive({
       filter: this.deadLetters.selectorFilterOf(body),
-      actor: actorOf(request.principal),
+      actor: actor,
       idempotencyKey,
     });
   }
@@ -99,12 +92,12 @@ export class AdminController {
   @Endpoint(discardDeadLetters)
   discard(
     @Input() { body, idempotencyKey }: RouteInput<typeof discardDeadLetters>,
-    @Req() request: AuthenticatedRequest,
+    @Actor() actor: string,
   ): Promise<AdminAction> {
     return this.deadLetters.discard({
       filter: this.deadLetters.selectorFilterOf(body),
       reason: body.reason,
-      actor: actorOf(request.principal),
+      actor: actor,
       idempotencyKey,
     });
   }
