@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { createDataSource } from '@credit/platform';
+import type { createDataSource } from '@credit/platform';
 import { LoanComponentAccounts } from '../apps/ledger/src/domain/loan-position';
 import { ledgerMigrations } from '../apps/ledger/src/migrations';
 import { PostingHandlerName } from '../apps/ledger/src/post-events/posting-handlers';
@@ -10,7 +10,7 @@ import {
   ReconciliationService,
 } from '../apps/ledger/src/reconciliation/reconciliation.service';
 import { TrialBalanceService } from '../apps/ledger/src/trial-balance/trial-balance.service';
-import { databaseUrl, envInt, log, recreateDatabase, round } from './support';
+import { envInt, log, migratedBenchDatabase, round } from './support';
 
 /**
  * Reconciliation at scale (`run.ts reconciliation`, BENCH_RECONCILIATION_LOANS, default 100,000):
@@ -173,18 +173,12 @@ async function timedRun(
 
 export async function reconciliationPart(): Promise<ReconciliationPart> {
   const loans = envInt('BENCH_RECONCILIATION_LOANS', 100_000);
-  await recreateDatabase(ReconciliationDatabase);
-  const dataSource = createDataSource({
-    url: databaseUrl(ReconciliationDatabase),
-    poolMax: 4,
-    migrationsTableName: 'ledger_migrations',
-    entities: [],
-    migrations: ledgerMigrations,
-    applicationName: 'credit-bench',
-  });
-  await dataSource.initialize();
+  const dataSource = await migratedBenchDatabase(
+    ReconciliationDatabase,
+    'ledger_migrations',
+    ledgerMigrations,
+  );
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
     const loadStarted = performance.now();
     await load(dataSource, loans);
     const loadSeconds = round((performance.now() - loadStarted) / 1000, 1);

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ratio } from './ceiling';
 import { OriginationP99TargetMs } from './platform';
+import type { PortfolioPart } from './portfolio';
 import type { ReconciliationPart } from './reconciliation';
 import type { DatabasePart, PlatformPart } from './run';
 import { readPart, repoRoot, round } from './support';
@@ -357,6 +358,18 @@ export function markdown(report: ReturnType<typeof buildReport>): string {
       ),
     );
   }
+  const portfolio = report.portfolio;
+  if (portfolio) {
+    out.push(
+      '',
+      `**Portfolio** at ${portfolio.loans} loans (bulk-loaded portfolio database, ${portfolio.snapshots} snapshots: daily in the book's last month, month ends before; loaded in ${portfolio.loadSeconds} s), each report's store query on ${portfolio.asOf}:`,
+      '',
+      table(
+        ['report', 's', 'loans read'],
+        portfolio.reports.map((r) => [r.report, r.seconds, r.rows]),
+      ),
+    );
+  }
   out.push(
     '',
     '**Targets**',
@@ -399,6 +412,7 @@ function buildReport() {
     database,
     platform,
     reconciliation: readPart<ReconciliationPart & Timed>('reconciliation'),
+    portfolio: readPart<PortfolioPart & Timed>('portfolio'),
     targets: targets(database, platform),
   };
 }

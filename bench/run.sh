@@ -7,7 +7,8 @@
 # BENCH_E2E_RATES (2,5,10,20,40,80), BENCH_E2E_STEP_SECONDS (20), BENCH_LEDGER_INSTANCES (2);
 # BENCH_SKIP_DATABASE or BENCH_SKIP_PLATFORM (set to anything) leave a part out; BENCH_TRACING=0
 # runs the platform without tracing (no hop table from spans); BENCH_RECONCILIATION_LOANS
-# (100000), BENCH_SKIP_RECONCILIATION leaves reconciliation at scale out.
+# (100000), BENCH_SKIP_RECONCILIATION leaves reconciliation at scale out; BENCH_PORTFOLIO_LOANS
+# (100000), BENCH_SKIP_PORTFOLIO leaves the portfolio's reports at scale out.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../tools/scripts/lib.sh"
 cd "$REPO_ROOT"
@@ -69,6 +70,11 @@ fi
 if [[ -z "${BENCH_SKIP_RECONCILIATION:-}" ]]; then
   say "part 3: reconciliation at ${BENCH_RECONCILIATION_LOANS:-100000} loans (bulk-loaded ledger database)"
   bench reconciliation
+fi
+
+if [[ -z "${BENCH_SKIP_PORTFOLIO:-}" ]]; then
+  say "part 4: the portfolio's reports at ${BENCH_PORTFOLIO_LOANS:-100000} loans (bulk-loaded portfolio database)"
+  bench portfolio
 fi
 
 bench report

@@ -164,8 +164,13 @@ async function main(): Promise<void> {
   else if (part === 'platform') writePart('platform', await timed(platformPart));
   else if (part === 'reconciliation')
     writePart(part, await timed((await import('./reconciliation')).reconciliationPart));
+  else if (part === 'portfolio')
+    writePart(part, await timed((await import('./portfolio')).portfolioPart));
   else if (part === 'report') writeReport();
-  else throw new Error(`usage: run.ts database|platform|report (got ${part ?? 'nothing'})`);
+  else
+    throw new Error(
+      `usage: run.ts database|platform|reconciliation|portfolio|report (got ${part ?? 'nothing'})`,
+    );
 }
 
 main().then(

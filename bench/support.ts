@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { createDataSource } from '@credit/platform';
 
 /** Shared pieces of the benchmark: statistics, settings from the environment, PostgreSQL, parts. */
 
@@ -101,4 +102,32 @@ export function readPart<T>(part: string): T | null {
 
 export function log(message: string): void {
   process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+/**
+ * A fresh bench database migrated with a service's migrations, for a part that bulk-loads it and
+ * runs the service's own code on it at scale. The caller destroys it.
+ */
+export async function migratedBenchDatabase(
+  database: string,
+  migrationsTableName: string,
+  migrations: Parameters<typeof createDataSource>[0]['migrations'],
+): Promise<ReturnType<typeof createDataSource>> {
+  await recreateDatabase(database);
+  const dataSource = createDataSource({
+    url: databaseUrl(database),
+    poolMax: 4,
+    migrationsTableName,
+    entities: [],
+    migrations,
+    applicationName: 'credit-bench',
+  });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
 }

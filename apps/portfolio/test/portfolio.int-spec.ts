@@ -210,6 +210,34 @@ describe('portfolio: the book by loan and business date, from events only', () =
     ]);
   });
 
+  it('keeps each snapshot valid until the next whatever order a rebuild brings them in', async () => {
+    // Loan 7 (another customer's, in 2027, after every other loan's book): its dates out of order.
+    const later = (n: number, version: number, date: string, dpd: number) => ({
+      ...state(n, version, date, { daysPastDue: dpd, startDate: '2027-01-01' }),
+    });
+    await send(LoanStateRecordedV1, [
+      later(7, 3, '2027-07-02', 32),
+      later(7, 1, '2027-06-10', 0),
+      later(7, 2, '2027-06-20', 10),
+    ]);
+    const validity = async () =>
+      app.dataSource.query<{ as_of: string; valid_until: string }[]>(
+        `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of, valid_until::text AS valid_until
+           FROM loan_snapshots WHERE loan_id = $1 ORDER BY as_of`,
+        [loan(7)],
+      );
+    await waitFor('loan 7', async () => ((await validity()).length === 3 ? true : undefined));
+    expect(await validity()).toEqual([
+      { as_of: '2027-06-10', valid_until: '2027-06-20' },
+      { as_of: '2027-06-20', valid_until: '2027-07-02' },
+      { as_of: '2027-07-02', valid_until: 'infinity' },
+    ]);
+    // On 2027-06-25 the book holds loan 7 once, as of 06-20 (10 days past due), beside loans 1-3
+    // and 5 as of their last snapshots (March and April).
+    const { body } = await report('asOf=2027-06-25');
+    expect(body).toMatchObject({ loans: 5, rates: { '1+': { loans: 4 } } });
+  });
+
   it('keeps the decisions and origins that give each loan its score band', async () => {
     const applicationId = `A-PF-${run}`;
     await send(ApplicationDecidedV1, [

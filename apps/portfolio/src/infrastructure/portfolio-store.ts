@@ -26,14 +26,14 @@ export interface DecisionRow {
 
 /**
  * Each loan's latest snapshot on or before the date parameter, in the currency parameter: the
- * book on that date. Every report is one set-based query over it, never a loop per loan.
+ * book on that date — the snapshots valid on it (as_of ≤ date < valid_until, an index range).
+ * Every report is one set-based query over it, never a loop per loan.
  */
 const bookOn = (date: string, currency: string) => `
-  SELECT DISTINCT ON (loan_id) loan_id, status, days_past_due, product,
+  SELECT loan_id, status, days_past_due, product,
          principal_outstanding + interest_outstanding + fee_outstanding + penalty_outstanding AS outstanding
     FROM loan_snapshots
-   WHERE as_of <= ${date} AND currency = ${currency}
-   ORDER BY loan_id, as_of DESC`;
+   WHERE valid_until > ${date}::date AND as_of <= ${date}::date AND currency = ${currency}`;
 
 /** A book row's state: its delinquency bucket while active (lending-math's bounds), else its status. */
 const stateOf = (row: string) =>
@@ -78,13 +78,20 @@ export class PortfolioStore {
     );
   }
 
-  /** Keeps the newest version of a loan per date: a redelivery or an older version changes nothing. */
+  /**
+   * Keeps the newest version of a loan per date: a redelivery or an older version changes nothing.
+   * A new date is valid until the loan's next snapshot, and ends the validity of the one before it
+   * (snapshots of one loan arrive in order on its partition; a rebuild may bring them in any order).
+   */
   static async recordSnapshot(manager: EntityManager, s: LoanSnapshot): Promise<void> {
     await manager.query(
       `INSERT INTO loan_snapshots AS s (loan_id, as_of, version, customer_id, line_id, product, currency,
               principal, start_date, maturity_date, status, days_past_due, principal_outstanding,
-              interest_outstanding, fee_outstanding, penalty_outstanding, first_installment_missed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+              interest_outstanding, fee_outstanding, penalty_outstanding, first_installment_missed,
+              valid_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+               COALESCE((SELECT min(n.as_of) FROM loan_snapshots n WHERE n.loan_id = $1 AND n.as_of > $2),
+                        'infinity'))
        ON CONFLICT (loan_id, as_of) DO UPDATE
           SET version = EXCLUDED.version, status = EXCLUDED.status,
               days_past_due = EXCLUDED.days_past_due,
@@ -113,6 +120,12 @@ export class PortfolioStore {
         s.outstanding.penalty,
         s.firstInstallmentMissed,
       ],
+    );
+    await manager.query(
+      `UPDATE loan_snapshots SET valid_until = $2
+        WHERE loan_id = $1 AND valid_until > $2
+          AND as_of = (SELECT max(p.as_of) FROM loan_snapshots p WHERE p.loan_id = $1 AND p.as_of < $2)`,
+      [s.loanId, s.asOf],
     );
   }
 

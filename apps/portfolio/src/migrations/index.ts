@@ -5,6 +5,7 @@ import {
   CreateMessagingTables1764000000000,
 } from '@credit/messaging';
 import { CreatePortfolio1766700000000 } from './1766700000000-create-portfolio';
+import { SnapshotValidity1766750000000 } from './1766750000000-snapshot-validity';
 
 /** Append-only, applied in order at start and before tests; table portfolio_migrations. */
 export const portfolioMigrations = [
@@ -13,4 +14,5 @@ export const portfolioMigrations = [
   AddOutboxHeaders1764900000001,
   AddWorkerSignals1765200000000,
   CreatePortfolio1766700000000,
+  SnapshotValidity1766750000000,
 ];
