@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProtectedArffColumns, loadScorecard } from '@credit/scorecard';
-import { ScorecardTrainingOptions, buildScorecard, readTrainingRows, stratifiedSplit } from '.';
+import {
+  ScorecardTrainingOptions,
+  buildScorecard,
+  readTrainingRows,
+  referenceScores,
+  stratifiedSplit,
+} from '.';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const dataPath = path.join(repoRoot, 'data', 'credit-g', 'credit-g.train.arff');
@@ -83,5 +89,31 @@ describe('scorecard-v1 training on credit-g.train.arff', () => {
       const rates = Object.values(fairness.approvalRateByGroup[key]).map((g) => g.approvalRate);
       expect(fairness.maxDifference[key]).toBeCloseTo(Math.max(...rates) - Math.min(...rates), 6);
     }
+  });
+});
+
+describe('referenceScores: the training sample binned for population stability', () => {
+  it('cuts at the deciles and counts each bin, [edge, next edge)', () => {
+    const scores = Array.from({ length: 20 }, (_, i) => 500 + i);
+    expect(referenceScores(scores, 4)).toEqual({
+      edges: [505, 510, 515],
+      counts: [5, 5, 5, 5],
+    });
+  });
+
+  it('keeps tied scores in one bin: a repeated cut point is dropped', () => {
+    // Cuts at indexes 2 and 4 of six: 480 and 490.
+    expect(referenceScores([480, 480, 480, 480, 490, 500], 3)).toEqual({
+      edges: [480, 490],
+      counts: [0, 4, 2],
+    });
+    // Cuts at 1, 2 and 3 of four: all 480, one edge.
+    expect(referenceScores([480, 480, 480, 480], 4)).toEqual({ edges: [480], counts: [0, 4] });
+  });
+
+  it('records the training rows of scorecard-v1, one count per bin', () => {
+    const { edges, counts } = built.referenceScores;
+    expect(counts).toHaveLength(edges.length + 1);
+    expect(counts.reduce((sum, c) => sum + c, 0)).toBe(built.training.trainingRows);
   });
 });

@@ -38,6 +38,8 @@ export const ScorecardTrainingOptions = {
   pdo: 20,
   /** The fairness check approves the highest scores until about this share is approved. */
   targetApprovalRate: 0.7,
+  /** Score bins of the reference distribution live scores are compared with (PSI): deciles. */
+  referenceScoreBins: 10,
 } as const;
 
 export type TrainingOptions = typeof ScorecardTrainingOptions;
@@ -213,6 +215,31 @@ export function chooseCutoff(scores: readonly number[], target: number): number 
   return best;
 }
 
+/**
+ * The reference distribution of the training rows' scores: cut points at the deciles (the score at
+ * index ⌊i·n/bins⌋ of the ascending scores, repeats dropped: tied scores share a bin) and how many
+ * scores fall in each bin — bin i holds [edges[i−1], edges[i]), the first is open below and the
+ * last above. Live scores are counted into the same bins to measure population stability.
+ */
+export function referenceScores(
+  scores: readonly number[],
+  bins: number,
+): { edges: number[]; counts: number[] } {
+  const sorted = [...scores].sort((a, b) => a - b);
+  const edges: number[] = [];
+  for (let i = 1; i < bins; i++) {
+    const cut = sorted[Math.floor((i * sorted.length) / bins)];
+    const last = edges[edges.length - 1];
+    if (cut !== undefined && (last === undefined || cut > last)) edges.push(cut);
+  }
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  for (const score of sorted) {
+    const bin = edges.filter((edge) => edge <= score).length;
+    counts[bin] = (counts[bin] ?? 0) + 1;
+  }
+  return { edges, counts };
+}
+
 function approvalByGroup(
   rows: readonly { group: string; approved: boolean }[],
   categories: readonly string[],
@@ -325,6 +352,10 @@ export function buildScorecard(
     ForeignWorkers,
   );
 
+  const reference = referenceScores(
+    training.map((r) => totalScore(scored, r.applicant)),
+    options.referenceScoreBins,
+  );
   return {
     modelVersion: options.modelVersion,
     trainedOn: {
@@ -359,6 +390,12 @@ export function buildScorecard(
     metrics: {
       training: performance(scored, training),
       validation: performance(scored, validation),
+    },
+    referenceScores: {
+      population: `the ${training.length} training rows`,
+      binRule:
+        'bin i holds scores in [edges[i-1], edges[i]); the first is open below, the last above',
+      ...reference,
     },
     fairness: {
       population: `all ${rows.length} rows of ${source.file}`,

@@ -5,6 +5,7 @@ export {
   type TrainingRow,
   buildScorecard,
   readTrainingRows,
+  referenceScores,
   stratifiedSplit,
   chooseCutoff,
   round6,

@@ -108,6 +108,20 @@ const scorecardSchema = z.strictObject({
     }),
   ),
   metrics: z.strictObject({ training: performanceSchema, validation: performanceSchema }),
+  /** The training sample's score distribution: what live scores are compared with (PSI). */
+  referenceScores: z
+    .strictObject({
+      population: z.string(),
+      binRule: z.string(),
+      edges: z.array(z.number().int()).min(1),
+      counts: z.array(z.number().int().nonnegative()),
+    })
+    .refine((r) => r.counts.length === r.edges.length + 1, {
+      message: 'one count per bin: edges.length + 1',
+    })
+    .refine((r) => r.edges.every((edge, i) => i === 0 || edge > (r.edges[i - 1] ?? edge)), {
+      message: 'edges ascend strictly',
+    }),
   fairness: z.strictObject({
     population: z.string(),
     targetApprovalRate: z.number().min(0).max(1),
