@@ -5,6 +5,7 @@ import { MessagingModule } from '@credit/messaging';
 import { PlatformModule } from '@credit/platform';
 import type { PortfolioConfig } from './config/env';
 import { portfolioMigrations } from './migrations';
+import { ModelStabilityController } from './model-monitoring/model-stability.controller';
 import { PortfolioEventHandlers } from './read-model/handlers';
 import { ReportsController } from './reports/reports.controller';
 
@@ -33,7 +34,7 @@ export class PortfolioModule {
           ],
         }),
       ],
-      controllers: [ReportsController],
+      controllers: [ReportsController, ModelStabilityController],
       providers: [...PortfolioEventHandlers],
     };
   }

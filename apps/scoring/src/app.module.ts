@@ -13,6 +13,7 @@ import { ReferralStore } from './infrastructure/referral-store';
 import { SCORECARD, loadScorecardArtifact } from './infrastructure/scorecard-artifact';
 import { LineExposureService, lineExposureHandlers } from './line-exposure/line-exposure.handlers';
 import { scoringMigrations } from './migrations';
+import { ModelDeploymentService } from './model-deployment/model-deployment.service';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralsService } from './referrals/referrals.service';
 import { WhatIfController } from './what-if/what-if.controller';
@@ -56,6 +57,7 @@ export class ScoringModule {
         { provide: DecisionStore, useValue: new DecisionStore() },
         { provide: ReferralStore, useValue: new ReferralStore() },
         ReferralsService,
+        ModelDeploymentService,
         DecideApplicationService,
         ApplicationSubmittedHandler,
         LineExposureService,

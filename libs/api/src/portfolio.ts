@@ -173,10 +173,65 @@ export const vintageReport = defineRoute({
   },
 });
 
+export const modelStabilityReport = defineRoute({
+  operationId: 'modelStabilityReport',
+  method: 'GET',
+  path: '/v1/portfolio/model-stability',
+  summary: "Population stability of a model's live scores against its training sample (operator)",
+  description:
+    "The scores of the decisions a scorecard made from `from` to `to` (UTC dates, both included) counted into the bins of its training sample's scores (decile cut points, announced by the scoring service in `model.deployed`), and the population stability index Σ (actual − expected) × ln(actual / expected) over the bins, an empty bin counted as 0.0001, to 6 places, half-even: below 0.1 `stable`, to 0.25 `shifting`, above `shifted`. `modelVersion` defaults to the latest model announced. A model not announced is a 404; a window without a scored decision is a 422. `format=csv` answers one line per bin.",
+  tags: ['reports'],
+  role: 'operator',
+  query: z
+    .object({
+      from: businessDateSchema('from'),
+      to: businessDateSchema('to'),
+      modelVersion: z
+        .string()
+        .regex(/^scorecard-v\d+$/, 'modelVersion must be a scorecard version, e.g. scorecard-v1')
+        .optional(),
+      format: z.enum(ReportFormats).default('json'),
+    })
+    .strict()
+    .refine((q) => q.from <= q.to, { message: 'to must not be before from', path: ['to'] }),
+  responses: {
+    200: {
+      description: 'the index and the bins (JSON, or CSV with format=csv)',
+      content: ['text/csv'],
+      body: z.object({
+        modelVersion: z.string(),
+        from: z.string(),
+        to: z.string(),
+        reference: z.object({ population: z.string(), scores: z.number().int() }),
+        liveScores: z.number().int(),
+        index: z.string(),
+        reading: z.enum(['stable', 'shifting', 'shifted']),
+        scoreBins: z.array(
+          z.object({
+            from: z.number().int().nullable(),
+            below: z.number().int().nullable(),
+            expected: z.number().int(),
+            actual: z.number().int(),
+            expectedShare: z.string(),
+            actualShare: z.string(),
+          }),
+        ),
+      }),
+    },
+  },
+  errors: { 404: ['MODEL.NOT_DEPLOYED'], 422: ['MODEL.NO_LIVE_SCORES'] },
+});
+
 export const portfolioApi = serviceApi('portfolio', {
   title: 'Portfolio service',
   description:
     'Post-loan monitoring fed only by events: the book by loan and business date, its delinquency, and (to come) roll rates, vintages, provisions and stress tests.',
   tags: { reports: 'Portfolio reports' },
-  routes: [delinquencyReport, rollRateReport, concentrationReport, vintageReport],
+  routes: [
+    delinquencyReport,
+    rollRateReport,
+    concentrationReport,
+    vintageReport,
+    modelStabilityReport,
+  ],
 });

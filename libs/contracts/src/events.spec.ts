@@ -392,6 +392,7 @@ describe('event payload schemas v1', () => {
       'application.recorded@v1',
       'application.personal-data-erased@v1',
       'payout.statement-reconciled@v1',
+      'model.deployed@v1',
     ];
 
     it('has each type@v1 exactly once', () => {
@@ -434,6 +435,7 @@ describe('event payload schemas v1', () => {
       expect(topicOf('calendar.business-day-closed')).toBe(Topics.repaymentChangelog);
       expect(topicOf('application.recorded')).toBe(Topics.applicationChangelog);
       expect(topicOf('payout.statement-reconciled')).toBe(Topics.payoutStatements);
+      expect(topicOf('model.deployed')).toBe(Topics.modelEvents);
     });
 
     it('names each stream after its aggregate', () => {

@@ -14,6 +14,7 @@ import {
   LoanDisbursedV1,
   LoanStateRecordedV1,
   MerchantSettledV1,
+  ModelDeployedV1,
   PayoutStatementReconciledV1,
   PenaltyAccruedV1,
   RecoveryReceivedV1,
@@ -178,6 +179,20 @@ export const platformStreams: readonly StreamSpec[] = [
       },
     ],
     consumers: [consumer('ledger', [PayoutStatementReconciledV1], 'payout reconciliation')],
+  },
+  {
+    topic: Topics.modelEvents,
+    key: 'model version',
+    producers: [
+      {
+        service: 'scoring',
+        events: [ModelDeployedV1],
+        note: 'at boot, once per model and training file',
+      },
+    ],
+    consumers: [
+      consumer('portfolio', [ModelDeployedV1], 'the training scores live scores are compared with'),
+    ],
   },
 ];
 

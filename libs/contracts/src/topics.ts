@@ -39,6 +39,11 @@ export const Topics = {
    * day, each line with the event that booked it, and the breaks against the disbursement's payouts.
    */
   payoutStatements: 'payout.statements',
+  /**
+   * model.deployed keyed by model version: a scorecard the scoring service decides with, and its
+   * training sample's score distribution (the reference of population stability).
+   */
+  modelEvents: 'model.events',
 } as const;
 
 export type DomainTopic = (typeof Topics)[keyof typeof Topics];

@@ -8,7 +8,7 @@ import {
   provisionFor,
   stageOf,
 } from './provisions';
-import { approvalRateGap, binCounts, populationStability } from './stability';
+import { approvalRateGap, modelStability, populationStability } from './stability';
 import { Scenarios, projectStress } from './stress';
 
 const cny = (amount: string) => Money.of(amount, 'CNY');
@@ -109,8 +109,7 @@ describe('expected credit loss', () => {
 });
 
 describe('population stability', () => {
-  it('bins scores by cut points and reads the index', () => {
-    expect(binCounts({ edges: [500, 600] }, [450, 500, 599, 600, 700])).toEqual([1, 2, 2]);
+  it('reads the index of counts per bin', () => {
     const same = populationStability([25, 50, 25], [50, 100, 50]);
     expect(same).toMatchObject({ index: '0.000000', reading: 'stable' });
     // (0.5 − 0.25) ln 2 + (0.25 − 0.5) ln 0.5 = 0.5 ln 2
@@ -118,6 +117,25 @@ describe('population stability', () => {
     expect(shifted.index).toBe(new MoneyDecimal(2).ln().times('0.5').toDecimalPlaces(6).toString());
     expect(shifted.reading).toBe('shifted');
     expect(populationStability([10, 0], [10, 0]).index).toBe('0.000000');
+  });
+
+  it("labels a model's bins by their scores and keeps both populations' counts", () => {
+    const model = { modelVersion: 'scorecard-v1', population: 'training', edges: [500, 550] };
+    const report = modelStability({ ...model, counts: [25, 50, 25] }, [1, 1, 2], {
+      from: '2026-05-01',
+      to: '2026-05-31',
+    });
+    expect(report).toMatchObject({
+      reference: { population: 'training', scores: 100 },
+      liveScores: 4,
+      reading: 'shifted',
+      scoreBins: [
+        { from: null, below: 500, expected: 25, actual: 1 },
+        { from: 500, below: 550, expected: 50, actual: 1 },
+        { from: 550, below: null, expected: 25, actual: 2 },
+      ],
+    });
+    expect(report.index).toBe(populationStability([25, 50, 25], [1, 1, 2]).index);
   });
 
   it('the approval-rate gap between groups of live decisions', () => {

@@ -12,17 +12,6 @@ export interface ScoreBins {
   readonly edges: readonly number[];
 }
 
-/** How many of `scores` fall in each of the bins the edges make (edges.length + 1 of them). */
-export function binCounts(bins: ScoreBins, scores: readonly number[]): number[] {
-  const counts = new Array<number>(bins.edges.length + 1).fill(0);
-  for (const score of scores) {
-    let index = bins.edges.findIndex((edge) => score < edge);
-    if (index === -1) index = bins.edges.length;
-    counts[index] = (counts[index] ?? 0) + 1;
-  }
-  return counts;
-}
-
 export interface PopulationStability {
   /** Σ (actual − expected) × ln(actual / expected) over the bins, 6 places half-even. */
   readonly index: string;
@@ -97,4 +86,81 @@ export function approvalRateGap(decisions: readonly { group: string; approved: b
       ? new MoneyDecimal(0)
       : MoneyDecimal.max(...rates).minus(MoneyDecimal.min(...rates));
   return { groups, maxGap: rate(maxGap, 1) };
+}
+
+/** Population stability of a model's live scores against its training sample, bin by bin. */
+export interface ModelStability extends Omit<PopulationStability, 'bins'> {
+  readonly modelVersion: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reference: { readonly population: string; readonly scores: number };
+  readonly liveScores: number;
+  readonly scoreBins: readonly {
+    /** The bin's lowest score (null: open below) and the first score of the next (null: open above). */
+    readonly from: number | null;
+    readonly below: number | null;
+    readonly expected: number;
+    readonly actual: number;
+    readonly expectedShare: string;
+    readonly actualShare: string;
+  }[];
+}
+
+/**
+ * The model-stability report: the reference counts (training sample) and the live counts in the
+ * same bins (edges as `ScoreBins`), the index and its reading. Without a live score there is
+ * nothing to compare: the caller answers that instead.
+ */
+export function modelStability(
+  model: {
+    modelVersion: string;
+    population: string;
+    edges: readonly number[];
+    counts: readonly number[];
+  },
+  live: readonly number[],
+  window: { from: string; to: string },
+): ModelStability {
+  const { bins, ...stability } = populationStability(model.counts, live);
+  const sum = (counts: readonly number[]) => counts.reduce((s, c) => s + c, 0);
+  return {
+    modelVersion: model.modelVersion,
+    from: window.from,
+    to: window.to,
+    reference: { population: model.population, scores: sum(model.counts) },
+    liveScores: sum(live),
+    ...stability,
+    scoreBins: bins.map((bin, i) => ({
+      from: i === 0 ? null : (model.edges[i - 1] ?? null),
+      below: model.edges[i] ?? null,
+      expected: model.counts[i] ?? 0,
+      actual: live[i] ?? 0,
+      ...bin,
+    })),
+  };
+}
+
+/** The report as CSV: one line per score bin, the index on each. */
+export function modelStabilityCsv(report: ModelStability): string {
+  const lines = [
+    'model_version,from,to,bin_from,bin_below,expected,actual,expected_share,actual_share,psi,reading',
+  ];
+  for (const bin of report.scoreBins) {
+    lines.push(
+      [
+        report.modelVersion,
+        report.from,
+        report.to,
+        bin.from ?? '',
+        bin.below ?? '',
+        bin.expected,
+        bin.actual,
+        bin.expectedShare,
+        bin.actualShare,
+        report.index,
+        report.reading,
+      ].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@ import {
 } from '@credit/messaging';
 import { CreatePortfolio1766700000000 } from './1766700000000-create-portfolio';
 import { SnapshotValidity1766750000000 } from './1766750000000-snapshot-validity';
+import { ModelReferences1766760000000 } from './1766760000000-model-references';
 
 /** Append-only, applied in order at start and before tests; table portfolio_migrations. */
 export const portfolioMigrations = [
@@ -15,4 +16,5 @@ export const portfolioMigrations = [
   AddWorkerSignals1765200000000,
   CreatePortfolio1766700000000,
   SnapshotValidity1766750000000,
+  ModelReferences1766760000000,
 ];

@@ -1,7 +1,13 @@
-import { ApplicationDecidedV1, LoanCreatedV1, LoanStateRecordedV1 } from '@credit/contracts';
+import {
+  ApplicationDecidedV1,
+  LoanCreatedV1,
+  LoanStateRecordedV1,
+  ModelDeployedV1,
+} from '@credit/contracts';
 import { eventHandler } from '@credit/messaging';
 import { loanSnapshotOf } from '../domain/loan-snapshot';
 import { scoreBandOf } from '../domain/score-band';
+import { ModelMonitoringStore } from '../infrastructure/model-monitoring-store';
 import { PortfolioStore } from '../infrastructure/portfolio-store';
 
 /** Every decision, with its score band: model monitoring reads them. */
@@ -34,8 +40,15 @@ export const LoanStateRecordedHandler = eventHandler(LoanStateRecordedV1, {
   handle: (event, manager) => PortfolioStore.recordSnapshot(manager, loanSnapshotOf(event.payload)),
 });
 
+/** Each scorecard's training scores: the reference of population stability. */
+export const ModelDeployedHandler = eventHandler(ModelDeployedV1, {
+  name: 'portfolio.model-references',
+  handle: (event, manager) => ModelMonitoringStore.recordReference(manager, event.payload),
+});
+
 export const PortfolioEventHandlers = [
   ApplicationDecidedHandler,
   LoanCreatedHandler,
   LoanStateRecordedHandler,
+  ModelDeployedHandler,
 ];

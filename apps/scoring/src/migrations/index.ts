@@ -7,6 +7,7 @@ import {
 import { CreateDecisions1764300000000 } from './1764300000000-create-decisions';
 import { ReferralResolutions1765300000000 } from './1765300000000-referral-resolutions';
 import { LineExposure1765600000000 } from './1765600000000-line-exposure';
+import { ModelDeployments1766760000000 } from './1766760000000-model-deployments';
 
 /** Append-only, applied in order at start and before tests; table scoring_migrations. */
 export const scoringMigrations = [
@@ -17,4 +18,5 @@ export const scoringMigrations = [
   AddWorkerSignals1765200000000,
   ReferralResolutions1765300000000,
   LineExposure1765600000000,
+  ModelDeployments1766760000000,
 ];

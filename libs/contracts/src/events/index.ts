@@ -13,6 +13,7 @@ import {
   ScheduleCreatedV1,
 } from './loan-servicing';
 import { MerchantSettledV1 } from './merchant';
+import { ModelDeployedV1 } from './model';
 import { PayoutStatementReconciledV1 } from './payout';
 import { BusinessDayClosedV1, LoanStateRecordedV1 } from './repayment-changelog';
 
@@ -26,6 +27,7 @@ export * from './application-changelog';
 export * from './loan';
 export * from './loan-servicing';
 export * from './merchant';
+export * from './model';
 export * from './ledger';
 export * from './repayment-changelog';
 export * from './payout';
@@ -54,6 +56,7 @@ export const platformEventDefinitions: readonly EventDefinition[] = [
   ApplicationRecordedV1,
   PersonalDataErasedV1,
   PayoutStatementReconciledV1,
+  ModelDeployedV1,
 ];
 
 export function platformEventCatalog(): EventCatalog {
